@@ -1,3 +1,517 @@
-from django.contrib import admin
+"""Admin of the catalog: configuration only. Rules live in models and ``products.forms``."""
 
-# Register your models here.
+import contextlib
+
+from django.contrib import admin
+from django.db.models import Count, Max, Min, Sum
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import forms
+from .models import (
+    Brand,
+    Category,
+    CategoryAttribute,
+    CategoryAttributeValue,
+    FreightFeeRule,
+    FreightFreeCondition,
+    FreightNotServedArea,
+    FreightTemplate,
+    ImageAsset,
+    Product,
+    ProductDetailBlock,
+    ProductExpressFee,
+    ProductGroup,
+    ProductImage,
+    ProductProperty,
+    ProductSpec,
+    Shelf,
+    ShelfModule,
+    ShelfModuleGroup,
+    Sku,
+)
+from .money import format_fen
+from .sku_matrix import CombinationError, missing_combinations, parse_combination
+
+GENERATE_SKUS_BUTTON = "_generate_skus"
+
+
+def _thumbnail(asset: ImageAsset | None, size: int = 48):
+    if asset is None or not asset.image:
+        return "-"
+    return format_html(
+        '<img src="{}" alt="" style="width:{}px;height:{}px;object-fit:cover;border-radius:3px">',
+        asset.image.url,
+        size,
+        size,
+    )
+
+
+# --- Images ---------------------------------------------------------------------------------------
+
+
+@admin.register(ImageAsset)
+class ImageAssetAdmin(admin.ModelAdmin):
+    form = forms.ImageAssetForm
+    list_display = ["preview", "__str__", "width", "height", "size_display", "created_at"]
+    search_fields = ["sha256", "image"]
+    readonly_fields = ["preview_large", "sha256", "width", "height", "size_bytes", "created_at"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        return _thumbnail(obj)
+
+    @admin.display(description=_("preview"))
+    def preview_large(self, obj):
+        return _thumbnail(obj, size=240)
+
+    @admin.display(description=_("size"), ordering="size_bytes")
+    def size_display(self, obj):
+        return f"{obj.size_bytes / 1024:.1f} KB"
+
+
+# --- Category caches --------------------------------------------------------------------------------
+
+
+class CategoryAttributeInline(admin.TabularInline):
+    model = CategoryAttribute
+    fields = ["kind", "remote_id", "name", "is_required"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "path", "platform", "remote_id", "level", "is_leaf", "imported_at"]
+    list_filter = ["platform", "is_leaf", "level"]
+    search_fields = ["name", "remote_id"]
+    autocomplete_fields = ["parent"]
+    readonly_fields = ["level", "imported_at"]
+    inlines = [CategoryAttributeInline]
+    list_select_related = ["parent__parent"]
+
+    @admin.display(description=_("path"))
+    def path(self, obj):
+        return obj.path_display()
+
+
+class CategoryAttributeValueInline(admin.TabularInline):
+    model = CategoryAttributeValue
+    fields = ["remote_id", "name"]
+    extra = 1
+
+
+@admin.register(CategoryAttribute)
+class CategoryAttributeAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "category", "remote_id", "is_required", "value_count"]
+    list_filter = ["kind", "category__platform", "is_required"]
+    search_fields = ["name", "remote_id", "category__name"]
+    autocomplete_fields = ["category"]
+    inlines = [CategoryAttributeValueInline]
+    list_select_related = ["category"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(value_total=Count("values"))
+
+    @admin.display(description=_("values"), ordering="value_total")
+    def value_count(self, obj):
+        return obj.value_total
+
+
+@admin.register(CategoryAttributeValue)
+class CategoryAttributeValueAdmin(admin.ModelAdmin):
+    list_display = ["name", "attribute", "remote_id"]
+    list_filter = ["attribute__kind", "attribute__category__platform"]
+    search_fields = ["name", "remote_id", "attribute__name"]
+    autocomplete_fields = ["attribute"]
+    list_select_related = ["attribute__category"]
+
+
+@admin.register(Brand)
+class BrandAdmin(admin.ModelAdmin):
+    list_display = ["name_zh", "name_en", "platform", "remote_id"]
+    list_filter = ["platform"]
+    search_fields = ["name_zh", "name_en", "remote_id"]
+
+
+# --- Freight templates ------------------------------------------------------------------------------------
+
+
+class FreightFeeRuleInline(admin.TabularInline):
+    model = FreightFeeRule
+    formset = forms.FreightFeeRuleFormSet
+    extra = 0
+    fields = [
+        "express_type",
+        "dest_country",
+        "dest_province",
+        "dest_city",
+        "start_standards",
+        "start_fees",
+        "add_standards",
+        "add_fees",
+    ]
+
+
+class FreightFreeConditionInline(admin.TabularInline):
+    model = FreightFreeCondition
+    formset = forms.FreightFreeConditionFormSet
+    extra = 0
+
+
+class FreightNotServedAreaInline(admin.TabularInline):
+    model = FreightNotServedArea
+    extra = 0
+
+
+@admin.register(FreightTemplate)
+class FreightTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "assumer", "valuation_type", "shipping_method", "send_time", "is_default", "product_count"]
+    list_filter = ["assumer", "valuation_type", "shipping_method", "is_default"]
+    search_fields = ["name"]
+    inlines = [FreightFeeRuleInline, FreightFreeConditionInline, FreightNotServedAreaInline]
+    fieldsets = [
+        (None, {"fields": ["name", "assumer", "is_default"]}),
+        (_("WeChat Store"), {"fields": ["valuation"]}),
+        (_("Channels store"), {"fields": ["valuation_type", "send_time", "shipping_method"]}),
+        (
+            _("Ship from"),
+            {
+                "fields": [
+                    ("ship_from_province", "ship_from_city", "ship_from_county"),
+                    "ship_from_address",
+                    ("ship_from_contact", "ship_from_phone", "ship_from_postal_code"),
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(product_total=Count("products"))
+
+    @admin.display(description=_("products"), ordering="product_total")
+    def product_count(self, obj):
+        return obj.product_total
+
+
+# --- Products -----------------------------------------------------------------------------------------
+
+
+class ProductImageInline(admin.TabularInline):
+    model = ProductImage
+    form = forms.ProductImageForm
+    formset = forms.ProductImageFormSet
+    fields = ["position", "preview", "asset", "asset_upload"]
+    readonly_fields = ["preview"]
+    autocomplete_fields = ["asset"]
+    extra = 0
+    min_num = 0
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        return _thumbnail(obj.asset if obj.pk else None)
+
+
+class ProductDetailBlockInline(admin.TabularInline):
+    model = ProductDetailBlock
+    form = forms.ProductDetailBlockForm
+    formset = forms.ProductDetailBlockFormSet
+    fields = ["position", "kind", "text", "asset", "asset_upload"]
+    autocomplete_fields = ["asset"]
+    extra = 0
+
+
+class ProductPropertyInline(admin.TabularInline):
+    model = ProductProperty
+    formset = forms.ProductPropertyFormSet
+    fields = ["attribute", "value", "custom_value"]
+    autocomplete_fields = ["attribute", "value"]
+    extra = 0
+
+
+class ProductSpecInline(admin.TabularInline):
+    model = ProductSpec
+    form = forms.ProductSpecForm
+    formset = forms.ProductSpecFormSet
+    fields = ["position", "attribute", "custom_name", "values", "custom_values"]
+    autocomplete_fields = ["attribute", "values"]
+    extra = 0
+
+
+class SkuInline(admin.TabularInline):
+    model = Sku
+    form = forms.SkuForm
+    formset = forms.SkuFormSet
+    fields = forms.SkuForm.Meta.fields
+    autocomplete_fields = ["image"]
+    extra = 0
+
+
+class ProductExpressFeeInline(admin.TabularInline):
+    model = ProductExpressFee
+    formset = forms.ProductExpressFeeFormSet
+    extra = 0
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    form = forms.ProductAdminForm
+    change_form_template = "admin/products/product/change_form.html"
+    list_display = [
+        "main_image_preview",
+        "title",
+        "out_product_id",
+        "state",
+        "price_range",
+        "total_stock",
+        "sku_count",
+        "updated_at",
+    ]
+    list_display_links = ["main_image_preview", "title"]
+    list_filter = [
+        "state",
+        ("brand", admin.RelatedOnlyFieldListFilter),
+        ("freight_template", admin.RelatedOnlyFieldListFilter),
+        ("channels_category", admin.RelatedOnlyFieldListFilter),
+        ("wechat_store_category", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = [
+        "title",
+        "short_title",
+        "out_product_id",
+        "skus__product_code",
+        "skus__barcode",
+        "skus__out_sku_id",
+    ]
+    autocomplete_fields = ["wechat_store_category", "channels_category", "brand", "freight_template"]
+    readonly_fields = ["created_at", "updated_at"]
+    date_hierarchy = "updated_at"
+    list_per_page = 50
+    inlines = [
+        ProductImageInline,
+        ProductDetailBlockInline,
+        ProductPropertyInline,
+        ProductSpecInline,
+        SkuInline,
+        ProductExpressFeeInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "short_title", "out_product_id", "spu_code", "state"]}),
+        (_("Categories and brand"), {"fields": ["wechat_store_category", "channels_category", "brand"]}),
+        (
+            _("Delivery"),
+            {"fields": ["deliver_method", "delivery_type", "freight_template", "weight_g", "is_post_free"]},
+        ),
+        (
+            _("After-sale"),
+            {
+                "fields": [
+                    ("has_receipt", "is_under_guaranty", "is_support_replace"),
+                    "seven_day_return",
+                    ("pay_after_use", "freight_insurance", "fake_one_pay_three", "damage_guarantee"),
+                    "aftersale_desc",
+                    "buy_limit",
+                ]
+            },
+        ),
+        (
+            _("Location"),
+            {"fields": [("location_country", "location_province", "location_city"), "location_address"]},
+        ),
+        (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                min_price=Min("skus__price"),
+                max_price=Max("skus__price"),
+                stock_total=Sum("skus__stock"),
+                sku_total=Count("skus"),
+            )
+            .prefetch_related("images__asset")
+        )
+
+    @admin.display(description=_("image"))
+    def main_image_preview(self, obj):
+        images = list(obj.images.all())
+        return _thumbnail(images[0].asset if images else None)
+
+    @admin.display(description=_("price"), ordering="min_price")
+    def price_range(self, obj):
+        if obj.min_price is None:
+            return "-"
+        if obj.min_price == obj.max_price:
+            return format_fen(obj.min_price)
+        return f"{format_fen(obj.min_price)} – {format_fen(obj.max_price)}"
+
+    @admin.display(description=_("stock"), ordering="stock_total")
+    def total_stock(self, obj):
+        return f"{obj.stock_total or 0:,}"
+
+    @admin.display(description=_("SKUs"), ordering="sku_total")
+    def sku_count(self, obj):
+        return obj.sku_total
+
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        by_model = {formset.model: index for index, formset in enumerate(formsets)}
+        if ProductSpec not in by_model or Sku not in by_model:
+            return formsets, inline_instances
+        spec_formset = formsets[by_model[ProductSpec]]
+        sku_index = by_model[Sku]
+        if request.method == "POST" and GENERATE_SKUS_BUTTON in request.POST and spec_formset.is_valid():
+            formsets[sku_index] = self._sku_formset_with_generated_rows(
+                request, obj, formsets[sku_index], inline_instances[sku_index], spec_formset
+            )
+        formsets[sku_index].spec_formset = spec_formset
+        return formsets, inline_instances
+
+    def _sku_formset_with_generated_rows(self, request, obj, sku_formset, inline, spec_formset):
+        """The SKU formset re-bound with one new row per missing combination; existing rows stay as typed."""
+        definitions = spec_formset.spec_definitions()
+        prefix = sku_formset.prefix
+        data: QueryDict = request.POST.copy()
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", "0") or 0)
+        existing = []
+        first_row = None
+        for index in range(total):
+            if data.get(f"{prefix}-{index}-DELETE"):
+                continue
+            # A row that does not parse yet keeps its own error; it cannot block the generator.
+            with contextlib.suppress(CombinationError):
+                existing.append(parse_combination(data.get(f"{prefix}-{index}-spec_combination", ""), definitions))
+            if first_row is None:
+                first_row = index
+        missing = missing_combinations(definitions, existing)
+        for offset, specs in enumerate(missing):
+            index = total + offset
+            data[f"{prefix}-{index}-spec_combination"] = ";".join(f"{s['name']}:{s['value']}" for s in specs)
+            data[f"{prefix}-{index}-position"] = str(index)
+            data[f"{prefix}-{index}-stock"] = "0"
+            for field in ("price", "original_price"):
+                # New rows start from the first row's prices, which most variants share.
+                first_value = data.get(f"{prefix}-{first_row}-{field}", "") if first_row is not None else ""
+                data[f"{prefix}-{index}-{field}"] = first_value
+        data[f"{prefix}-TOTAL_FORMS"] = str(total + len(missing))
+        kwargs = self.get_formset_kwargs(request, obj, inline, prefix)
+        kwargs["data"] = data
+        formset = type(sku_formset)(**kwargs)
+        formset.generated_rows = len(missing)
+        return formset
+
+
+@admin.register(Sku)
+class SkuAdmin(admin.ModelAdmin):
+    form = forms.SkuAdminForm
+    list_display = ["product", "combination", "price_display", "original_price_display", "stock", "product_code"]
+    list_filter = [("product__brand", admin.RelatedOnlyFieldListFilter), "product__state"]
+    search_fields = ["product__title", "product__out_product_id", "product_code", "barcode", "out_sku_id"]
+    autocomplete_fields = ["product", "image"]
+    list_select_related = ["product"]
+    actions = []
+
+    fields = forms.SkuAdminForm.Meta.fields
+
+    @admin.display(description=_("spec combination"))
+    def combination(self, obj):
+        return obj.spec_label or _("uniform spec")
+
+    @admin.display(description=_("price"), ordering="price")
+    def price_display(self, obj):
+        return format_fen(obj.price)
+
+    @admin.display(description=_("original price"), ordering="original_price")
+    def original_price_display(self, obj):
+        return format_fen(obj.original_price)
+
+    def has_delete_permission(self, request, obj=None):
+        # A product always keeps at least one SKU; remove SKUs on the product's page.
+        if obj is not None and not obj.product.skus.exclude(pk=obj.pk).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+# --- Groups and shelves --------------------------------------------------------------------------------
+
+
+@admin.register(ProductGroup)
+class ProductGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "product_count", "updated_at"]
+    search_fields = ["name"]
+    autocomplete_fields = ["products"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(product_total=Count("products"))
+
+    @admin.display(description=_("products"), ordering="product_total")
+    def product_count(self, obj):
+        return obj.product_total
+
+
+class ShelfModuleInline(admin.TabularInline):
+    """Modules are listed here and edited on their own page, where their groups are checked together."""
+
+    model = ShelfModule
+    fields = ["position", "control", "product_count", "group_names"]
+    readonly_fields = ["position", "control", "product_count", "group_names"]
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("groups"))
+    def group_names(self, obj):
+        return "、".join(g.group.name for g in obj.groups.select_related("group")) or "-"
+
+
+@admin.register(Shelf)
+class ShelfAdmin(admin.ModelAdmin):
+    form = forms.ShelfForm
+    list_display = ["name", "module_count", "updated_at"]
+    search_fields = ["name"]
+    autocomplete_fields = ["banner"]
+    inlines = [ShelfModuleInline]
+    fields = ["name", "banner", "banner_upload", "add_module_link"]
+    readonly_fields = ["add_module_link"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(module_total=Count("modules"))
+
+    @admin.display(description=_("modules"), ordering="module_total")
+    def module_count(self, obj):
+        return obj.module_total
+
+    @admin.display(description=_("add a module"))
+    def add_module_link(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Save the shelf first, then add its modules.")
+        url = reverse("admin:products_shelfmodule_add") + f"?shelf={obj.pk}&position={obj.modules.count()}"
+        return format_html('<a class="addlink" href="{}">{}</a>', url, _("Add a module"))
+
+
+class ShelfModuleGroupInline(admin.TabularInline):
+    model = ShelfModuleGroup
+    form = forms.ShelfModuleGroupForm
+    formset = forms.ShelfModuleGroupFormSet
+    fields = ["position", "group", "image", "image_upload"]
+    autocomplete_fields = ["group", "image"]
+    extra = 0
+
+
+@admin.register(ShelfModule)
+class ShelfModuleAdmin(admin.ModelAdmin):
+    form = forms.ShelfModuleForm
+    list_display = ["shelf", "position", "control", "product_count"]
+    list_filter = ["control", "shelf"]
+    search_fields = ["shelf__name"]
+    autocomplete_fields = ["shelf", "background"]
+    fields = ["shelf", "position", "control", "product_count", "background", "background_upload"]
+    inlines = [ShelfModuleGroupInline]
+    list_select_related = ["shelf"]

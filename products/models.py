@@ -83,9 +83,7 @@ class Category(models.Model):
     def clean(self) -> None:
         if self.parent_id is not None:
             if self.parent.platform != self.platform:
-                raise ValidationError(
-                    {"parent": _("The parent category must belong to the same platform.")}
-                )
+                raise ValidationError({"parent": _("The parent category must belong to the same platform.")})
             if self.pk is not None and self.pk in {c.pk for c in self.parent.ancestors(include_self=True)}:
                 raise ValidationError({"parent": _("A category cannot be its own ancestor.")})
             self.level = self.parent.level + 1
@@ -475,9 +473,7 @@ class Product(models.Model):
         validators=[MaxValueValidator(100_000)],
         help_text=_("0 means no limit."),
     )
-    aftersale_desc = models.CharField(
-        _("after-sale description"), max_length=AFTERSALE_DESC_MAX_LENGTH, blank=True
-    )
+    aftersale_desc = models.CharField(_("after-sale description"), max_length=AFTERSALE_DESC_MAX_LENGTH, blank=True)
 
     # After-sale flags (V1.17 attrext) and Channels extra services.
     is_post_free = models.BooleanField(_("free shipping"), default=False)
@@ -532,14 +528,14 @@ class Product(models.Model):
     def clean(self) -> None:
         errors: dict[str, list] = {}
         title = (self.title or "").strip()
-        if len(title) < CHANNELS_TITLE_MIN_LENGTH:
+        # An empty title is the required-field error of the form; only a present title is measured here.
+        if title and not CHANNELS_TITLE_MIN_LENGTH <= len(title) <= CHANNELS_TITLE_MAX_LENGTH:
             errors.setdefault("title", []).append(
-                _("The title needs at least %(min)d characters.") % {"min": CHANNELS_TITLE_MIN_LENGTH}
+                _("The title must be %(min)d to %(max)d characters long (it has %(count)d).")
+                % {"min": CHANNELS_TITLE_MIN_LENGTH, "max": CHANNELS_TITLE_MAX_LENGTH, "count": len(title)}
             )
-        elif title.isascii() and title.replace(" ", "").isalnum():
-            errors.setdefault("title", []).append(
-                _("The title cannot be made of letters and digits only.")
-            )
+        elif title and title.isascii() and title.replace(" ", "").isalnum():
+            errors.setdefault("title", []).append(_("The title cannot be made of letters and digits only."))
         for field, platform in (
             ("wechat_store_category", Platform.WECHAT_STORE),
             ("channels_category", Platform.CHANNELS),
@@ -547,11 +543,13 @@ class Product(models.Model):
             category = getattr(self, field)
             if category is not None and (category.platform != platform or not category.is_leaf):
                 errors.setdefault(field, []).append(_("Choose a leaf category of this platform."))
-        if self.deliver_method == self.DeliverMethod.EXPRESS and not self.is_post_free:
-            if self.delivery_type == self.DeliveryType.TEMPLATE and self.freight_template_id is None:
-                errors.setdefault("freight_template", []).append(
-                    _("Choose a freight template, or use the express list.")
-                )
+        if (
+            self.deliver_method == self.DeliverMethod.EXPRESS
+            and not self.is_post_free
+            and self.delivery_type == self.DeliveryType.TEMPLATE
+            and self.freight_template_id is None
+        ):
+            errors.setdefault("freight_template", []).append(_("Choose a freight template, or use the express list."))
         if self.delivery_type == self.DeliveryType.EXPRESS and self.freight_template_id is not None:
             errors.setdefault("freight_template", []).append(
                 _("A freight template is only used when shipping fees come from a template.")
@@ -632,9 +630,7 @@ class ProductDetailBlock(models.Model):
 class ProductProperty(models.Model):
     """A property of the product, chosen from its category's properties (V1.17 property, Channels attrs)."""
 
-    product = models.ForeignKey(
-        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="properties"
-    )
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="properties")
     attribute = models.ForeignKey(
         CategoryAttribute,
         verbose_name=_("property"),
@@ -729,8 +725,13 @@ class ProductSpec(models.Model):
         return CUSTOM_SPEC_PREFIX + self.name
 
     def custom_value_names(self) -> list[str]:
-        names = []
-        for raw in self.custom_values.replace("，", ",").split(","):
+        return self.split_custom_values(self.custom_values)
+
+    @staticmethod
+    def split_custom_values(text: str) -> list[str]:
+        """ "red, blue，green" -> ["red", "blue", "green"]: commas of either width, blanks and repeats dropped."""
+        names: list[str] = []
+        for raw in (text or "").replace("，", ",").split(","):
             name = raw.strip()
             if name and name not in names:
                 names.append(name)
@@ -740,7 +741,9 @@ class ProductSpec(models.Model):
         if self.attribute_id is None and not self.custom_name.strip():
             raise ValidationError({"custom_name": _("Choose a spec from the category or name a custom spec.")})
         if self.attribute_id is not None and self.custom_name.strip():
-            raise ValidationError({"custom_name": _("Choose a spec from the category or name a custom spec, not both.")})
+            raise ValidationError(
+                {"custom_name": _("Choose a spec from the category or name a custom spec, not both.")}
+            )
         for name in self.custom_value_names():
             if len(name) > 30:
                 raise ValidationError({"custom_values": _("A spec value has at most 30 characters.")})
@@ -766,9 +769,31 @@ class Sku(models.Model):
     image = models.ForeignKey(
         ImageAsset, verbose_name=_("image"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    product_code = models.CharField(_("product code"), max_length=SKU_CODE_MAX_LENGTH, blank=True)
-    barcode = models.CharField(_("barcode"), max_length=32, blank=True)
-    out_sku_id = models.CharField(_("merchant SKU code"), max_length=OUT_SKU_ID_MAX_LENGTH, blank=True)
+    # Optional codes, unique when present: NULL (not "") marks "none", so many SKUs can have none.
+    product_code = models.CharField(  # noqa: DJ001
+        _("product code"),
+        max_length=SKU_CODE_MAX_LENGTH,
+        null=True,
+        blank=True,
+        unique=True,
+        error_messages={"unique": _("Another SKU already uses this product code.")},
+    )
+    barcode = models.CharField(  # noqa: DJ001
+        _("barcode"),
+        max_length=32,
+        null=True,
+        blank=True,
+        unique=True,
+        error_messages={"unique": _("Another SKU already uses this barcode.")},
+    )
+    out_sku_id = models.CharField(  # noqa: DJ001
+        _("merchant SKU code"),
+        max_length=OUT_SKU_ID_MAX_LENGTH,
+        null=True,
+        blank=True,
+        unique=True,
+        error_messages={"unique": _("Another SKU already uses this merchant SKU code.")},
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -777,18 +802,29 @@ class Sku(models.Model):
         verbose_name_plural = _("SKUs")
         ordering = ["product", "position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["product", "spec_key"], name="sku_unique_spec_combination"),
             models.UniqueConstraint(
-                fields=["product_code"], condition=~Q(product_code=""), name="sku_unique_product_code"
+                fields=["product", "spec_key"],
+                name="sku_unique_spec_combination",
+                violation_error_message=_("Another SKU of this product has the same combination."),
             ),
-            models.UniqueConstraint(fields=["barcode"], condition=~Q(barcode=""), name="sku_unique_barcode"),
-            models.UniqueConstraint(fields=["out_sku_id"], condition=~Q(out_sku_id=""), name="sku_unique_out_sku_id"),
-            models.CheckConstraint(condition=Q(price__gt=0), name="sku_price_positive"),
-            models.CheckConstraint(condition=Q(price__lt=models.F("original_price")), name="sku_price_below_original"),
+            models.CheckConstraint(
+                condition=Q(price__gt=0),
+                name="sku_price_positive",
+                violation_error_message=_("The price must be above zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(price__lt=models.F("original_price")),
+                name="sku_price_below_original",
+                violation_error_message=_("The price must be lower than the original price."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.product.title} · {self.spec_label or _('uniform spec')}"
+
+    def save(self, *args, **kwargs):
+        self.spec_key = self.build_spec_key(self.specs)
+        super().save(*args, **kwargs)
 
     @property
     def spec_label(self) -> str:
@@ -797,10 +833,6 @@ class Sku(models.Model):
     @staticmethod
     def build_spec_key(specs: list[dict]) -> str:
         return ";".join(f"{s['id']}:{s['vid']}" for s in specs)
-
-    def save(self, *args, **kwargs):
-        self.spec_key = self.build_spec_key(self.specs)
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors = {}
@@ -943,9 +975,7 @@ class ShelfModule(models.Model):
             elif siblings.filter(control=self.Control.BACKGROUND).exists():
                 errors["control"] = _("This shelf has a control 5 module, which cannot be combined with others.")
             if self.control == self.Control.BACKGROUND and self.shelf.banner_id is not None:
-                errors.setdefault(
-                    "control", _("Control 5 has no banner: remove the shelf's banner first.")
-                )
+                errors.setdefault("control", _("Control 5 has no banner: remove the shelf's banner first."))
         if errors:
             raise ValidationError(errors)
 
