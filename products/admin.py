@@ -466,6 +466,10 @@ class ShelfModuleInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # View-only here: the module page validates a module together with its groups.
+        return False
+
     @admin.display(description=_("groups"))
     def group_names(self, obj):
         return "、".join(g.group.name for g in obj.groups.select_related("group")) or "-"

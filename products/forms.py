@@ -378,17 +378,10 @@ class SkuAdminForm(SkuForm):
 class FreightFeeRuleFormSet(CountedInlineFormSet):
     """Every express type used needs a normal rule; a custom (regional) rule needs the normal rule of its type."""
 
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        kept = self.kept_forms()
-        template = self.instance
-        if not kept and template.shipping_method != FreightTemplate.ShippingMethod.FREE:
-            raise ValidationError(_("Add the normal fee of at least one express type."))
-        normal_types = set()
+    def validate_unique(self):
+        # Replaces the generic "duplicate data" message with one on the repeated rule itself.
         destinations: set[tuple] = set()
-        for form in kept:
+        for form in self.kept_forms():
             data = form.cleaned_data
             destination = (
                 data.get("express_type"),
@@ -399,8 +392,20 @@ class FreightFeeRuleFormSet(CountedInlineFormSet):
             if destination in destinations:
                 form.add_error("dest_province", _("This express type already has a rule for this destination."))
             destinations.add(destination)
-            if not data.get("dest_province") and not data.get("dest_city"):
-                normal_types.add(data.get("express_type"))
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = self.kept_forms()
+        template = self.instance
+        if not kept and template.shipping_method != FreightTemplate.ShippingMethod.FREE:
+            raise ValidationError(_("Add the normal fee of at least one express type."))
+        normal_types = {
+            form.cleaned_data.get("express_type")
+            for form in kept
+            if not form.cleaned_data.get("dest_province") and not form.cleaned_data.get("dest_city")
+        }
         for form in kept:
             data = form.cleaned_data
             if (data.get("dest_province") or data.get("dest_city")) and data.get("express_type") not in normal_types:
