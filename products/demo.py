@@ -221,19 +221,33 @@ class _DemoCatalogBuilder:
                 ship_from_postal_code="518057",
             )
         )
-        normal_fees = {ExpressType.SURFACE_MAIL: (800, 300), ExpressType.EXPRESS: (1000, 500), ExpressType.EMS: (2000, 800)}
+        normal_fees = {
+            ExpressType.SURFACE_MAIL: (800, 300),
+            ExpressType.EXPRESS: (1000, 500),
+            ExpressType.EMS: (2000, 800),
+        }
         for express_type, (start_fees, add_fees) in normal_fees.items():
             _clean_save(
                 FreightFeeRule(
-                    template=template, express_type=express_type, start_standards=1, start_fees=start_fees,
-                    add_standards=1, add_fees=add_fees,
+                    template=template,
+                    express_type=express_type,
+                    start_standards=1,
+                    start_fees=start_fees,
+                    add_standards=1,
+                    add_fees=add_fees,
                 )
             )
         for province in ("新疆维吾尔自治区", "西藏自治区"):
             _clean_save(
                 FreightFeeRule(
-                    template=template, express_type=ExpressType.EXPRESS, dest_country="中国", dest_province=province,
-                    start_standards=1, start_fees=2500, add_standards=1, add_fees=1500,
+                    template=template,
+                    express_type=ExpressType.EXPRESS,
+                    dest_country="中国",
+                    dest_province=province,
+                    start_standards=1,
+                    start_fees=2500,
+                    add_standards=1,
+                    add_fees=1500,
                 )
             )
         _clean_save(FreightFreeCondition(template=template, min_amount=9900))
@@ -332,7 +346,9 @@ class _DemoCatalogBuilder:
             spec = _clean_save(ProductSpec(product=product, position=position, attribute=attribute))
             values = list(attribute.values.order_by("remote_id"))
             spec.values.set(values)
-            axes.append([{"id": attribute.remote_id, "vid": v.remote_id, "name": spec_name, "value": v.name} for v in values])
+            axes.append(
+                [{"id": attribute.remote_id, "vid": v.remote_id, "name": spec_name, "value": v.name} for v in values]
+            )
         color_codes = {"白色": "WH", "黑色": "BK"}
         position = 0
         for color in axes[0]:

@@ -17,6 +17,8 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 VAR_DIR = Path(env.str("SHOPADMIN_VAR_DIR", default=str(BASE_DIR / "var")))
+# The embedded default keeps its database, broker and uploads here; create it so any command works first time.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # The development key is only used by the embedded default; the production check refuses it.
 INSECURE_DEV_SECRET_KEY = "django-insecure-shopadmin-embedded-default-do-not-use-in-production"
@@ -109,7 +111,7 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost//"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "out"),
         "data_folder_out": str(CELERY_BROKER_DIR / "out"),

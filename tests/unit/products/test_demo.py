@@ -1,0 +1,176 @@
+"""The demo login and catalog: idempotent, valid, and a full SKU matrix."""
+
+import itertools
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from products.demo import demo_catalog_create, demo_login_describe, demo_user_ensure
+from products.models import Product, ProductImage, ProductSpec, Shelf, Sku
+
+pytestmark = pytest.mark.django_db
+
+
+def catalog_counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in apps.get_app_config("products").get_models()}
+
+
+def test_seeding_twice_creates_the_catalog_once():
+    first = demo_catalog_create()
+    counts = catalog_counts()
+
+    second = demo_catalog_create()
+
+    assert first is not None
+    assert len(first.products) == 3
+    assert first.sku_count == 9
+    assert second is None
+    assert catalog_counts() == counts
+
+
+def test_no_catalog_is_added_beside_existing_products():
+    demo_catalog_create()
+    Product.objects.exclude(out_product_id="DEMO-NUTS-001").delete()
+
+    assert demo_catalog_create() is None
+    assert list(Product.objects.values_list("out_product_id", flat=True)) == ["DEMO-NUTS-001"]
+
+
+def test_reseeding_after_the_products_were_deleted_reuses_the_rest():
+    demo_catalog_create()
+    Product.objects.all().delete()
+    before = catalog_counts()
+
+    again = demo_catalog_create()
+
+    # Categories, brand, template, groups, shelf and images are found again instead of duplicated.
+    assert again is not None
+    assert again.image_count == 0
+    after = catalog_counts()
+    for model in ("Category", "CategoryAttribute", "Brand", "FreightTemplate", "ProductGroup", "Shelf", "ImageAsset"):
+        assert after[model] == before[model], model
+    assert after["Product"] == 3
+
+
+def test_every_demo_object_passes_full_clean():
+    demo_catalog_create()
+
+    checked = 0
+    for model in apps.get_app_config("products").get_models():
+        for obj in model.objects.all():
+            obj.full_clean()
+            checked += 1
+
+    assert checked > 50
+
+
+def test_the_matrix_product_has_all_six_combinations():
+    demo_catalog_create()
+    product = Product.objects.get(out_product_id="DEMO-TSHIRT-001")
+
+    skus = list(product.skus.all())
+    specs = list(product.specs.order_by("position"))
+
+    assert len(skus) == 6
+    assert len({sku.spec_key for sku in skus}) == 6
+    assert [spec.name for spec in specs] == ["颜色", "尺码"]
+    expected = {
+        ";".join(
+            f"{spec.attribute.remote_id}:{value.remote_id}" for spec, value in zip(specs, combination, strict=True)
+        )
+        for combination in itertools.product(*(spec.values.all() for spec in specs))
+    }
+    assert {sku.spec_key for sku in skus} == expected
+    assert all(sku.price < sku.original_price for sku in skus)
+    assert [[s["name"] for s in sku.specs] for sku in skus] == [["颜色", "尺码"]] * 6
+
+
+def test_custom_spec_and_uniform_spec_products():
+    demo_catalog_create()
+
+    nuts = Product.objects.get(out_product_id="DEMO-NUTS-001")
+    spec = nuts.specs.get()
+    assert spec.remote_key == "$规格"
+    assert sorted(nuts.skus.values_list("spec_key", flat=True)) == ["$规格:$30包装", "$规格:$60包装"]
+    assert nuts.freight_template is None
+    assert nuts.express_fees.count() == 2
+
+    cookies = Product.objects.get(out_product_id="DEMO-COOKIES-001")
+    assert not ProductSpec.objects.filter(product=cookies).exists()
+    assert list(cookies.skus.values_list("specs", "spec_key")) == [([], "")]
+
+
+def test_products_have_three_to_five_distinct_head_images():
+    demo_catalog_create()
+
+    for product in Product.objects.all():
+        images = ProductImage.objects.filter(product=product)
+        assert 3 <= images.count() <= 5, product
+        assert images.values("asset").distinct().count() == images.count()
+        assert product.detail_blocks.filter(kind="text").exists()
+        assert product.detail_blocks.filter(kind="image").exists()
+    assert Sku.objects.exclude(product_code="").count() == Sku.objects.count()
+
+
+def test_images_are_stored_by_content_hash():
+    demo_catalog_create()
+
+    for image in ProductImage.objects.select_related("asset"):
+        asset = image.asset
+        assert asset.image.name == f"images/{asset.sha256[:2]}/{asset.sha256}.png"
+        assert (asset.width, asset.height) == (640, 600)
+        assert asset.size_bytes == asset.image.size
+
+
+def test_the_shelf_has_a_banner_and_two_modules():
+    demo_catalog_create()
+
+    shelf = Shelf.objects.get()
+    assert shelf.banner is not None
+    assert [(m.control, m.groups.count()) for m in shelf.modules.all()] == [(1, 1), (2, 2)]
+
+
+def test_demo_user_is_created_once_and_never_changed(settings):
+    first = demo_user_ensure()
+    user = get_user_model().objects.get(username=settings.DEMO_USERNAME)
+    assert first.created
+    assert user.is_superuser
+    assert user.is_staff
+
+    user.set_password("changed-by-the-merchant")
+    user.save()
+    second = demo_user_ensure()
+
+    assert not second.created
+    assert second.password is None
+    assert get_user_model().objects.filter(username=settings.DEMO_USERNAME).count() == 1
+    user.refresh_from_db()
+    assert user.check_password("changed-by-the-merchant")
+    assert demo_login_describe() == second
+
+
+def test_seed_demo_command_prints_the_login(settings):
+    settings.DEBUG = True  # pytest-django turns DEBUG off; the embedded default has it on
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    again = StringIO()
+    call_command("seed_demo", stdout=again)
+
+    assert f"{settings.DEMO_USERNAME} / {settings.DEMO_PASSWORD}" in out.getvalue()
+    assert "http://127.0.0.1:8000/admin/" in out.getvalue()
+    assert "3 products, 9 SKUs" in out.getvalue()
+    assert f"{settings.DEMO_USERNAME} / {settings.DEMO_PASSWORD}" in again.getvalue()
+    assert "nothing added" in again.getvalue()
+
+
+def test_seed_demo_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not get_user_model().objects.exists()
+    assert not Product.objects.exists()
