@@ -1,1 +1,647 @@
+"""Admin of the sync engine, and the sync side of the catalog admin.
 
+The catalog (``products``) knows nothing of shops: this module re-registers the catalog's admins with the
+sync status, the remote actions and the save hooks that write outbox jobs in the admin's own transaction.
+"""
+
+import json
+
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from products import admin as catalog_admin
+from products.models import FreightTemplate, Product, ProductGroup, Shelf
+
+from . import services
+from .forms import ChooseShopsForm, SetDeliveryForm, ShopAdminForm, order_can_ship
+from .models import (
+    Order,
+    OrderItem,
+    PushEvent,
+    RemoteBinding,
+    RemoteImage,
+    RemoteSkuStock,
+    Shop,
+    StockMovement,
+    SyncAttempt,
+    SyncJob,
+)
+from .previews import product_payload_preview
+
+
+class ReadOnlyAdminMixin:
+    """Records written by the engine: visible, never edited by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- Shops ---------------------------------------------------------------------------------------------
+
+
+def _shop_job_action(kind, description, permission="import_from_shops"):
+    def action(modeladmin, request, queryset):
+        shops = list(queryset.filter(is_enabled=True))
+        for shop in shops:
+            services.sync_job_enqueue(shop=shop, kind=kind, created_by=request.user)
+        modeladmin.message_user(
+            request,
+            ngettext("Queued for %(count)d shop.", "Queued for %(count)d shops.", len(shops)) % {"count": len(shops)},
+            messages.SUCCESS,
+        )
+
+    action.__name__ = f"enqueue_{kind}"
+    return admin.action(description=description, permissions=[permission])(action)
+
+
+class SyncPermissionsMixin:
+    def has_import_from_shops_permission(self, request):
+        return request.user.has_perm("channels_sync.import_from_shops")
+
+    def has_sync_catalog_permission(self, request):
+        return request.user.has_perm("channels_sync.sync_catalog")
+
+    def has_sync_stock_permission(self, request):
+        return request.user.has_perm("channels_sync.sync_stock")
+
+    def has_fulfil_order_permission(self, request):
+        return request.user.has_perm("channels_sync.fulfil_order")
+
+
+@admin.register(Shop)
+class ShopAdmin(SyncPermissionsMixin, admin.ModelAdmin):
+    form = ShopAdminForm
+    list_display = ["name", "platform", "app_id", "base_url", "is_enabled", "secret_set", "pending_jobs", "failed_jobs"]
+    list_filter = ["platform", "is_enabled"]
+    search_fields = ["name", "app_id"]
+    readonly_fields = ["secret_set", "orders_pulled_until", "push_url"]
+    fieldsets = [
+        (None, {"fields": ["name", "platform", "is_enabled"]}),
+        (_("Credentials"), {"fields": ["app_id", "app_secret", "secret_set", "base_url"]}),
+        (_("Event pushes"), {"fields": ["push_token", "push_url"]}),
+        (_("Orders"), {"fields": ["orders_pulled_until"]}),
+    ]
+    actions = [
+        _shop_job_action(SyncJob.Kind.CATEGORIES_IMPORT, _("Import categories, specs and properties")),
+        _shop_job_action(SyncJob.Kind.FREIGHT_IMPORT, _("Import freight templates")),
+        _shop_job_action(SyncJob.Kind.GROUPS_IMPORT, _("Import groups")),
+        _shop_job_action(SyncJob.Kind.SHELVES_IMPORT, _("Import shelves")),
+        _shop_job_action(SyncJob.Kind.ORDERS_PULL, _("Pull new orders now")),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                pending_total=Count("jobs", filter=Q(jobs__state__in=SyncJob.ACTIVE_STATES)),
+                failed_total=Count("jobs", filter=Q(jobs__state=SyncJob.State.FAILED)),
+            )
+        )
+
+    @admin.display(description=_("secret set"), boolean=True)
+    def secret_set(self, obj):
+        return obj.has_app_secret
+
+    @admin.display(description=_("pending jobs"), ordering="pending_total")
+    def pending_jobs(self, obj):
+        return obj.pending_total
+
+    @admin.display(description=_("failed jobs"), ordering="failed_total")
+    def failed_jobs(self, obj):
+        if not obj.failed_total:
+            return 0
+        url = reverse("admin:channels_sync_syncjob_changelist") + f"?shop__id__exact={obj.pk}&state__exact=failed"
+        return format_html('<a href="{}">{}</a>', url, obj.failed_total)
+
+    @admin.display(description=_("push URL"))
+    def push_url(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Save the shop first.")
+        return reverse("channels_sync:push", args=[obj.pk])
+
+
+# --- Jobs and attempts ------------------------------------------------------------------------------------
+
+
+class SyncAttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = SyncAttempt
+    fields = [
+        "started_at",
+        "method",
+        "endpoint",
+        "duration_ms",
+        "http_status",
+        "errcode",
+        "errmsg",
+        "error_class",
+        "bodies",
+    ]
+    readonly_fields = fields
+    extra = 0
+    ordering = ["-started_at", "-pk"]
+
+    @admin.display(description=_("request / response (redacted)"))
+    def bodies(self, obj):
+        return format_html(
+            "<details><summary>{}</summary><pre>{}</pre><pre>{}</pre></details>",
+            _("show"),
+            json.dumps(obj.request, ensure_ascii=False, indent=1)[:4000],
+            json.dumps(obj.response, ensure_ascii=False, indent=1)[:4000],
+        )
+
+
+@admin.register(SyncJob)
+class SyncJobAdmin(SyncPermissionsMixin, admin.ModelAdmin):
+    list_display = [
+        "id",
+        "kind",
+        "target_label",
+        "shop",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "last_errcode",
+        "short_errmsg",
+        "updated_at",
+    ]
+    list_filter = ["state", "kind", "shop", "outcome_unknown"]
+    search_fields = ["target_label", "last_errmsg", "lock_key"]
+    list_select_related = ["shop"]
+    date_hierarchy = "created_at"
+    inlines = [SyncAttemptInline]
+    readonly_fields = [f.name for f in SyncJob._meta.fields if f.name != "id"]
+    actions = ["retry_jobs"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The detail page is for reading; retrying is an action.
+        return request.method != "POST" and super().has_view_permission(request, obj)
+
+    @admin.display(description=_("last error"))
+    def short_errmsg(self, obj):
+        return obj.last_errmsg[:80]
+
+    @admin.action(description=_("Retry the selected failed jobs"), permissions=["sync_catalog"])
+    def retry_jobs(self, request, queryset):
+        retried = 0
+        for job in queryset.filter(state__in=[SyncJob.State.FAILED, SyncJob.State.CANCELLED]):
+            services.sync_job_retry(job=job, user=request.user)
+            retried += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d job queued again.", "%(count)d jobs queued again.", retried) % {"count": retried},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(RemoteBinding)
+class RemoteBindingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["shop", "content_type", "object_id", "remote_id", "remote_status", "last_synced_at", "last_errcode"]
+    list_filter = ["shop", "content_type", "remote_status", "is_deleted"]
+    search_fields = ["remote_id", "last_errmsg"]
+    list_select_related = ["shop", "content_type"]
+
+
+@admin.register(RemoteImage)
+class RemoteImageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["shop", "asset", "remote_url", "uploaded_at"]
+    list_filter = ["shop"]
+    list_select_related = ["shop", "asset"]
+
+
+@admin.register(StockMovement)
+class StockMovementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "sku", "delta", "stock_after", "reason", "note", "created_by"]
+    list_filter = ["reason"]
+    search_fields = ["sku__product__title", "sku__product_code", "note"]
+    list_select_related = ["sku__product", "created_by"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(RemoteSkuStock)
+class RemoteSkuStockAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "shop",
+        "sku",
+        "local_stock",
+        "synced_stock",
+        "remote_stock",
+        "drift_display",
+        "remote_stock_read_at",
+    ]
+    list_filter = ["shop"]
+    search_fields = ["sku__product__title", "sku__product_code"]
+    list_select_related = ["shop", "sku__product"]
+
+    @admin.display(description=_("local stock"))
+    def local_stock(self, obj):
+        return obj.sku.stock
+
+    @admin.display(description=_("drift"))
+    def drift_display(self, obj):
+        drift = obj.drift
+        if drift is None:
+            return "-"
+        if drift == 0:
+            return "0"
+        return format_html('<strong style="color:#ba2121">{:+d}</strong>', drift)
+
+
+@admin.register(PushEvent)
+class PushEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["received_at", "shop", "event"]
+    list_filter = ["shop", "event"]
+
+
+# --- Orders -------------------------------------------------------------------------------------------
+
+
+class OrderItemInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = OrderItem
+    fields = ["product_name", "remote_product_id", "remote_sku_key", "sku", "price_display", "count"]
+    readonly_fields = fields
+    extra = 0
+
+    @admin.display(description=_("price"))
+    def price_display(self, obj):
+        from products.money import format_fen
+
+        return format_fen(obj.price)
+
+
+@admin.register(Order)
+class OrderAdmin(SyncPermissionsMixin, admin.ModelAdmin):
+    list_display = [
+        "remote_order_id",
+        "shop",
+        "status_display",
+        "total_display",
+        "buyer_nick",
+        "receiver_name",
+        "remote_created_at",
+        "delivery_track_no",
+    ]
+    list_filter = ["shop", "status"]
+    search_fields = ["remote_order_id", "buyer_nick", "receiver_name", "receiver_mobile", "delivery_track_no"]
+    date_hierarchy = "remote_created_at"
+    list_select_related = ["shop"]
+    inlines = [OrderItemInline]
+    readonly_fields = [f.name for f in Order._meta.fields if f.name not in ("id", "raw")] + ["raw_pretty"]
+    exclude = ["raw"]
+    actions = ["set_delivery", "close_orders", "pull_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_display(self, obj):
+        return obj.get_status_label()
+
+    @admin.display(description=_("total"), ordering="total_price")
+    def total_display(self, obj):
+        from products.money import format_fen
+
+        return format_fen(obj.total_price)
+
+    @admin.display(description=_("as received"))
+    def raw_pretty(self, obj):
+        return format_html("<pre>{}</pre>", json.dumps(obj.raw, ensure_ascii=False, indent=2))
+
+    @admin.action(description=_("Set delivery…"), permissions=["fulfil_order"])
+    def set_delivery(self, request, queryset):
+        orders = list(queryset.select_related("shop"))
+        not_shippable = [o for o in orders if not order_can_ship(o)]
+        if not_shippable:
+            self.message_user(
+                request,
+                _("Only orders awaiting shipment can be shipped: %(orders)s.")
+                % {"orders": ", ".join(o.remote_order_id for o in not_shippable)},
+                messages.ERROR,
+            )
+            return None
+        form = SetDeliveryForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            data = form.cleaned_data
+            for order in orders:
+                services.sync_job_enqueue(
+                    shop=order.shop,
+                    kind=SyncJob.Kind.ORDER_SET_DELIVERY,
+                    target=order,
+                    params={
+                        "need_delivery": data["need_delivery"],
+                        "company": data["company"],
+                        "track_no": data["track_no"].strip(),
+                        "is_others": data["is_others"],
+                    },
+                    created_by=request.user,
+                )
+            self.message_user(request, _("Delivery queued for %(count)d orders.") % {"count": len(orders)})
+            return None
+        return TemplateResponse(
+            request,
+            "admin/channels_sync/order/set_delivery.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Set delivery"),
+                "orders": orders,
+                "form": form,
+                "opts": self.model._meta,
+                "action": "set_delivery",
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("Close the selected orders"), permissions=["fulfil_order"])
+    def close_orders(self, request, queryset):
+        count = 0
+        for order in queryset.select_related("shop"):
+            services.sync_job_enqueue(
+                shop=order.shop, kind=SyncJob.Kind.ORDER_CLOSE, target=order, created_by=request.user
+            )
+            count += 1
+        self.message_user(request, _("Closing queued for %(count)d orders.") % {"count": count})
+
+    @admin.action(description=_("Pull the selected orders again"), permissions=["import_from_shops"])
+    def pull_again(self, request, queryset):
+        for order in queryset.select_related("shop"):
+            services.sync_job_enqueue(
+                shop=order.shop,
+                kind=SyncJob.Kind.ORDER_PULL_ONE,
+                params={"remote_order_id": order.remote_order_id},
+                lock_key=f"order:{order.remote_order_id}",
+                created_by=request.user,
+            )
+        self.message_user(request, _("Queued."))
+
+
+# --- The catalog's admins, with their sync side -------------------------------------------------------------
+
+
+def _shops_for(model) -> "Shop":
+    return Shop.objects.filter(is_enabled=True).order_by("name")
+
+
+def shop_action(kind: str, description, permission: str):
+    """An admin action that asks which shops, then writes one job per shop and selected object."""
+
+    def action(modeladmin, request, queryset):
+        form = ChooseShopsForm(request.POST if "apply" in request.POST else None, shops=_shops_for(queryset.model))
+        if "apply" in request.POST and form.is_valid():
+            count = services.shops_action_enqueue(
+                shops=form.cleaned_data["shops"], kind=kind, targets=list(queryset), user=request.user
+            )
+            modeladmin.message_user(
+                request,
+                ngettext("%(count)d job queued.", "%(count)d jobs queued.", count) % {"count": count},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/channels_sync/choose_shops.html",
+            {
+                **modeladmin.admin_site.each_context(request),
+                "title": description,
+                "objects": list(queryset),
+                "form": form,
+                "opts": modeladmin.model._meta,
+                "action": action.__name__,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    action.__name__ = f"shops_{kind}"
+    return admin.action(description=description, permissions=[permission])(action)
+
+
+class BindingsChangeList(ChangeList):
+    """Loads the shop bindings of the page's objects in one query for the "shops" column."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        objects = list(self.result_list)
+        if not objects:
+            return
+        content_type = ContentType.objects.get_for_model(self.model)
+        by_object: dict[int, list] = {}
+        bindings = RemoteBinding.objects.filter(
+            content_type=content_type, object_id__in=[o.pk for o in objects]
+        ).select_related("shop")
+        for binding in bindings.order_by("shop__name"):
+            by_object.setdefault(binding.object_id, []).append(binding)
+        for obj in objects:
+            obj.prefetched_bindings = by_object.get(obj.pk, [])
+
+
+class SyncedCatalogAdminMixin(SyncPermissionsMixin):
+    """Sync status, remote actions and outbox hooks for a catalog admin."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "sync_panel"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "sync_panel"]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        if obj is not None:
+            fieldsets.append((_("Shops"), {"fields": ["sync_panel"]}))
+        return fieldsets
+
+    def get_changelist(self, request, **kwargs):
+        return BindingsChangeList
+
+    def _bindings(self, obj):
+        content_type = ContentType.objects.get_for_model(obj)
+        return RemoteBinding.objects.filter(content_type=content_type, object_id=obj.pk).select_related("shop")
+
+    @admin.display(description=_("status in shops"))
+    def sync_panel(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        bindings = list(self._bindings(obj))
+        if not bindings:
+            return _("Not in any shop yet.")
+        content_type = ContentType.objects.get_for_model(obj)
+        active = set(
+            SyncJob.objects.filter(
+                target_type=content_type, target_id=obj.pk, state__in=SyncJob.ACTIVE_STATES
+            ).values_list("shop_id", flat=True)
+        )
+        rows = []
+        for b in bindings:
+            error = f"{b.last_errcode}: {b.last_errmsg}" if b.last_errmsg else ""
+            preview = ""
+            if isinstance(obj, Product):
+                preview = reverse("admin:products_product_payload_preview", args=[obj.pk, b.shop_id])
+            rows.append(
+                (
+                    b.shop.name,
+                    b.remote_status or "-",
+                    b.remote_edit_status or "",
+                    b.remote_id or "-",
+                    _("syncing") if b.shop_id in active else "",
+                    b.last_synced_at.strftime("%Y-%m-%d %H:%M:%S") if b.last_synced_at else "-",
+                    error,
+                    b.remote_reason,
+                    preview,
+                )
+            )
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{} {}</td><td><code>{}</code></td><td>{}</td><td>{}</td>"
+            '<td style="color:#ba2121">{}</td><td>{}</td><td><a href="{}">{}</a></td></tr>',
+            ((*r[:8], r[8], _("payload") if r[8] else "") for r in rows),
+        )
+        return format_html(
+            '<table class="sync-panel"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th></th><th>{}</th><th>{}</th>'
+            "<th>{}</th><th></th></tr></thead><tbody>{}</tbody></table>",
+            _("shop"),
+            _("remote status"),
+            _("remote id"),
+            _("last sync"),
+            _("last error"),
+            _("reason"),
+            body,
+        )
+
+    @admin.display(description=_("shops"))
+    def sync_summary(self, obj):
+        bindings = getattr(obj, "prefetched_bindings", None)
+        if bindings is None:
+            bindings = list(self._bindings(obj))
+        if not bindings:
+            return "-"
+        return format_html_join(
+            format_html("<br>"),
+            '{}: {}<span style="color:#ba2121">{}</span>',
+            ((b.shop.name, b.remote_status or "-", f" ⚠ {b.last_errcode}" if b.last_errmsg else "") for b in bindings),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change and isinstance(obj, Product):
+            # Read before the inlines are saved: the movements are the difference.
+            form._stock_before = dict(obj.skus.values_list("pk", "stock"))
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            written = services.catalog_object_saved(
+                target=form.instance, user=request.user, stock_before=getattr(form, "_stock_before", None)
+            )
+            if written:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "The change is on its way to %(count)d shop.",
+                        "The change is on its way to %(count)d shops.",
+                        written,
+                    )
+                    % {"count": written},
+                )
+
+    def delete_model(self, request, obj):
+        services.catalog_object_deleting(target=obj, user=request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.catalog_object_deleting(target=obj, user=request.user)
+        super().delete_queryset(request, queryset)
+
+
+class SyncedProductAdmin(SyncedCatalogAdminMixin, catalog_admin.ProductAdmin):
+    list_display = [*catalog_admin.ProductAdmin.list_display, "sync_summary"]
+    actions = [
+        shop_action(SyncJob.Kind.PRODUCT_PUBLISH, _("Publish to shops…"), "sync_catalog"),
+        shop_action(SyncJob.Kind.PRODUCT_LIST, _("List in shops…"), "sync_catalog"),
+        shop_action(SyncJob.Kind.PRODUCT_DELIST, _("Delist in shops…"), "sync_catalog"),
+        shop_action(SyncJob.Kind.PRODUCT_DELETE, _("Delete in shops…"), "sync_catalog"),
+        shop_action(SyncJob.Kind.STOCK_PUSH, _("Push stock to shops…"), "sync_stock"),
+        shop_action(SyncJob.Kind.STOCK_RECONCILE, _("Reconcile stock with shops…"), "sync_stock"),
+    ]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:product_id>/payload/<int:shop_id>/",
+                self.admin_site.admin_view(self.payload_preview_view),
+                name="products_product_payload_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def payload_preview_view(self, request, product_id: int, shop_id: int):
+        product = get_object_or_404(Product, pk=product_id)
+        if not self.has_view_permission(request, product):
+            raise PermissionDenied
+        shop = get_object_or_404(Shop, pk=shop_id)
+        preview = product_payload_preview(product=product, shop=shop)
+        return TemplateResponse(
+            request,
+            "admin/channels_sync/payload_preview.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Payload for %(shop)s") % {"shop": shop.name},
+                "object": product,
+                "shop": shop,
+                "preview": preview,
+                "payload_json": json.dumps(preview.body, ensure_ascii=False, indent=2) if preview.body else "",
+                "opts": Product._meta,
+            },
+        )
+
+
+def _synced_admin(base, *, push_kind: str, delete_kind: str):
+    """The catalog admin ``base`` with its sync side: status column and panel, push and remote delete."""
+
+    class SyncedAdmin(SyncedCatalogAdminMixin, base):
+        list_display = [*base.list_display, "sync_summary"]
+        actions = [
+            shop_action(push_kind, _("Push to shops…"), "sync_catalog"),
+            shop_action(delete_kind, _("Delete in shops…"), "sync_catalog"),
+        ]
+
+    SyncedAdmin.__name__ = f"Synced{base.__name__}"
+    return SyncedAdmin
+
+
+for _model, _base in [
+    (FreightTemplate, catalog_admin.FreightTemplateAdmin),
+    (ProductGroup, catalog_admin.ProductGroupAdmin),
+    (Shelf, catalog_admin.ShelfAdmin),
+]:
+    admin.site.unregister(_model)
+    admin.site.register(
+        _model,
+        _synced_admin(
+            _base,
+            push_kind=services.PUSH_KIND[_model._meta.label_lower],
+            delete_kind=services.DELETE_KIND[_model._meta.label_lower],
+        ),
+    )
+
+admin.site.unregister(Product)
+admin.site.register(Product, SyncedProductAdmin)

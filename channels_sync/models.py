@@ -1,1 +1,403 @@
+"""The sync engine's records: shops, remote bindings, the outbox of jobs, attempts, stock and orders.
 
+Every remote change is first a ``SyncJob`` row written in the same transaction as the catalog change; workers
+claim jobs with a conditional UPDATE and record each HTTP call as a ``SyncAttempt`` (design §4).
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from products.models import ImageAsset, Platform, Sku
+
+from .crypto import decrypt_secret, encrypt_secret
+
+WECHAT_API_BASE_URL = "https://api.weixin.qq.com"
+
+
+class Shop(models.Model):
+    """A remote shop: one account on one platform, with its credentials and base URL."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    app_id = models.CharField(_("app id"), max_length=64)
+    app_secret_encrypted = models.TextField(_("app secret (encrypted)"), blank=True, editable=False)
+    base_url = models.URLField(
+        _("API base URL"),
+        default=WECHAT_API_BASE_URL,
+        help_text=_("The platform's API address; point it at the local emulator in development."),
+    )
+    push_token = models.CharField(
+        _("push token"),
+        max_length=64,
+        blank=True,
+        help_text=_("The token configured for the platform's event pushes; signatures are checked with it."),
+    )
+    is_enabled = models.BooleanField(_("enabled"), default=True)
+    orders_pulled_until = models.DateTimeField(_("orders pulled until"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("shop")
+        verbose_name_plural = _("shops")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "app_id", "base_url"], name="shop_unique_account"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_platform_display()})"
+
+    def set_app_secret(self, secret: str) -> None:
+        self.app_secret_encrypted = encrypt_secret(secret) if secret else ""
+
+    def get_app_secret(self) -> str:
+        return decrypt_secret(self.app_secret_encrypted) if self.app_secret_encrypted else ""
+
+    @property
+    def has_app_secret(self) -> bool:
+        return bool(self.app_secret_encrypted)
+
+
+class RemoteBinding(models.Model):
+    """A local object (product, freight template, group, shelf) as it exists in one shop."""
+
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="bindings")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("object type"))
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    target = GenericForeignKey("content_type", "object_id")
+    remote_id = models.CharField(_("remote id"), max_length=128, blank=True)
+    remote_status = models.CharField(_("remote status"), max_length=32, blank=True)
+    remote_edit_status = models.CharField(_("remote draft status"), max_length=32, blank=True)
+    remote_reason = models.TextField(_("remote reason"), blank=True, help_text=_("Audit reject reason and the like."))
+    listed_once = models.BooleanField(_("listed at least once"), default=False)
+    last_pushed_hash = models.CharField(_("last pushed payload hash"), max_length=64, blank=True)
+    last_pushed_payload = models.JSONField(_("last pushed payload"), null=True, blank=True)
+    last_synced_at = models.DateTimeField(_("last synced at"), null=True, blank=True)
+    last_errcode = models.IntegerField(_("last errcode"), null=True, blank=True)
+    last_errmsg = models.TextField(_("last error message"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    is_deleted = models.BooleanField(_("deleted remotely"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("remote binding")
+        verbose_name_plural = _("remote bindings")
+        ordering = ["shop", "content_type", "object_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["shop", "content_type", "object_id"], name="binding_unique_target"),
+            models.UniqueConstraint(
+                fields=["shop", "content_type", "remote_id"],
+                condition=~Q(remote_id=""),
+                name="binding_unique_remote_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shop.name} · {self.content_type.model} #{self.object_id} → {self.remote_id or '-'}"
+
+    @property
+    def is_bound(self) -> bool:
+        return bool(self.remote_id) and not self.is_deleted
+
+
+def payload_hash(payload: dict) -> str:
+    """A stable hash of a payload: the same content always gives the same hash, whatever the key order."""
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class RemoteImage(models.Model):
+    """An image uploaded to a shop once; its platform URL is reused in every payload."""
+
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="images")
+    asset = models.ForeignKey(ImageAsset, verbose_name=_("image"), on_delete=models.CASCADE, related_name="+")
+    remote_url = models.URLField(_("remote URL"), max_length=500)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("uploaded image")
+        verbose_name_plural = _("uploaded images")
+        constraints = [models.UniqueConstraint(fields=["shop", "asset"], name="remote_image_unique_asset")]
+
+    def __str__(self) -> str:
+        return self.remote_url
+
+
+class SyncJob(models.Model):
+    """One remote change or read to carry out: the outbox row (design §4)."""
+
+    class Kind(models.TextChoices):
+        PRODUCT_PUBLISH = "product_publish", _("Publish product")
+        PRODUCT_DELETE = "product_delete", _("Delete product remotely")
+        PRODUCT_LIST = "product_list", _("List product")
+        PRODUCT_DELIST = "product_delist", _("Delist product")
+        STOCK_PUSH = "stock_push", _("Push stock")
+        STOCK_RECONCILE = "stock_reconcile", _("Reconcile stock")
+        FREIGHT_PUSH = "freight_push", _("Push freight template")
+        FREIGHT_DELETE = "freight_delete", _("Delete freight template remotely")
+        GROUP_PUSH = "group_push", _("Push group")
+        GROUP_DELETE = "group_delete", _("Delete group remotely")
+        SHELF_PUSH = "shelf_push", _("Push shelf")
+        SHELF_DELETE = "shelf_delete", _("Delete shelf remotely")
+        CATEGORIES_IMPORT = "categories_import", _("Import categories")
+        FREIGHT_IMPORT = "freight_import", _("Import freight templates")
+        GROUPS_IMPORT = "groups_import", _("Import groups")
+        SHELVES_IMPORT = "shelves_import", _("Import shelves")
+        ORDERS_PULL = "orders_pull", _("Pull orders")
+        ORDER_PULL_ONE = "order_pull_one", _("Pull one order")
+        ORDER_SET_DELIVERY = "order_set_delivery", _("Set order delivery")
+        ORDER_CLOSE = "order_close", _("Close order")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    ACTIVE_STATES = (State.PENDING, State.RUNNING)
+
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="jobs")
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    target_type = models.ForeignKey(
+        ContentType, verbose_name=_("object type"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    target_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    target_label = models.CharField(_("object"), max_length=200, blank=True)
+    # Jobs with the same lock key never run at the same time (one in flight per remote target).
+    lock_key = models.CharField(_("lock key"), max_length=200, db_index=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    lease_owner = models.CharField(_("lease owner"), max_length=100, blank=True)
+    # Set when a call may have been applied without our seeing the answer: read remote state before any retry.
+    outcome_unknown = models.BooleanField(_("outcome unknown"), default=False)
+    last_errcode = models.IntegerField(_("last errcode"), null=True, blank=True)
+    last_errmsg = models.TextField(_("last error message"), blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sync job")
+        verbose_name_plural = _("sync jobs")
+        ordering = ["-created_at"]
+        permissions = [
+            ("sync_catalog", _("Can publish, list, delist and delete catalog objects in shops")),
+            ("sync_stock", _("Can push and reconcile stock in shops")),
+            ("import_from_shops", _("Can import categories, templates, groups, shelves and orders")),
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="sync_job_due"),
+            models.Index(fields=["target_type", "target_id"], name="sync_job_target"),
+        ]
+        constraints = [
+            # At most one pending job of a kind per target: repeated edits coalesce into it.
+            models.UniqueConstraint(
+                fields=["shop", "kind", "lock_key"],
+                condition=Q(state="pending"),
+                name="sync_job_one_pending_per_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.target_label or self.lock_key} @ {self.shop.name}"
+
+
+class SyncAttempt(models.Model):
+    """One HTTP call made for a job, with its outcome; requests and responses are stored redacted."""
+
+    job = models.ForeignKey(SyncJob, verbose_name=_("job"), on_delete=models.CASCADE, related_name="attempt_log")
+    endpoint = models.CharField(_("endpoint"), max_length=200)
+    method = models.CharField(_("method"), max_length=8, default="POST")
+    started_at = models.DateTimeField(_("started at"))
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    errcode = models.IntegerField(_("errcode"), null=True, blank=True)
+    errmsg = models.TextField(_("errmsg"), blank=True)
+    error_class = models.CharField(_("error"), max_length=60, blank=True)
+    request = models.JSONField(_("request (redacted)"), null=True, blank=True)
+    response = models.JSONField(_("response (redacted)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sync attempt")
+        verbose_name_plural = _("sync attempts")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint} · {self.errcode if self.errcode is not None else self.http_status}"
+
+
+class StockMovement(models.Model):
+    """A change of a SKU's local stock, with why; the engine pushes their sum as deltas per shop."""
+
+    class Reason(models.TextChoices):
+        ADMIN_EDIT = "admin_edit", _("Edited in the admin")
+        ORDER = "order", _("Sold on a platform")
+        RECONCILE = "reconcile", _("Reconciled with a platform")
+        IMPORT = "import", _("Imported")
+
+    sku = models.ForeignKey(Sku, verbose_name=_("SKU"), on_delete=models.CASCADE, related_name="stock_movements")
+    delta = models.IntegerField(_("change"))
+    stock_after = models.PositiveIntegerField(_("stock after"))
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.sku} {self.delta:+d}"
+
+
+class RemoteSkuStock(models.Model):
+    """What one shop is known to hold for one SKU.
+
+    ``synced_stock`` is the local stock the shop's quantity was last brought in line with: the next push sends
+    ``sku.stock - synced_stock`` as one delta, which coalesces every movement since. ``in_flight_delta`` is set
+    while a delta is being sent, so a lost answer can be checked against the remote quantity before any retry.
+    """
+
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="sku_stocks")
+    sku = models.ForeignKey(Sku, verbose_name=_("SKU"), on_delete=models.CASCADE, related_name="remote_stocks")
+    remote_sku_key = models.CharField(_("remote SKU id"), max_length=500, blank=True)
+    synced_stock = models.IntegerField(_("stock last synced"), default=0)
+    remote_stock = models.IntegerField(_("remote stock last read"), null=True, blank=True)
+    remote_stock_read_at = models.DateTimeField(_("remote stock read at"), null=True, blank=True)
+    in_flight_delta = models.IntegerField(_("delta in flight"), null=True, blank=True)
+    in_flight_remote_before = models.IntegerField(_("remote stock before the delta"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("remote stock")
+        verbose_name_plural = _("remote stocks")
+        constraints = [models.UniqueConstraint(fields=["shop", "sku"], name="remote_sku_stock_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.shop.name} · {self.sku}"
+
+    @property
+    def drift(self) -> int | None:
+        """Local stock minus the remote quantity last read (None when never read)."""
+        if self.remote_stock is None:
+            return None
+        return self.sku.stock - self.remote_stock
+
+
+class Order(models.Model):
+    """An order pulled from a shop (V1.17 §2.6)."""
+
+    class Status(models.IntegerChoices):
+        AWAITING_SHIPMENT = 2, _("Awaiting shipment")
+        SHIPPED = 3, _("Shipped")
+        COMPLETED = 5, _("Completed")
+        CLOSED = 6, _("Closed")
+        RIGHTS_PROTECTION = 8, _("Rights protection")
+
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="orders")
+    remote_order_id = models.CharField(_("order id"), max_length=64)
+    status = models.IntegerField(_("status"))
+    total_price = models.BigIntegerField(_("total"), default=0)
+    express_price = models.BigIntegerField(_("shipping fee"), default=0)
+    remote_created_at = models.DateTimeField(_("ordered at"), null=True, blank=True)
+    buyer_openid = models.CharField(_("buyer openid"), max_length=64, blank=True)
+    buyer_nick = models.CharField(_("buyer"), max_length=100, blank=True)
+    receiver_name = models.CharField(_("receiver"), max_length=100, blank=True)
+    receiver_province = models.CharField(_("province"), max_length=50, blank=True)
+    receiver_city = models.CharField(_("city"), max_length=50, blank=True)
+    receiver_zone = models.CharField(_("district"), max_length=50, blank=True)
+    receiver_address = models.CharField(_("address"), max_length=300, blank=True)
+    receiver_mobile = models.CharField(_("mobile"), max_length=30, blank=True)
+    receiver_phone = models.CharField(_("phone"), max_length=30, blank=True)
+    delivery_company = models.CharField(_("delivery company"), max_length=60, blank=True)
+    delivery_track_no = models.CharField(_("tracking number"), max_length=60, blank=True)
+    trans_id = models.CharField(_("payment transaction id"), max_length=64, blank=True)
+    raw = models.JSONField(_("as received"), default=dict, blank=True)
+    stock_applied = models.BooleanField(_("stock applied locally"), default=False, editable=False)
+    pulled_at = models.DateTimeField(_("pulled at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-remote_created_at", "-pk"]
+        permissions = [("fulfil_order", _("Can set delivery and close orders"))]
+        constraints = [models.UniqueConstraint(fields=["shop", "remote_order_id"], name="order_unique_remote_id")]
+        indexes = [models.Index(fields=["shop", "status"], name="order_shop_status")]
+
+    def __str__(self) -> str:
+        return self.remote_order_id
+
+    def get_status_label(self) -> str:
+        try:
+            return str(self.Status(self.status).label)
+        except ValueError:
+            # The manual's examples show codes it never defines; keep the number visible.
+            return str(self.status)
+
+
+class OrderItem(models.Model):
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="items")
+    remote_product_id = models.CharField(_("remote product id"), max_length=128)
+    remote_sku_key = models.CharField(_("remote SKU"), max_length=500, blank=True)
+    product_name = models.CharField(_("product"), max_length=200, blank=True)
+    price = models.BigIntegerField(_("price"), default=0)
+    count = models.PositiveIntegerField(_("quantity"), default=1)
+    image_url = models.URLField(_("image"), max_length=500, blank=True)
+    sku = models.ForeignKey(
+        Sku, verbose_name=_("SKU"), on_delete=models.SET_NULL, null=True, blank=True, related_name="order_items"
+    )
+
+    class Meta:
+        verbose_name = _("order item")
+        verbose_name_plural = _("order items")
+
+    def __str__(self) -> str:
+        return f"{self.product_name} × {self.count}"
+
+
+class PushEvent(models.Model):
+    """A platform event push received, kept to refuse replays and to show what arrived."""
+
+    shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="push_events")
+    nonce = models.CharField(_("nonce"), max_length=64)
+    timestamp = models.BigIntegerField(_("timestamp"))
+    event = models.CharField(_("event"), max_length=64, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("push event")
+        verbose_name_plural = _("push events")
+        ordering = ["-received_at"]
+        constraints = [models.UniqueConstraint(fields=["shop", "nonce", "timestamp"], name="push_event_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.event} @ {self.received_at:%Y-%m-%d %H:%M:%S}"

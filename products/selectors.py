@@ -1,6 +1,22 @@
-"""Reads of the catalog."""
+"""Reads of the catalog: choices for forms and plain snapshots for the sync engine."""
 
-from .models import CategoryAttributeValue, Product, ProductSpec
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from .models import (
+    Category,
+    CategoryAttributeValue,
+    FreightTemplate,
+    Product,
+    ProductGroup,
+    ProductProperty,
+    ProductSpec,
+    Shelf,
+    ShelfModule,
+    ShelfModuleGroup,
+    Sku,
+)
 from .sku_matrix import SpecDefinition, SpecValue, custom_key
 
 
@@ -32,3 +48,318 @@ def product_spec_definitions(*, product: Product) -> list[SpecDefinition]:
         )
         for spec in specs
     ]
+
+
+# --- Snapshots for the sync engine ----------------------------------------------------------------------
+# Plain, frozen copies of catalog objects: payload builders read these and never the ORM, so a payload is a
+# pure function of a snapshot (and of the platform URLs of its images).
+
+
+@dataclass(frozen=True)
+class CategorySnapshot:
+    remote_id: str
+    name: str
+    path_remote_ids: tuple[str, ...]  # from the root down to this category
+    level: int
+
+
+@dataclass(frozen=True)
+class PropertySnapshot:
+    attribute_remote_id: str
+    attribute_name: str
+    value_remote_id: str  # "" for a custom value
+    value_name: str
+    platform: str
+
+
+@dataclass(frozen=True)
+class SkuSnapshot:
+    id: int
+    specs: tuple[tuple[tuple[str, str], ...], ...]  # ((("id", …), ("vid", …), ("name", …), ("value", …)), …)
+    spec_key: str
+    price: int
+    original_price: int
+    stock: int
+    image_asset_id: int | None
+    product_code: str
+    barcode: str
+    out_sku_id: str
+
+    def spec_dicts(self) -> list[dict[str, str]]:
+        return [dict(pairs) for pairs in self.specs]
+
+
+@dataclass(frozen=True)
+class DetailBlockSnapshot:
+    kind: str  # "text" or "image"
+    text: str
+    image_asset_id: int | None
+
+
+@dataclass(frozen=True)
+class ProductSnapshot:
+    id: int
+    out_product_id: str
+    title: str
+    short_title: str
+    spu_code: str
+    wechat_store_category: CategorySnapshot | None
+    channels_category: CategorySnapshot | None
+    brand_remote_id: str  # "" for no brand
+    properties: tuple[PropertySnapshot, ...]
+    spec_definitions: tuple[SpecDefinition, ...]
+    skus: tuple[SkuSnapshot, ...]
+    image_asset_ids: tuple[int, ...]  # head images in order; the first is the main image
+    detail_blocks: tuple[DetailBlockSnapshot, ...]
+    buy_limit: int
+    aftersale_desc: str
+    is_post_free: bool
+    has_receipt: bool
+    is_under_guaranty: bool
+    is_support_replace: bool
+    seven_day_return: int
+    pay_after_use: bool
+    freight_insurance: bool
+    fake_one_pay_three: bool
+    damage_guarantee: bool
+    location_country: str
+    location_province: str
+    location_city: str
+    location_address: str
+    deliver_method: int
+    delivery_type: int
+    freight_template_id: int | None
+    express_fees: tuple[tuple[int, int], ...]  # (express type, fee in fen)
+    weight_g: int | None
+
+    def all_image_asset_ids(self) -> tuple[int, ...]:
+        """Every image the product's payloads refer to, each once, in a stable order."""
+        ids = list(self.image_asset_ids)
+        ids += [b.image_asset_id for b in self.detail_blocks if b.image_asset_id is not None]
+        ids += [s.image_asset_id for s in self.skus if s.image_asset_id is not None]
+        return tuple(dict.fromkeys(ids))
+
+
+def _category_snapshot(category: Category | None) -> CategorySnapshot | None:
+    if category is None:
+        return None
+    chain = category.ancestors(include_self=True)
+    return CategorySnapshot(
+        remote_id=category.remote_id,
+        name=category.name,
+        path_remote_ids=tuple(c.remote_id for c in chain),
+        level=category.level,
+    )
+
+
+def product_snapshot(*, product_id: int) -> ProductSnapshot:
+    """Everything a platform payload needs of one product, read in a fixed number of queries."""
+    product = (
+        Product.objects.select_related(
+            "wechat_store_category__parent__parent", "channels_category__parent__parent", "brand"
+        )
+        .prefetch_related(
+            "images",
+            "detail_blocks",
+            "express_fees",
+            Prefetch("skus", queryset=Sku.objects.order_by("position", "pk")),
+            Prefetch(
+                "properties",
+                queryset=ProductProperty.objects.select_related("attribute__category", "value").order_by("pk"),
+            ),
+        )
+        .get(pk=product_id)
+    )
+    return ProductSnapshot(
+        id=product.pk,
+        out_product_id=product.out_product_id,
+        title=product.title,
+        short_title=product.short_title,
+        spu_code=product.spu_code,
+        wechat_store_category=_category_snapshot(product.wechat_store_category),
+        channels_category=_category_snapshot(product.channels_category),
+        brand_remote_id=product.brand.remote_id if product.brand_id else "",
+        properties=tuple(
+            PropertySnapshot(
+                attribute_remote_id=p.attribute.remote_id,
+                attribute_name=p.attribute.name,
+                value_remote_id=p.value.remote_id if p.value_id else "",
+                value_name=p.value_name,
+                platform=p.attribute.category.platform,
+            )
+            for p in product.properties.all()
+        ),
+        spec_definitions=tuple(product_spec_definitions(product=product)),
+        skus=tuple(
+            SkuSnapshot(
+                id=s.pk,
+                specs=tuple(tuple(sorted(spec.items())) for spec in s.specs),
+                spec_key=s.spec_key,
+                price=s.price,
+                original_price=s.original_price,
+                stock=s.stock,
+                image_asset_id=s.image_id,
+                product_code=s.product_code or "",
+                barcode=s.barcode or "",
+                out_sku_id=s.out_sku_id or "",
+            )
+            for s in product.skus.all()
+        ),
+        image_asset_ids=tuple(i.asset_id for i in sorted(product.images.all(), key=lambda i: (i.position, i.pk))),
+        detail_blocks=tuple(
+            DetailBlockSnapshot(kind=b.kind, text=b.text, image_asset_id=b.asset_id)
+            for b in sorted(product.detail_blocks.all(), key=lambda b: (b.position, b.pk))
+        ),
+        buy_limit=product.buy_limit,
+        aftersale_desc=product.aftersale_desc,
+        is_post_free=product.is_post_free,
+        has_receipt=product.has_receipt,
+        is_under_guaranty=product.is_under_guaranty,
+        is_support_replace=product.is_support_replace,
+        seven_day_return=product.seven_day_return,
+        pay_after_use=product.pay_after_use,
+        freight_insurance=product.freight_insurance,
+        fake_one_pay_three=product.fake_one_pay_three,
+        damage_guarantee=product.damage_guarantee,
+        location_country=product.location_country,
+        location_province=product.location_province,
+        location_city=product.location_city,
+        location_address=product.location_address,
+        deliver_method=product.deliver_method,
+        delivery_type=product.delivery_type,
+        freight_template_id=product.freight_template_id,
+        express_fees=tuple(sorted((f.express_type, f.price) for f in product.express_fees.all())),
+        weight_g=product.weight_g,
+    )
+
+
+@dataclass(frozen=True)
+class FeeRuleSnapshot:
+    express_type: int
+    dest_country: str
+    dest_province: str
+    dest_city: str
+    start_standards: int
+    start_fees: int
+    add_standards: int
+    add_fees: int
+
+
+@dataclass(frozen=True)
+class FreightTemplateSnapshot:
+    id: int
+    name: str
+    assumer: int
+    valuation: int
+    valuation_type: str
+    send_time: str
+    shipping_method: str
+    is_default: bool
+    ship_from: tuple[tuple[str, str], ...]  # (("province", …), ("city", …), …)
+    fee_rules: tuple[FeeRuleSnapshot, ...]
+    free_conditions: tuple[tuple[str, str, int | None, int | None, int | None], ...]  # province, city, piece, g, fen
+    not_served_areas: tuple[tuple[str, str, str], ...]
+
+
+def freight_template_snapshot(*, template_id: int) -> FreightTemplateSnapshot:
+    template = FreightTemplate.objects.prefetch_related("fee_rules", "free_conditions", "not_served_areas").get(
+        pk=template_id
+    )
+    return FreightTemplateSnapshot(
+        id=template.pk,
+        name=template.name,
+        assumer=template.assumer,
+        valuation=template.valuation,
+        valuation_type=template.valuation_type,
+        send_time=template.send_time,
+        shipping_method=template.shipping_method,
+        is_default=template.is_default,
+        ship_from=(
+            ("province", template.ship_from_province),
+            ("city", template.ship_from_city),
+            ("county", template.ship_from_county),
+            ("address", template.ship_from_address),
+            ("contact", template.ship_from_contact),
+            ("phone", template.ship_from_phone),
+            ("postal_code", template.ship_from_postal_code),
+        ),
+        fee_rules=tuple(
+            FeeRuleSnapshot(
+                express_type=r.express_type,
+                dest_country=r.dest_country,
+                dest_province=r.dest_province,
+                dest_city=r.dest_city,
+                start_standards=r.start_standards,
+                start_fees=r.start_fees,
+                add_standards=r.add_standards,
+                add_fees=r.add_fees,
+            )
+            for r in sorted(
+                template.fee_rules.all(), key=lambda r: (r.express_type, r.dest_province, r.dest_city, r.pk)
+            )
+        ),
+        free_conditions=tuple(
+            (c.province, c.city, c.min_piece, c.min_weight_g, c.min_amount)
+            for c in sorted(template.free_conditions.all(), key=lambda c: c.pk)
+        ),
+        not_served_areas=tuple(
+            (a.province, a.city, a.county) for a in sorted(template.not_served_areas.all(), key=lambda a: a.pk)
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class GroupSnapshot:
+    id: int
+    name: str
+    product_ids: tuple[int, ...]
+
+
+def group_snapshot(*, group_id: int) -> GroupSnapshot:
+    group = ProductGroup.objects.prefetch_related("products").get(pk=group_id)
+    return GroupSnapshot(id=group.pk, name=group.name, product_ids=tuple(sorted(p.pk for p in group.products.all())))
+
+
+@dataclass(frozen=True)
+class ShelfModuleSnapshot:
+    control: int
+    product_count: int | None
+    background_asset_id: int | None
+    groups: tuple[tuple[int, int | None], ...]  # (group id, image asset id) in order
+
+
+@dataclass(frozen=True)
+class ShelfSnapshot:
+    id: int
+    name: str
+    banner_asset_id: int | None
+    modules: tuple[ShelfModuleSnapshot, ...]
+
+    def all_image_asset_ids(self) -> tuple[int, ...]:
+        ids = [self.banner_asset_id] + [m.background_asset_id for m in self.modules]
+        ids += [image for m in self.modules for _, image in m.groups]
+        return tuple(dict.fromkeys(i for i in ids if i is not None))
+
+    def group_ids(self) -> tuple[int, ...]:
+        return tuple(dict.fromkeys(g for m in self.modules for g, _ in m.groups))
+
+
+def shelf_snapshot(*, shelf_id: int) -> ShelfSnapshot:
+    shelf = Shelf.objects.prefetch_related(
+        Prefetch("modules", queryset=ShelfModule.objects.order_by("position", "pk")),
+        Prefetch("modules__groups", queryset=ShelfModuleGroup.objects.order_by("position", "pk")),
+    ).get(pk=shelf_id)
+    return ShelfSnapshot(
+        id=shelf.pk,
+        name=shelf.name,
+        banner_asset_id=shelf.banner_id,
+        modules=tuple(
+            ShelfModuleSnapshot(
+                control=m.control,
+                product_count=m.product_count,
+                background_asset_id=m.background_id,
+                groups=tuple((g.group_id, g.image_id) for g in m.groups.all()),
+            )
+            for m in shelf.modules.all()
+        ),
+    )

@@ -130,6 +130,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Beat re-drives the outbox (a lost message, a dead worker or a Redis restart loses nothing) and pulls orders.
+CELERY_BEAT_SCHEDULE = {
+    "redrive-sync-jobs": {"task": "channels_sync.redrive_jobs", "schedule": env.float("SYNC_REDRIVE_SECONDS", 30.0)},
+    "pull-orders": {"task": "channels_sync.pull_orders", "schedule": env.float("ORDERS_PULL_SECONDS", 300.0)},
+}
 
 # --- Security -------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -79,7 +79,7 @@ def test_embedded_default_needs_no_server(var_dir):
     assert values["db_name"] == str(var_dir / "db.sqlite3")
     assert values["cache_backend"] == "django.core.cache.backends.db.DatabaseCache"
     assert values["cache_location"] == "shopadmin_cache"
-    assert values["broker_url"] == "filesystem://"
+    assert values["broker_url"] == "filesystem://localhost//"
     assert values["broker_options"]["data_folder_in"] == str(var_dir / "broker" / "out")
     assert values["beat_schedule_filename"] == str(var_dir / "celerybeat-schedule")
     assert values["debug"] is True

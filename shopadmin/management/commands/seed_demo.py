@@ -1,10 +1,14 @@
-"""Create the demo merchant login and the demo catalog (idempotent: the run command calls it on every start)."""
+"""Create the demo merchant login, the demo catalog and the demo shops on the emulator.
+
+Idempotent: the run command calls it on every start.
+"""
 
 import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from channels_sync.demo import demo_shops_ensure
 from products.demo import demo_catalog_create, demo_user_ensure
 
 
@@ -17,8 +21,13 @@ class Command(BaseCommand):
             default=f"http://127.0.0.1:{os.environ.get('PORT') or 8000}/admin/",
             help="The admin address to print with the login (default: 127.0.0.1 on $PORT or 8000).",
         )
+        parser.add_argument(
+            "--sandbox-url",
+            default=f"http://127.0.0.1:{os.environ.get('SANDBOX_PORT') or 8765}",
+            help="The platform emulator's address for the demo shops (default: 127.0.0.1 on $SANDBOX_PORT or 8765).",
+        )
 
-    def handle(self, *args, admin_url: str, **options):
+    def handle(self, *args, admin_url: str, sandbox_url: str, **options):
         if not settings.DEBUG:
             # The demo login has a published password: it has no place on a production site.
             raise CommandError("seed_demo only runs with DEBUG on (the embedded default); it creates a known login.")
@@ -43,3 +52,6 @@ class Command(BaseCommand):
                     f"{catalog.image_count} images."
                 )
             )
+
+        shops = demo_shops_ensure(sandbox_base_url=sandbox_url)
+        self.stdout.write(f"Demo shops on the emulator: {', '.join(shop.name for shop in shops)}")

@@ -1,0 +1,648 @@
+"""What each kind of job does: platform-neutral flows over the adapter interface.
+
+Each handler reads the catalog through snapshots, calls the adapter outside any transaction, and records what
+the platform answered in short transactions right after each call, so a crash later in the flow never loses a
+remote id that was already created. A job marked ``outcome_unknown`` first reads remote state: a lost create is
+found again (by out_product_id or fingerprint), a lost stock delta is checked against the remote quantity.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from products.models import FreightTemplate, ImageAsset, Product, ProductGroup, Shelf, Sku
+from products.selectors import (
+    freight_template_snapshot,
+    group_snapshot,
+    product_snapshot,
+    shelf_snapshot,
+)
+from products.services import category_cache_import
+
+from .models import Order, OrderItem, RemoteBinding, RemoteImage, RemoteSkuStock, StockMovement, SyncJob, payload_hash
+from .platforms.adapter import BindingState, RemoteOrder
+from .platforms.errors import RejectedError
+from .services import DependencyPending, JobContext, JobFailed, stock_push_enqueue
+
+logger = logging.getLogger("channels_sync.jobs")
+
+# How far back the first order pull of a shop reaches, and how much each pull overlaps the previous one
+# (orders created during a pull must not fall between two windows).
+ORDERS_FIRST_PULL_DAYS = 30
+ORDERS_PULL_OVERLAP = timedelta(minutes=10)
+
+
+# --- Bindings -----------------------------------------------------------------------------------------
+
+
+def binding_for(shop, target) -> RemoteBinding:
+    content_type = ContentType.objects.get_for_model(target)
+    binding, _ = RemoteBinding.objects.get_or_create(shop=shop, content_type=content_type, object_id=target.pk)
+    return binding
+
+
+def binding_get(shop, model, object_id: int) -> RemoteBinding | None:
+    content_type = ContentType.objects.get_for_model(model)
+    return RemoteBinding.objects.filter(shop=shop, content_type=content_type, object_id=object_id).first()
+
+
+def remote_ids(shop, model, object_ids) -> dict[int, str]:
+    """Local id -> remote id of the objects of ``model`` bound in ``shop``."""
+    content_type = ContentType.objects.get_for_model(model)
+    rows = RemoteBinding.objects.filter(
+        shop=shop, content_type=content_type, object_id__in=list(object_ids), is_deleted=False
+    ).exclude(remote_id="")
+    return {row.object_id: row.remote_id for row in rows}
+
+
+def binding_record_success(binding: RemoteBinding, **fields) -> None:
+    fields.setdefault("last_synced_at", timezone.now())
+    fields.update(last_errcode=None, last_errmsg="", last_error_at=None)
+    RemoteBinding.objects.filter(pk=binding.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(binding, name, value)
+
+
+def record_job_failure_on_target(job: SyncJob, errcode: int | None, errmsg: str) -> None:
+    """Show a terminal failure on the object it concerns (the product, template, group or shelf)."""
+    if job.target_type_id is None or job.target_id is None:
+        return
+    RemoteBinding.objects.update_or_create(
+        shop_id=job.shop_id,
+        content_type_id=job.target_type_id,
+        object_id=job.target_id,
+        defaults={"last_errcode": errcode, "last_errmsg": errmsg[:2000], "last_error_at": timezone.now()},
+    )
+
+
+# --- Images -------------------------------------------------------------------------------------------
+
+
+def ensure_images(ctx: JobContext, asset_ids) -> dict[int, str]:
+    """Platform URL of each image, uploading those the shop does not have yet (each image once)."""
+    asset_ids = list(dict.fromkeys(asset_ids))
+    urls = dict(RemoteImage.objects.filter(shop=ctx.shop, asset_id__in=asset_ids).values_list("asset_id", "remote_url"))
+    for asset in ImageAsset.objects.filter(pk__in=[i for i in asset_ids if i not in urls]):
+        with asset.image.open("rb") as handle:
+            data = handle.read()
+        filename = f"{asset.sha256[:16]}.{asset.image.name.rsplit('.', 1)[-1].lower()}"
+        url = ctx.adapter.upload_image(filename=filename, data=data)
+        RemoteImage.objects.get_or_create(shop=ctx.shop, asset=asset, defaults={"remote_url": url})
+        urls[asset.pk] = url
+    return urls
+
+
+# --- Products -----------------------------------------------------------------------------------------
+
+
+def _product(ctx: JobContext) -> Product | None:
+    return Product.objects.filter(pk=ctx.job.target_id).first()
+
+
+def handle_product_publish(ctx: JobContext) -> dict:
+    """Create the product in the shop, or update it when bound; an unchanged payload is not sent."""
+    product = _product(ctx)
+    if product is None:
+        return {"skipped": "product deleted"}
+    snapshot = product_snapshot(product_id=product.pk)
+    binding = binding_for(ctx.shop, product)
+    template_remote_id = None
+    if snapshot.freight_template_id and snapshot.delivery_type == Product.DeliveryType.TEMPLATE:
+        template_remote_id = _require_freight_template(ctx, snapshot.freight_template_id)
+    image_urls = ensure_images(ctx, snapshot.all_image_asset_ids())
+
+    def build(remote=None):
+        return ctx.adapter.product_payload(
+            snapshot=snapshot,
+            image_urls=image_urls,
+            freight_template_remote_id=template_remote_id,
+            binding=binding_state(binding) if binding.is_bound else None,
+            remote=remote,
+        )
+
+    payload = build()
+    digest = payload_hash(payload.hash_basis)
+    if binding.is_bound:
+        if binding.last_pushed_hash == digest and not ctx.job.outcome_unknown:
+            return {"remote_id": binding.remote_id, "unchanged": True}
+        if ctx.adapter.product_needs_remote_for_update(binding_state(binding)):
+            payload = build(ctx.adapter.product_get(remote_id=binding.remote_id))
+        ctx.adapter.product_update(remote_id=binding.remote_id, payload=payload)
+        binding_record_success(binding, last_pushed_hash=digest, last_pushed_payload=payload.body)
+        _stock_after_publish(ctx, product, snapshot.skus)
+        return {"remote_id": binding.remote_id, "updated": True, "warnings": list(payload.warnings)}
+
+    remote_id = None
+    if ctx.job.outcome_unknown or binding.last_pushed_hash:
+        # An earlier create may have been applied without our seeing the answer: look before creating again.
+        remote_id = ctx.adapter.product_find(payload=payload, snapshot=snapshot)
+    created = remote_id is None
+    if created:
+        # Mark the attempt before sending: a crash after this point is an unknown outcome, never a blind retry.
+        RemoteBinding.objects.filter(pk=binding.pk).update(last_pushed_hash=digest)
+        remote_id = ctx.adapter.product_create(payload=payload, snapshot=snapshot)
+    binding_record_success(
+        binding,
+        remote_id=remote_id,
+        is_deleted=False,
+        last_pushed_hash=digest,
+        last_pushed_payload=payload.body,
+        remote_status=binding.remote_status or "draft",
+    )
+    if not created:
+        # Found the earlier create: bring it up to date with what was meant to be sent.
+        ctx.adapter.product_update(remote_id=remote_id, payload=build(ctx.adapter.product_get(remote_id=remote_id)))
+    _stock_after_publish(ctx, product, snapshot.skus)
+    for group in ProductGroup.objects.filter(products=product):
+        if binding_get(ctx.shop, ProductGroup, group.pk) is not None:
+            ctx.enqueue(kind=SyncJob.Kind.GROUP_PUSH, target=group)
+    return {"remote_id": remote_id, "created": created, "warnings": list(payload.warnings)}
+
+
+def binding_state(binding: RemoteBinding) -> BindingState:
+    return BindingState(
+        remote_id=binding.remote_id,
+        listed_once=binding.listed_once,
+        last_pushed_payload=binding.last_pushed_payload,
+    )
+
+
+def _stock_after_publish(ctx: JobContext, product: Product, skus) -> None:
+    """SKUs new to the shop hold the stock they were sent with; any later edit goes out as a delta.
+
+    Payloads carry the remote quantity for SKUs the shop already has (never a blind "set" while sales run),
+    so their baselines stand.
+    """
+    for sku in skus:
+        RemoteSkuStock.objects.get_or_create(
+            shop=ctx.shop,
+            sku_id=sku.id,
+            defaults={
+                "remote_sku_key": sku.spec_key,
+                "synced_stock": sku.stock,
+                "remote_stock": sku.stock,
+                "remote_stock_read_at": timezone.now(),
+            },
+        )
+    stock_push_enqueue(product=product, only_shop=ctx.shop)
+
+
+def _require_freight_template(ctx: JobContext, template_id: int) -> str:
+    binding = binding_get(ctx.shop, FreightTemplate, template_id)
+    if binding is not None and binding.is_bound:
+        return binding.remote_id
+    template = FreightTemplate.objects.get(pk=template_id)
+    ctx.enqueue(kind=SyncJob.Kind.FREIGHT_PUSH, target=template)
+    raise DependencyPending(f"waiting for freight template “{template.name}” to be pushed")
+
+
+def _require_bound_product(ctx: JobContext, product: Product) -> RemoteBinding:
+    binding = binding_get(ctx.shop, Product, product.pk)
+    if binding is not None and binding.is_bound:
+        return binding
+    ctx.enqueue(kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    raise DependencyPending("waiting for the product to be published first")
+
+
+def handle_product_list(ctx: JobContext, *, listed: bool = True) -> dict:
+    product = _product(ctx)
+    if product is None:
+        return {"skipped": "product deleted"}
+    binding = _require_bound_product(ctx, product)
+    ctx.adapter.product_set_listed(remote_id=binding.remote_id, listed=listed)
+    fields = {"remote_status": "listed" if listed else "delisted"}
+    if listed:
+        fields["listed_once"] = True
+    binding_record_success(binding, **fields)
+    return {"remote_id": binding.remote_id, "listed": listed}
+
+
+def handle_product_delist(ctx: JobContext) -> dict:
+    return handle_product_list(ctx, listed=False)
+
+
+def handle_product_delete(ctx: JobContext) -> dict:
+    binding = binding_get(ctx.shop, Product, ctx.job.target_id)
+    if binding is None or not binding.is_bound:
+        return {"skipped": "not published"}
+    try:
+        ctx.adapter.product_delete(remote_id=binding.remote_id)
+    except RejectedError:
+        # A repeat of a delete whose answer was lost finds nothing to delete: confirm by reading.
+        if ctx.job.outcome_unknown and not ctx.adapter.product_get(remote_id=binding.remote_id).exists:
+            pass
+        else:
+            raise
+    binding_record_success(binding, is_deleted=True, remote_status="deleted", last_pushed_hash="")
+    RemoteSkuStock.objects.filter(shop=ctx.shop, sku__product_id=ctx.job.target_id).delete()
+    return {"remote_id": binding.remote_id, "deleted": True}
+
+
+# --- Stock --------------------------------------------------------------------------------------------
+
+
+def handle_stock_push(ctx: JobContext) -> dict:
+    """Bring each SKU's remote quantity in line with the local stock, one delta per SKU (design §4 "Stock").
+
+    The delta is the local stock minus the stock last synced, so every movement since the last push is sent
+    as one call; SKUs go one at a time. Before a delta is sent the remote quantity is read and the delta is
+    recorded as in flight, so a lost answer is settled by reading again instead of sending twice.
+    """
+    product = _product(ctx)
+    if product is None:
+        return {"skipped": "product deleted"}
+    binding = _require_bound_product(ctx, product)
+    sent = {}
+    for sku in product.skus.order_by("position", "pk"):
+        state, _ = RemoteSkuStock.objects.get_or_create(
+            shop=ctx.shop, sku=sku, defaults={"remote_sku_key": sku.spec_key, "synced_stock": sku.stock}
+        )
+        key = state.remote_sku_key or sku.spec_key
+        if state.in_flight_delta is not None:
+            _settle_in_flight_delta(ctx, state, binding.remote_id, key)
+        delta = Sku.objects.values_list("stock", flat=True).get(pk=sku.pk) - state.synced_stock
+        if delta == 0:
+            continue
+        remote_before = ctx.adapter.stock_read(remote_id=binding.remote_id, sku_key=key)
+        if delta < 0 and remote_before + delta < 0:
+            raise JobFailed(
+                f"the shop holds {remote_before} of {sku.spec_label or key or 'the SKU'}, "
+                f"fewer than the {-delta} to take off: reconcile the stock first"
+            )
+        RemoteSkuStock.objects.filter(pk=state.pk).update(
+            in_flight_delta=delta, in_flight_remote_before=remote_before, remote_stock=remote_before
+        )
+        ctx.adapter.stock_change(remote_id=binding.remote_id, sku_key=key, delta=delta)
+        RemoteSkuStock.objects.filter(pk=state.pk).update(
+            synced_stock=F("synced_stock") + delta,
+            remote_stock=remote_before + delta,
+            remote_stock_read_at=timezone.now(),
+            in_flight_delta=None,
+            in_flight_remote_before=None,
+        )
+        sent[key or "-"] = delta
+    return {"remote_id": binding.remote_id, "deltas": sent}
+
+
+def _settle_in_flight_delta(ctx: JobContext, state: RemoteSkuStock, remote_id: str, key: str) -> None:
+    """A delta was sent but its answer never came: the remote quantity tells whether it was applied."""
+    remote_now = ctx.adapter.stock_read(remote_id=remote_id, sku_key=key)
+    applied = remote_now - state.in_flight_remote_before == state.in_flight_delta
+    fields = {
+        "in_flight_delta": None,
+        "in_flight_remote_before": None,
+        "remote_stock": remote_now,
+        "remote_stock_read_at": timezone.now(),
+    }
+    if applied:
+        fields["synced_stock"] = F("synced_stock") + state.in_flight_delta
+    RemoteSkuStock.objects.filter(pk=state.pk).update(**fields)
+    logger.info(
+        "sync.stock.in_flight_settled",
+        extra={"shop_id": ctx.shop.pk, "sku_id": state.sku_id, "applied": applied, "delta": state.in_flight_delta},
+    )
+    state.refresh_from_db()
+
+
+def handle_stock_reconcile(ctx: JobContext) -> dict:
+    """Read the remote quantity of every SKU of a product and record the drift (nothing is changed)."""
+    product = _product(ctx)
+    if product is None:
+        return {"skipped": "product deleted"}
+    binding = _require_bound_product(ctx, product)
+    remote = ctx.adapter.product_get(remote_id=binding.remote_id)
+    drift = {}
+    for sku in product.skus.all():
+        state, _ = RemoteSkuStock.objects.get_or_create(
+            shop=ctx.shop, sku=sku, defaults={"remote_sku_key": sku.spec_key, "synced_stock": sku.stock}
+        )
+        quantity = remote.stock_by_sku_key.get(state.remote_sku_key or sku.spec_key)
+        RemoteSkuStock.objects.filter(pk=state.pk).update(remote_stock=quantity, remote_stock_read_at=timezone.now())
+        drift[sku.spec_key or "-"] = None if quantity is None else sku.stock - quantity
+    binding_record_success(binding, remote_status=_remote_status(remote))
+    return {"drift": drift}
+
+
+def _remote_status(remote) -> str:
+    if not remote.exists:
+        return "missing"
+    if remote.listed is None:
+        return remote.status
+    return "listed" if remote.listed else "delisted"
+
+
+# --- Freight templates, groups, shelves -----------------------------------------------------------------
+
+
+def handle_freight_push(ctx: JobContext) -> dict:
+    template = FreightTemplate.objects.filter(pk=ctx.job.target_id).first()
+    if template is None:
+        return {"skipped": "template deleted"}
+    snapshot = freight_template_snapshot(template_id=template.pk)
+    binding = binding_for(ctx.shop, template)
+    digest = payload_hash({"snapshot": repr(snapshot)})
+    if binding.is_bound:
+        if binding.last_pushed_hash == digest:
+            return {"remote_id": binding.remote_id, "unchanged": True}
+        ctx.adapter.freight_update(remote_id=binding.remote_id, snapshot=snapshot)
+        binding_record_success(binding, last_pushed_hash=digest)
+        return {"remote_id": binding.remote_id, "updated": True}
+    remote_id = None
+    if ctx.job.outcome_unknown:
+        remote_id = _find_by_name(ctx.adapter.freight_list(), snapshot.name)
+    if remote_id is None:
+        remote_id = ctx.adapter.freight_create(snapshot=snapshot)
+    binding_record_success(binding, remote_id=str(remote_id), is_deleted=False, last_pushed_hash=digest)
+    return {"remote_id": str(remote_id), "created": True}
+
+
+def _find_by_name(items: list[dict], name: str) -> str | None:
+    for item in items:
+        if item.get("name") == name:
+            return str(item["remote_id"])
+    return None
+
+
+def _handle_delete(ctx: JobContext, model, delete) -> dict:
+    binding = binding_get(ctx.shop, model, ctx.job.target_id)
+    if binding is None or not binding.is_bound:
+        return {"skipped": "not pushed"}
+    try:
+        delete(remote_id=binding.remote_id)
+    except RejectedError:
+        if not ctx.job.outcome_unknown:
+            raise
+    binding_record_success(binding, is_deleted=True, last_pushed_hash="")
+    return {"remote_id": binding.remote_id, "deleted": True}
+
+
+def handle_freight_delete(ctx: JobContext) -> dict:
+    return _handle_delete(ctx, FreightTemplate, ctx.adapter.freight_delete)
+
+
+def handle_group_push(ctx: JobContext) -> dict:
+    group = ProductGroup.objects.filter(pk=ctx.job.target_id).first()
+    if group is None:
+        return {"skipped": "group deleted"}
+    snapshot = group_snapshot(group_id=group.pk)
+    product_remote_ids = remote_ids(ctx.shop, Product, snapshot.product_ids)
+    binding = binding_for(ctx.shop, group)
+    digest = payload_hash({"name": snapshot.name, "products": sorted(product_remote_ids.values())})
+    if binding.is_bound:
+        if binding.last_pushed_hash == digest:
+            return {"remote_id": binding.remote_id, "unchanged": True}
+        ctx.adapter.group_update(remote_id=binding.remote_id, snapshot=snapshot, product_remote_ids=product_remote_ids)
+        binding_record_success(binding, last_pushed_hash=digest)
+        return {"remote_id": binding.remote_id, "updated": True}
+    remote_id = _find_by_name(ctx.adapter.group_list(), snapshot.name) if ctx.job.outcome_unknown else None
+    if remote_id is None:
+        remote_id = ctx.adapter.group_create(snapshot=snapshot, product_remote_ids=product_remote_ids)
+    else:
+        ctx.adapter.group_update(remote_id=remote_id, snapshot=snapshot, product_remote_ids=product_remote_ids)
+    binding_record_success(binding, remote_id=str(remote_id), is_deleted=False, last_pushed_hash=digest)
+    return {"remote_id": str(remote_id), "created": True, "products": len(product_remote_ids)}
+
+
+def handle_group_delete(ctx: JobContext) -> dict:
+    return _handle_delete(ctx, ProductGroup, ctx.adapter.group_delete)
+
+
+def handle_shelf_push(ctx: JobContext) -> dict:
+    shelf = Shelf.objects.filter(pk=ctx.job.target_id).first()
+    if shelf is None:
+        return {"skipped": "shelf deleted"}
+    snapshot = shelf_snapshot(shelf_id=shelf.pk)
+    group_remote_ids = remote_ids(ctx.shop, ProductGroup, snapshot.group_ids())
+    missing = [g for g in snapshot.group_ids() if g not in group_remote_ids]
+    if missing:
+        for group in ProductGroup.objects.filter(pk__in=missing):
+            ctx.enqueue(kind=SyncJob.Kind.GROUP_PUSH, target=group)
+        raise DependencyPending("waiting for the shelf's groups to be pushed")
+    image_urls = ensure_images(ctx, snapshot.all_image_asset_ids())
+    binding = binding_for(ctx.shop, shelf)
+    digest = payload_hash({"snapshot": repr(snapshot), "groups": group_remote_ids})
+    kwargs = {"snapshot": snapshot, "group_remote_ids": group_remote_ids, "image_urls": image_urls}
+    if binding.is_bound:
+        if binding.last_pushed_hash == digest:
+            return {"remote_id": binding.remote_id, "unchanged": True}
+        ctx.adapter.shelf_update(remote_id=binding.remote_id, **kwargs)
+        binding_record_success(binding, last_pushed_hash=digest)
+        return {"remote_id": binding.remote_id, "updated": True}
+    remote_id = _find_by_name(ctx.adapter.shelf_list(), snapshot.name) if ctx.job.outcome_unknown else None
+    if remote_id is None:
+        remote_id = ctx.adapter.shelf_create(**kwargs)
+    else:
+        ctx.adapter.shelf_update(remote_id=remote_id, **kwargs)
+    binding_record_success(binding, remote_id=str(remote_id), is_deleted=False, last_pushed_hash=digest)
+    return {"remote_id": str(remote_id), "created": True}
+
+
+def handle_shelf_delete(ctx: JobContext) -> dict:
+    return _handle_delete(ctx, Shelf, ctx.adapter.shelf_delete)
+
+
+# --- Imports ------------------------------------------------------------------------------------------
+
+
+def handle_categories_import(ctx: JobContext) -> dict:
+    imported = ctx.adapter.categories_import()
+    return category_cache_import(platform=ctx.shop.platform, imported=imported)
+
+
+def handle_freight_import(ctx: JobContext) -> dict:
+    """Bind remote freight templates to local ones of the same name; create the missing local ones."""
+    from products.services import freight_template_import
+
+    bound = 0
+    for item in ctx.adapter.freight_list():
+        template = freight_template_import(item["template"])
+        binding = binding_for(ctx.shop, template)
+        if not binding.is_bound:
+            binding_record_success(binding, remote_id=str(item["remote_id"]), is_deleted=False)
+            bound += 1
+    return {"bound": bound}
+
+
+def handle_groups_import(ctx: JobContext) -> dict:
+    bound = 0
+    for item in ctx.adapter.group_list():
+        group, _ = ProductGroup.objects.get_or_create(name=item["name"])
+        local_products = remote_product_map(ctx.shop, item.get("product_remote_ids", ())).values()
+        if local_products:
+            group.products.add(*local_products)
+        binding = binding_for(ctx.shop, group)
+        if not binding.is_bound:
+            binding_record_success(binding, remote_id=str(item["remote_id"]), is_deleted=False)
+            bound += 1
+    return {"bound": bound}
+
+
+def handle_shelves_import(ctx: JobContext) -> dict:
+    bound = 0
+    for item in ctx.adapter.shelf_list():
+        shelf = Shelf.objects.filter(name=item["name"]).first()
+        if shelf is None:
+            continue  # a remote shelf's modules need local groups and images; only same-named shelves are bound
+        binding = binding_for(ctx.shop, shelf)
+        if not binding.is_bound:
+            binding_record_success(binding, remote_id=str(item["remote_id"]), is_deleted=False)
+            bound += 1
+    return {"bound": bound}
+
+
+# --- Orders -------------------------------------------------------------------------------------------
+
+
+def handle_orders_pull(ctx: JobContext) -> dict:
+    until = timezone.now()
+    since = ctx.shop.orders_pulled_until
+    since = (since - ORDERS_PULL_OVERLAP) if since else until - timedelta(days=ORDERS_FIRST_PULL_DAYS)
+    orders = ctx.adapter.orders_pull(since=since, until=until)
+    created = sum(order_store(shop=ctx.shop, remote=order) for order in orders)
+    type(ctx.shop).objects.filter(pk=ctx.shop.pk).update(orders_pulled_until=until)
+    return {"orders": len(orders), "new": created, "since": since.isoformat(), "until": until.isoformat()}
+
+
+def handle_order_pull_one(ctx: JobContext) -> dict:
+    remote = ctx.adapter.order_get(remote_order_id=ctx.job.params["remote_order_id"])
+    created = order_store(shop=ctx.shop, remote=remote)
+    return {"order": remote.remote_order_id, "new": created}
+
+
+def order_store(*, shop, remote: RemoteOrder) -> bool:
+    """Insert or refresh one order; a new paid order takes its items off the local stock once."""
+    fields = {
+        "status": remote.status,
+        "total_price": remote.total_price,
+        "express_price": remote.express_price,
+        "remote_created_at": remote.created_at,
+        "buyer_openid": remote.buyer_openid,
+        "buyer_nick": remote.buyer_nick,
+        "receiver_name": remote.receiver_name,
+        "receiver_province": remote.receiver_province,
+        "receiver_city": remote.receiver_city,
+        "receiver_zone": remote.receiver_zone,
+        "receiver_address": remote.receiver_address,
+        "receiver_mobile": remote.receiver_mobile,
+        "receiver_phone": remote.receiver_phone,
+        "delivery_company": remote.delivery_company,
+        "delivery_track_no": remote.delivery_track_no,
+        "trans_id": remote.trans_id,
+        "raw": dict(remote.raw),
+        "pulled_at": timezone.now(),
+    }
+    with transaction.atomic():
+        order, created = Order.objects.select_for_update().update_or_create(
+            shop=shop, remote_order_id=remote.remote_order_id, defaults=fields
+        )
+        if created:
+            product_ids = remote_product_map(shop, {i.remote_product_id for i in remote.items})
+            for item in remote.items:
+                OrderItem.objects.create(
+                    order=order,
+                    remote_product_id=item.remote_product_id,
+                    remote_sku_key=item.remote_sku_key,
+                    product_name=item.product_name,
+                    price=item.price,
+                    count=item.count,
+                    image_url=item.image_url,
+                    sku=_local_sku(product_ids.get(item.remote_product_id), item.remote_sku_key),
+                )
+        if not order.stock_applied:
+            _apply_order_stock(shop, order)
+    return created
+
+
+def remote_product_map(shop, remote_product_ids) -> dict[str, int]:
+    content_type = ContentType.objects.get_for_model(Product)
+    rows = RemoteBinding.objects.filter(shop=shop, content_type=content_type, remote_id__in=list(remote_product_ids))
+    return {row.remote_id: row.object_id for row in rows}
+
+
+def _local_sku(product_id: int | None, sku_key: str) -> Sku | None:
+    if product_id is None:
+        return None
+    return Sku.objects.filter(product_id=product_id, spec_key=sku_key).first()
+
+
+def _apply_order_stock(shop, order: Order) -> None:
+    """The platform took the sold quantity off its stock already: do the same locally, without pushing it back.
+
+    Both the local stock and the shop's synced baseline drop by the same amount, so the next stock push for
+    this shop sends nothing for the sale; other shops get the lower stock as a delta.
+    """
+    for item in order.items.filter(sku__isnull=False).select_related("sku__product"):
+        sku = item.sku
+        Sku.objects.filter(pk=sku.pk).update(stock=Greatest(F("stock") - item.count, Value(0)))
+        sku.refresh_from_db(fields=["stock"])
+        StockMovement.objects.create(
+            sku=sku,
+            delta=-item.count,
+            stock_after=sku.stock,
+            reason=StockMovement.Reason.ORDER,
+            note=order.remote_order_id,
+        )
+        RemoteSkuStock.objects.filter(shop=shop, sku=sku).update(synced_stock=F("synced_stock") - item.count)
+        stock_push_enqueue(product=sku.product, exclude_shop=shop)
+    Order.objects.filter(pk=order.pk).update(stock_applied=True)
+
+
+def handle_order_set_delivery(ctx: JobContext) -> dict:
+    params = ctx.job.params
+    order = Order.objects.get(pk=ctx.job.target_id)
+    if ctx.job.outcome_unknown:
+        current = ctx.adapter.order_get(remote_order_id=order.remote_order_id)
+        if current.status != Order.Status.AWAITING_SHIPMENT:
+            order_store(shop=ctx.shop, remote=current)
+            return {"order": order.remote_order_id, "already_applied": True}
+    ctx.adapter.order_set_delivery(
+        remote_order_id=order.remote_order_id,
+        need_delivery=params["need_delivery"],
+        company=params.get("company", ""),
+        track_no=params.get("track_no", ""),
+        is_others=params.get("is_others", False),
+    )
+    order_store(shop=ctx.shop, remote=ctx.adapter.order_get(remote_order_id=order.remote_order_id))
+    return {"order": order.remote_order_id}
+
+
+def handle_order_close(ctx: JobContext) -> dict:
+    order = Order.objects.get(pk=ctx.job.target_id)
+    try:
+        ctx.adapter.order_close(remote_order_id=order.remote_order_id)
+    except RejectedError:
+        if not ctx.job.outcome_unknown:
+            raise
+    order_store(shop=ctx.shop, remote=ctx.adapter.order_get(remote_order_id=order.remote_order_id))
+    return {"order": order.remote_order_id}
+
+
+HANDLERS = {
+    SyncJob.Kind.PRODUCT_PUBLISH: handle_product_publish,
+    SyncJob.Kind.PRODUCT_LIST: handle_product_list,
+    SyncJob.Kind.PRODUCT_DELIST: handle_product_delist,
+    SyncJob.Kind.PRODUCT_DELETE: handle_product_delete,
+    SyncJob.Kind.STOCK_PUSH: handle_stock_push,
+    SyncJob.Kind.STOCK_RECONCILE: handle_stock_reconcile,
+    SyncJob.Kind.FREIGHT_PUSH: handle_freight_push,
+    SyncJob.Kind.FREIGHT_DELETE: handle_freight_delete,
+    SyncJob.Kind.GROUP_PUSH: handle_group_push,
+    SyncJob.Kind.GROUP_DELETE: handle_group_delete,
+    SyncJob.Kind.SHELF_PUSH: handle_shelf_push,
+    SyncJob.Kind.SHELF_DELETE: handle_shelf_delete,
+    SyncJob.Kind.CATEGORIES_IMPORT: handle_categories_import,
+    SyncJob.Kind.FREIGHT_IMPORT: handle_freight_import,
+    SyncJob.Kind.GROUPS_IMPORT: handle_groups_import,
+    SyncJob.Kind.SHELVES_IMPORT: handle_shelves_import,
+    SyncJob.Kind.ORDERS_PULL: handle_orders_pull,
+    SyncJob.Kind.ORDER_PULL_ONE: handle_order_pull_one,
+    SyncJob.Kind.ORDER_SET_DELIVERY: handle_order_set_delivery,
+    SyncJob.Kind.ORDER_CLOSE: handle_order_close,
+}

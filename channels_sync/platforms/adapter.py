@@ -1,0 +1,275 @@
+"""The one interface the sync engine calls, whatever the platform (design §2, §4).
+
+An adapter turns catalog snapshots into a platform's calls and its answers into the neutral dataclasses
+below. It never touches the ORM: the engine hands it snapshots and plain values and records what comes back.
+Each platform package provides ``adapter.py`` with a subclass registered in ``ADAPTERS``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from products.selectors import FreightTemplateSnapshot, GroupSnapshot, ProductSnapshot, ShelfSnapshot
+
+from .errors import RejectedError
+from .http import CallRecord
+
+
+@dataclass(frozen=True)
+class ShopConfig:
+    """What an adapter needs of a shop: plain values, the secret already decrypted."""
+
+    platform: str
+    app_id: str
+    app_secret: str = field(repr=False)
+    base_url: str
+    shop_id: int
+
+    def __repr__(self) -> str:
+        return f"ShopConfig(platform={self.platform!r}, app_id={self.app_id!r}, base_url={self.base_url!r})"
+
+
+@dataclass(frozen=True)
+class BindingState:
+    """What the engine knows of a product in a shop."""
+
+    remote_id: str
+    listed_once: bool
+    last_pushed_payload: dict | None
+
+
+@dataclass(frozen=True)
+class RemoteProductState:
+    remote_id: str
+    exists: bool
+    listed: bool | None = None
+    status: str = ""
+    edit_status: str = ""
+    reason: str = ""
+    stock_by_sku_key: Mapping[str, int] = field(default_factory=dict)
+    raw: Mapping = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProductPayload:
+    """A product body ready to send, and anything the merchant should know about it.
+
+    ``hash_basis`` is what decides whether the product changed since the last push: the body without values
+    that follow the remote copy (e.g. V1.17 quantities), so a sale on the platform does not cause an update.
+    """
+
+    body: dict
+    warnings: tuple[str, ...] = ()
+    hash_basis: dict | None = None
+
+    def __post_init__(self):
+        if self.hash_basis is None:
+            object.__setattr__(self, "hash_basis", self.body)
+
+
+@dataclass(frozen=True)
+class RemoteOrderItem:
+    remote_product_id: str
+    remote_sku_key: str
+    product_name: str
+    price: int
+    count: int
+    image_url: str
+
+
+@dataclass(frozen=True)
+class RemoteOrder:
+    remote_order_id: str
+    status: int
+    total_price: int
+    express_price: int
+    created_at: datetime | None
+    buyer_openid: str
+    buyer_nick: str
+    receiver_name: str
+    receiver_province: str
+    receiver_city: str
+    receiver_zone: str
+    receiver_address: str
+    receiver_mobile: str
+    receiver_phone: str
+    delivery_company: str
+    delivery_track_no: str
+    trans_id: str
+    items: tuple[RemoteOrderItem, ...]
+    raw: Mapping
+
+
+@dataclass(frozen=True)
+class CategoryNode:
+    remote_id: str
+    parent_remote_id: str | None
+    name: str
+    level: int
+    is_leaf: bool
+
+
+@dataclass(frozen=True)
+class AttributeNode:
+    category_remote_id: str
+    kind: str  # "property" or "spec"
+    remote_id: str
+    name: str
+    is_required: bool
+    values: tuple[tuple[str, str], ...]  # (remote id, name)
+
+
+@dataclass(frozen=True)
+class CategoryImport:
+    categories: tuple[CategoryNode, ...]
+    attributes: tuple[AttributeNode, ...]
+
+
+class NotSupported(RejectedError):
+    """The platform has no such operation (e.g. shelves outside V1.17)."""
+
+    def __init__(self, operation: str):
+        super().__init__(errcode=0, errmsg=f"not supported by this platform: {operation}", endpoint="")
+
+
+class PlatformAdapter:
+    """Base adapter: every operation the engine may ask for. A platform overrides what it supports."""
+
+    platform: str = ""
+
+    def __init__(self, shop: ShopConfig, *, on_call: Callable[[CallRecord], None] | None = None, cache=None):
+        self.shop = shop
+        self.on_call = on_call
+        self.cache = cache
+
+    # Images ----------------------------------------------------------------------------------------
+    def upload_image(self, *, filename: str, data: bytes) -> str:
+        raise NotSupported("upload_image")
+
+    # Products --------------------------------------------------------------------------------------
+    def product_payload(
+        self,
+        *,
+        snapshot: ProductSnapshot,
+        image_urls: Mapping[int, str],
+        freight_template_remote_id: str | None,
+        binding: BindingState | None,
+        remote: RemoteProductState | None,
+    ) -> ProductPayload:
+        raise NotSupported("product_payload")
+
+    def product_needs_remote_for_update(self, binding: BindingState) -> bool:
+        """Whether building an update payload needs the remote copy (V1.17: frozen fields after listing)."""
+        return False
+
+    def product_create(self, *, payload: ProductPayload, snapshot: ProductSnapshot) -> str:
+        raise NotSupported("product_create")
+
+    def product_update(self, *, remote_id: str, payload: ProductPayload) -> None:
+        raise NotSupported("product_update")
+
+    def product_find(self, *, payload: ProductPayload, snapshot: ProductSnapshot) -> str | None:
+        """The remote id of a product created earlier whose answer was lost, or None."""
+        raise NotSupported("product_find")
+
+    def product_get(self, *, remote_id: str) -> RemoteProductState:
+        raise NotSupported("product_get")
+
+    def product_delete(self, *, remote_id: str) -> None:
+        raise NotSupported("product_delete")
+
+    def product_set_listed(self, *, remote_id: str, listed: bool) -> None:
+        raise NotSupported("product_set_listed")
+
+    # Stock -----------------------------------------------------------------------------------------
+    def stock_read(self, *, remote_id: str, sku_key: str) -> int:
+        raise NotSupported("stock_read")
+
+    def stock_change(self, *, remote_id: str, sku_key: str, delta: int) -> None:
+        raise NotSupported("stock_change")
+
+    # Freight templates, groups, shelves ---------------------------------------------------------------
+    def freight_create(self, *, snapshot: FreightTemplateSnapshot) -> str:
+        raise NotSupported("freight_create")
+
+    def freight_update(self, *, remote_id: str, snapshot: FreightTemplateSnapshot) -> None:
+        raise NotSupported("freight_update")
+
+    def freight_delete(self, *, remote_id: str) -> None:
+        raise NotSupported("freight_delete")
+
+    def freight_list(self) -> list[dict]:
+        raise NotSupported("freight_list")
+
+    def group_create(self, *, snapshot: GroupSnapshot, product_remote_ids: Mapping[int, str]) -> str:
+        raise NotSupported("group_create")
+
+    def group_update(self, *, remote_id: str, snapshot: GroupSnapshot, product_remote_ids: Mapping[int, str]) -> None:
+        raise NotSupported("group_update")
+
+    def group_delete(self, *, remote_id: str) -> None:
+        raise NotSupported("group_delete")
+
+    def group_list(self) -> list[dict]:
+        raise NotSupported("group_list")
+
+    def shelf_create(
+        self, *, snapshot: ShelfSnapshot, group_remote_ids: Mapping[int, str], image_urls: Mapping[int, str]
+    ) -> str:
+        raise NotSupported("shelf_create")
+
+    def shelf_update(
+        self,
+        *,
+        remote_id: str,
+        snapshot: ShelfSnapshot,
+        group_remote_ids: Mapping[int, str],
+        image_urls: Mapping[int, str],
+    ) -> None:
+        raise NotSupported("shelf_update")
+
+    def shelf_delete(self, *, remote_id: str) -> None:
+        raise NotSupported("shelf_delete")
+
+    def shelf_list(self) -> list[dict]:
+        raise NotSupported("shelf_list")
+
+    # Categories --------------------------------------------------------------------------------------
+    def categories_import(self) -> CategoryImport:
+        raise NotSupported("categories_import")
+
+    # Orders --------------------------------------------------------------------------------------------
+    def orders_pull(self, *, since: datetime, until: datetime) -> list[RemoteOrder]:
+        raise NotSupported("orders_pull")
+
+    def order_get(self, *, remote_order_id: str) -> RemoteOrder:
+        raise NotSupported("order_get")
+
+    def order_set_delivery(
+        self, *, remote_order_id: str, need_delivery: bool, company: str, track_no: str, is_others: bool
+    ) -> None:
+        raise NotSupported("order_set_delivery")
+
+    def order_close(self, *, remote_order_id: str) -> None:
+        raise NotSupported("order_close")
+
+
+# platform value -> "module:Class"; imported on first use so an unused platform costs nothing.
+ADAPTERS: dict[str, str] = {
+    "wechat_store": "channels_sync.platforms.wechat_store.adapter:WeChatStoreAdapter",
+}
+
+
+def adapter_class(platform: str) -> type[PlatformAdapter]:
+    try:
+        module_name, class_name = ADAPTERS[platform].split(":")
+    except KeyError:
+        raise NotSupported(f"platform {platform}") from None
+    return getattr(importlib.import_module(module_name), class_name)
+
+
+def get_adapter(shop: ShopConfig, *, on_call=None, cache=None) -> PlatformAdapter:
+    return adapter_class(shop.platform)(shop, on_call=on_call, cache=cache)

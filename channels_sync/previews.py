@@ -1,0 +1,56 @@
+"""The product's payload as it would be sent to a shop, for the admin (nothing is uploaded or sent)."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from products.models import FreightTemplate, Product
+from products.selectors import product_snapshot
+
+from .jobs import binding_get, binding_state
+from .models import RemoteImage, Shop
+from .platforms.adapter import get_adapter
+from .services import shop_config
+
+
+@dataclass(frozen=True)
+class PayloadPreview:
+    body: dict | None
+    problems: tuple[str, ...]
+    warnings: tuple[str, ...]
+    pending_images: int
+
+
+def product_payload_preview(*, product: Product, shop: Shop) -> PayloadPreview:
+    """Build the payload with the shop's image URLs; images not uploaded yet get a readable placeholder."""
+    snapshot = product_snapshot(product_id=product.pk)
+    asset_ids = snapshot.all_image_asset_ids()
+    urls = dict(RemoteImage.objects.filter(shop=shop, asset_id__in=asset_ids).values_list("asset_id", "remote_url"))
+    pending = [i for i in asset_ids if i not in urls]
+    for asset_id in pending:
+        urls[asset_id] = f"(image #{asset_id}: uploaded when published)"
+    template_remote_id = None
+    if snapshot.freight_template_id and snapshot.delivery_type == Product.DeliveryType.TEMPLATE:
+        template_binding = binding_get(shop, FreightTemplate, snapshot.freight_template_id)
+        template_remote_id = (
+            template_binding.remote_id
+            if template_binding is not None and template_binding.is_bound
+            else "(pushed before the product)"
+        )
+    binding = binding_get(shop, Product, product.pk)
+    try:
+        adapter = get_adapter(shop_config(shop))
+        payload = adapter.product_payload(
+            snapshot=snapshot,
+            image_urls=urls,
+            freight_template_remote_id=template_remote_id,
+            binding=binding_state(binding) if binding is not None and binding.is_bound else None,
+            remote=None,
+        )
+    except ValueError as error:
+        return PayloadPreview(body=None, problems=(str(error),), warnings=(), pending_images=len(pending))
+    except Exception as error:  # an unsupported platform or a decryption problem: say so, never a 500
+        return PayloadPreview(
+            body=None, problems=(_("No preview: %(error)s") % {"error": error},), warnings=(), pending_images=0
+        )
+    return PayloadPreview(body=payload.body, problems=(), warnings=payload.warnings, pending_images=len(pending))

@@ -1,0 +1,469 @@
+"""The sync engine: enqueue, claim, execute and re-drive jobs (design §4).
+
+- A change that must reach a shop is a ``SyncJob`` row written in the caller's transaction; its id is queued to
+  Celery on commit. Repeated edits coalesce into the one pending job of the same kind and target.
+- A worker claims a job with a conditional UPDATE (state, due time, and no running or earlier pending job of the
+  same target): exactly one row changed means it is ours. No network call happens inside a transaction.
+- Every HTTP call is recorded as a ``SyncAttempt``. Retryable failures set ``next_attempt_at`` (backoff in the
+  row); business rejections fail the job and show errcode and errmsg on the object. A call whose outcome is
+  unknown marks the job so the next run reads remote state before sending anything again.
+- Beat re-drives due jobs and jobs whose lease expired (a dead worker, a lost broker message, a Redis restart).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from products.models import Product
+
+from .models import Shop, SyncAttempt, SyncJob
+from .platforms.adapter import PlatformAdapter, ShopConfig, get_adapter
+from .platforms.errors import PlatformError, RateLimitedError
+from .platforms.http import CallRecord
+
+logger = logging.getLogger("channels_sync.engine")
+
+LEASE_SECONDS = 120
+MAX_ATTEMPTS = 10
+BACKOFF_BASE_SECONDS = 5
+BACKOFF_CAP_SECONDS = 600
+# Celery countdowns stay short (Redis visibility timeout); longer waits are picked up by beat's re-drive.
+MAX_COUNTDOWN_SECONDS = 60
+ATTEMPT_BODY_LIMIT = 20_000
+
+
+class DependencyPending(Exception):
+    """The job needs another one first (e.g. a freight template bound before the product using it)."""
+
+    def __init__(self, reason: str, *, delay_seconds: int = 5):
+        super().__init__(reason)
+        self.reason = reason
+        self.delay_seconds = delay_seconds
+
+
+class JobFailed(Exception):
+    """A terminal failure that is not a platform rejection (bad catalog data, missing configuration)."""
+
+
+# --- Enqueue ------------------------------------------------------------------------------------------
+
+
+def target_lock_key(target: models.Model | None, kind: str) -> str:
+    if target is None:
+        return kind
+    return f"{target._meta.label_lower}:{target.pk}"
+
+
+def sync_job_enqueue(
+    *,
+    shop: Shop,
+    kind: str,
+    target: models.Model | None = None,
+    params: dict | None = None,
+    created_by=None,
+    lock_key: str | None = None,
+) -> SyncJob:
+    """Write a job (or refresh the pending one of the same kind and target) and queue it after commit."""
+    lock_key = lock_key or target_lock_key(target, kind)
+    target_type = ContentType.objects.get_for_model(target) if target is not None else None
+    fields = {
+        "target_type": target_type,
+        "target_id": target.pk if target is not None else None,
+        "target_label": str(target)[:200] if target is not None else "",
+        "params": params or {},
+        "created_by": created_by,
+    }
+    with transaction.atomic():
+        job = _pending_job(shop, kind, lock_key)
+        if job is None:
+            try:
+                with transaction.atomic():
+                    job = SyncJob.objects.create(shop=shop, kind=kind, lock_key=lock_key, **fields)
+            except IntegrityError:
+                # Another request wrote the pending job first: coalesce into it.
+                job = _pending_job(shop, kind, lock_key)
+        if job is not None and job.pk and job.params != fields["params"]:
+            SyncJob.objects.filter(pk=job.pk).update(params=fields["params"], next_attempt_at=timezone.now())
+        transaction.on_commit(partial(_queue_run, job.pk))
+    return job
+
+
+def _pending_job(shop: Shop, kind: str, lock_key: str) -> SyncJob | None:
+    return SyncJob.objects.filter(shop=shop, kind=kind, lock_key=lock_key, state=SyncJob.State.PENDING).first()
+
+
+def _queue_run(job_id: int, countdown: int = 0) -> None:
+    from .tasks import sync_job_run_task
+
+    try:
+        sync_job_run_task.apply_async((job_id,), countdown=max(0, min(countdown, MAX_COUNTDOWN_SECONDS)))
+    except Exception:
+        # The row is the source of truth: beat's re-drive will queue it again when the broker is back.
+        logger.warning("sync.enqueue.broker_unavailable", extra={"job_id": job_id}, exc_info=True)
+
+
+# --- Claim --------------------------------------------------------------------------------------------
+
+
+def worker_identity() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+
+
+def sync_job_claim(*, job_id: int, owner: str) -> bool:
+    """Take a due job if nothing else runs for its target and no earlier job for it waits. One UPDATE."""
+    now = timezone.now()
+    blocking = SyncJob.objects.filter(shop_id=OuterRef("shop_id"), lock_key=OuterRef("lock_key")).filter(
+        Q(state=SyncJob.State.RUNNING, lease_until__gt=now) | Q(state=SyncJob.State.PENDING, pk__lt=OuterRef("pk"))
+    )
+    claimed = (
+        SyncJob.objects.filter(pk=job_id, state=SyncJob.State.PENDING, next_attempt_at__lte=now)
+        .exclude(Exists(blocking))
+        .update(
+            state=SyncJob.State.RUNNING,
+            lease_until=now + timedelta(seconds=LEASE_SECONDS),
+            lease_owner=owner,
+            attempts=F("attempts") + 1,
+            updated_at=now,
+        )
+    )
+    return claimed == 1
+
+
+# --- Execute ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class JobContext:
+    """What a handler gets: the job, its shop, an adapter whose calls are recorded, and the worker id."""
+
+    job: SyncJob
+    shop: Shop
+    adapter: PlatformAdapter
+    owner: str
+
+    def enqueue(self, **kwargs) -> SyncJob:
+        kwargs.setdefault("shop", self.shop)
+        return sync_job_enqueue(**kwargs)
+
+
+HandlerFn = Callable[[JobContext], dict]
+
+
+def shop_config(shop: Shop) -> ShopConfig:
+    return ShopConfig(
+        platform=shop.platform,
+        app_id=shop.app_id,
+        app_secret=shop.get_app_secret(),
+        base_url=shop.base_url,
+        shop_id=shop.pk,
+    )
+
+
+def sync_job_execute(*, job_id: int, owner: str | None = None) -> str | None:
+    """Run one job if it can be claimed. Returns its new state, or None when it was not ours to run."""
+    from .jobs import HANDLERS
+
+    owner = owner or worker_identity()
+    if not sync_job_claim(job_id=job_id, owner=owner):
+        return None
+    job = SyncJob.objects.select_related("shop").get(pk=job_id)
+    records: list[CallRecord] = []
+    outcome: dict = {}
+    error: BaseException | None = None
+    try:
+        if not job.shop.is_enabled:
+            raise JobFailed("the shop is disabled")
+        adapter = get_adapter(shop_config(job.shop), on_call=records.append, cache=cache)
+        handler = HANDLERS[job.kind]
+        outcome = handler(JobContext(job=job, shop=job.shop, adapter=adapter, owner=owner)) or {}
+    except (PlatformError, DependencyPending, JobFailed) as caught:
+        error = caught
+    except Exception as caught:  # a bug or a database hiccup: retried with backoff, then failed
+        logger.exception("sync.job.crashed", extra={"job_id": job.pk, "kind": job.kind})
+        error = caught
+    return _finish(job, owner, records, outcome, error)
+
+
+def _finish(job: SyncJob, owner: str, records: list[CallRecord], outcome: dict, error: BaseException | None) -> str:
+    now = timezone.now()
+    update: dict = {"lease_until": None, "lease_owner": "", "updated_at": now}
+    countdown = None
+    if error is None:
+        update.update(
+            state=SyncJob.State.SUCCEEDED,
+            finished_at=now,
+            result=outcome,
+            outcome_unknown=False,
+            last_errcode=None,
+            last_errmsg="",
+        )
+    elif isinstance(error, DependencyPending):
+        # Waiting for another job is not a failure: give the attempt back.
+        update.update(
+            state=SyncJob.State.PENDING,
+            attempts=max(job.attempts - 1, 0),
+            next_attempt_at=now + timedelta(seconds=error.delay_seconds),
+            last_errmsg=error.reason,
+        )
+        countdown = error.delay_seconds
+    elif isinstance(error, PlatformError) and error.retryable and job.attempts < MAX_ATTEMPTS:
+        delay = _backoff_seconds(job.attempts)
+        if isinstance(error, RateLimitedError) and error.retry_after:
+            delay = max(delay, int(error.retry_after))
+        update.update(
+            state=SyncJob.State.PENDING,
+            next_attempt_at=now + timedelta(seconds=delay),
+            outcome_unknown=job.outcome_unknown or error.outcome_unknown,
+            last_errcode=error.errcode,
+            last_errmsg=str(error),
+        )
+        countdown = delay
+    elif isinstance(error, PlatformError | JobFailed) or job.attempts >= MAX_ATTEMPTS:
+        update.update(
+            state=SyncJob.State.FAILED,
+            finished_at=now,
+            last_errcode=getattr(error, "errcode", None),
+            # The platform's own errmsg is what the merchant needs to see beside its errcode.
+            last_errmsg=(getattr(error, "errmsg", "") or str(error) or error.__class__.__name__)[:2000],
+        )
+    else:
+        delay = _backoff_seconds(job.attempts)
+        update.update(
+            state=SyncJob.State.PENDING,
+            next_attempt_at=now + timedelta(seconds=delay),
+            last_errcode=None,
+            last_errmsg=f"internal error: {error.__class__.__name__}",
+        )
+        countdown = delay
+    with transaction.atomic():
+        _record_attempts(job, records)
+        # Only the lease holder may finish the job: after a lease expiry another worker may own it now.
+        finished = SyncJob.objects.filter(pk=job.pk, state=SyncJob.State.RUNNING, lease_owner=owner).update(**update)
+        if finished and update["state"] == SyncJob.State.PENDING and countdown is not None:
+            transaction.on_commit(partial(_queue_run, job.pk, countdown))
+        if finished and update["state"] == SyncJob.State.FAILED:
+            from .jobs import record_job_failure_on_target
+
+            record_job_failure_on_target(job, update.get("last_errcode"), update["last_errmsg"])
+    logger.info(
+        "sync.job.finished",
+        extra={"job_id": job.pk, "kind": job.kind, "state": update["state"], "calls": len(records)},
+    )
+    return update["state"] if finished else SyncJob.objects.values_list("state", flat=True).get(pk=job.pk)
+
+
+def _backoff_seconds(attempts: int) -> int:
+    base = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
+    return max(1, int(base * random.uniform(0.8, 1.2)))  # noqa: S311  (jitter, not cryptography)
+
+
+def _record_attempts(job: SyncJob, records: list[CallRecord]) -> None:
+    SyncAttempt.objects.bulk_create(
+        [
+            SyncAttempt(
+                job=job,
+                endpoint=record.endpoint[:200],
+                method=record.method,
+                started_at=record.started_at,
+                duration_ms=record.duration_ms,
+                http_status=record.http_status,
+                errcode=record.errcode,
+                errmsg=(record.errmsg or "")[:2000],
+                error_class=record.error or "",
+                request=_truncate(record.request),
+                response=_truncate(record.response),
+            )
+            for record in records
+        ]
+    )
+
+
+def _truncate(body):
+    """Keep attempt rows small: a body larger than the limit is replaced by its beginning."""
+    if body is None:
+        return None
+    import json
+
+    text = json.dumps(body, ensure_ascii=False, default=str)
+    if len(text) <= ATTEMPT_BODY_LIMIT:
+        return body
+    return {"truncated": text[:ATTEMPT_BODY_LIMIT]}
+
+
+# --- Re-drive (beat) ------------------------------------------------------------------------------------
+
+
+def sync_jobs_redrive(*, limit: int = 500) -> dict:
+    """Queue due jobs again and free jobs whose worker stopped holding the lease.
+
+    A job whose lease expired may have sent its call: it goes back to pending with ``outcome_unknown`` so the
+    next run reads remote state first. If an edit already wrote a newer pending job of the same kind and
+    target, that one inherits the flag and the stale one is cancelled.
+    """
+    now = timezone.now()
+    recovered = 0
+    for job in SyncJob.objects.filter(state=SyncJob.State.RUNNING, lease_until__lt=now).order_by("pk")[:limit]:
+        with transaction.atomic():
+            twin = _pending_job(job.shop, job.kind, job.lock_key)
+            if twin is not None:
+                SyncJob.objects.filter(pk=twin.pk).update(outcome_unknown=True)
+                changed = SyncJob.objects.filter(pk=job.pk, state=SyncJob.State.RUNNING, lease_until__lt=now).update(
+                    state=SyncJob.State.CANCELLED, finished_at=now, lease_owner="", lease_until=None
+                )
+            else:
+                changed = SyncJob.objects.filter(pk=job.pk, state=SyncJob.State.RUNNING, lease_until__lt=now).update(
+                    state=SyncJob.State.PENDING, outcome_unknown=True, lease_owner="", lease_until=None, updated_at=now
+                )
+            recovered += changed
+    due = list(
+        SyncJob.objects.filter(state=SyncJob.State.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for job_id in due:
+        _queue_run(job_id)
+    return {"recovered": recovered, "queued": len(due)}
+
+
+def sync_job_retry(*, job: SyncJob, user=None) -> SyncJob:
+    """Put a failed or cancelled job back in the queue (admin action)."""
+    with transaction.atomic():
+        changed = SyncJob.objects.filter(pk=job.pk, state__in=[SyncJob.State.FAILED, SyncJob.State.CANCELLED]).update(
+            state=SyncJob.State.PENDING, attempts=0, next_attempt_at=timezone.now(), finished_at=None
+        )
+        if changed:
+            transaction.on_commit(partial(_queue_run, job.pk))
+    job.refresh_from_db()
+    return job
+
+
+# --- Catalog hooks: the calls the catalog admin makes, in its own transaction ---------------------------
+
+PLATFORMS_WITH_ORDERS = {"wechat_store"}
+
+
+def orders_pull_enqueue_all() -> int:
+    shops = Shop.objects.filter(is_enabled=True, platform__in=PLATFORMS_WITH_ORDERS)
+    for shop in shops:
+        sync_job_enqueue(shop=shop, kind=SyncJob.Kind.ORDERS_PULL)
+    return len(shops)
+
+
+def _bound_shops(target: models.Model):
+    from .models import RemoteBinding
+
+    content_type = ContentType.objects.get_for_model(target)
+    shop_ids = (
+        RemoteBinding.objects.filter(content_type=content_type, object_id=target.pk, is_deleted=False)
+        .exclude(remote_id="")
+        .values_list("shop_id", flat=True)
+    )
+    return Shop.objects.filter(pk__in=shop_ids, is_enabled=True)
+
+
+PUSH_KIND = {
+    "products.product": SyncJob.Kind.PRODUCT_PUBLISH,
+    "products.freighttemplate": SyncJob.Kind.FREIGHT_PUSH,
+    "products.productgroup": SyncJob.Kind.GROUP_PUSH,
+    "products.shelf": SyncJob.Kind.SHELF_PUSH,
+}
+DELETE_KIND = {
+    "products.product": SyncJob.Kind.PRODUCT_DELETE,
+    "products.freighttemplate": SyncJob.Kind.FREIGHT_DELETE,
+    "products.productgroup": SyncJob.Kind.GROUP_DELETE,
+    "products.shelf": SyncJob.Kind.SHELF_DELETE,
+}
+
+
+def catalog_object_saved(*, target: models.Model, user=None, stock_before: dict[int, int] | None = None) -> int:
+    """Keep every shop where the object is bound in step with it: one coalesced push job per shop.
+
+    For a product, ``stock_before`` (SKU id -> stock before the edit) turns stock edits into movements.
+    Returns the number of jobs written.
+    """
+    from products.models import Product
+
+    kind = PUSH_KIND[target._meta.label_lower]
+    shops = list(_bound_shops(target))
+    for shop in shops:
+        sync_job_enqueue(shop=shop, kind=kind, target=target, created_by=user)
+    if (
+        isinstance(target, Product)
+        and stock_before is not None
+        and stock_movements_record(product=target, stock_before=stock_before, user=user)
+    ):
+        stock_push_enqueue(product=target)
+    return len(shops)
+
+
+def catalog_object_deleting(*, target: models.Model, user=None) -> int:
+    """The object is being deleted locally: delete it in every shop where it is bound."""
+    kind = DELETE_KIND[target._meta.label_lower]
+    shops = list(_bound_shops(target))
+    for shop in shops:
+        sync_job_enqueue(shop=shop, kind=kind, target=target, created_by=user)
+    return len(shops)
+
+
+def stock_movements_record(*, product, stock_before: dict[int, int], user=None) -> int:
+    """One movement per SKU whose stock changed in an edit (new SKUs start at their stock, no movement)."""
+    from .models import StockMovement
+
+    movements = []
+    for sku in product.skus.all():
+        before = stock_before.get(sku.pk)
+        if before is not None and before != sku.stock:
+            movements.append(
+                StockMovement(
+                    sku=sku,
+                    delta=sku.stock - before,
+                    stock_after=sku.stock,
+                    reason=StockMovement.Reason.ADMIN_EDIT,
+                    created_by=user,
+                )
+            )
+    StockMovement.objects.bulk_create(movements)
+    return len(movements)
+
+
+def stock_push_enqueue(*, product: Product, only_shop=None, exclude_shop=None) -> None:
+    """Queue a stock push for the product in every shop where it is bound and some SKU differs."""
+    from .models import RemoteBinding, RemoteSkuStock
+
+    content_type = ContentType.objects.get_for_model(Product)
+    bindings = RemoteBinding.objects.filter(content_type=content_type, object_id=product.pk, is_deleted=False)
+    bindings = bindings.exclude(remote_id="").select_related("shop").filter(shop__is_enabled=True)
+    if only_shop is not None:
+        bindings = bindings.filter(shop=only_shop)
+    if exclude_shop is not None:
+        bindings = bindings.exclude(shop=exclude_shop)
+    for binding in bindings:
+        states = dict(
+            RemoteSkuStock.objects.filter(shop=binding.shop, sku__product=product).values_list("sku_id", "synced_stock")
+        )
+        if any(states.get(sku_id, stock) != stock for sku_id, stock in product.skus.values_list("pk", "stock")):
+            sync_job_enqueue(shop=binding.shop, kind=SyncJob.Kind.STOCK_PUSH, target=product)
+
+
+def shops_action_enqueue(*, shops, kind: str, targets, user=None) -> int:
+    """Admin actions: one job per shop and target. Returns how many were written."""
+    count = 0
+    for shop in shops:
+        for target in targets:
+            sync_job_enqueue(shop=shop, kind=kind, target=target, created_by=user)
+            count += 1
+    return count

@@ -1,0 +1,23 @@
+"""Thin Celery tasks: each takes an id (or nothing), calls one service and returns."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="channels_sync.run_job", ignore_result=True)
+def sync_job_run_task(job_id: int) -> str | None:
+    """Run one outbox job. A duplicate delivery is harmless: only one worker can claim the row."""
+    return services.sync_job_execute(job_id=job_id)
+
+
+@shared_task(name="channels_sync.redrive_jobs", ignore_result=True)
+def sync_jobs_redrive_task() -> dict:
+    """Beat: queue due jobs again and recover jobs whose worker lost its lease."""
+    return services.sync_jobs_redrive()
+
+
+@shared_task(name="channels_sync.pull_orders", ignore_result=True)
+def orders_pull_all_task() -> int:
+    """Beat: an incremental order pull for every enabled shop whose platform has orders."""
+    return services.orders_pull_enqueue_all()
