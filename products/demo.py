@@ -111,29 +111,59 @@ def _ensure(model: type[models.Model], lookup: dict, **values) -> models.Model:
     return _clean_save(model(**lookup, **values))
 
 
-# Spec and property tables of the demo leaf categories: name -> [(remote id, value name), …].
+# Category trees with their spec and property tables, per platform: (remote id, name, children) for inner
+# nodes; leaves have no children. The WeChat Store ids are the local emulator's seeded ones
+# (channels_sync/sandbox/wechat_store_seed.py), so the demo products publish to the demo shop as they are;
+# the Channels store ids are the demo's own until categories are imported from a shop.
+# Tables: leaf name -> {attribute name: (remote id, [(value remote id, value name), …])}.
+_TREES = {
+    Platform.WECHAT_STORE: [
+        ("537000002", "服饰", [("537000201", "女装", [("537020101", "T恤", [])])]),
+        (
+            "537000003",
+            "食品",
+            [("537000301", "零食", [("537030101", "坚果", [])]), ("537000302", "茶叶", [("537030202", "礼盒", [])])],
+        ),
+    ],
+    Platform.CHANNELS: [
+        ("601", "服饰", [("6011", "女装", [("60111", "T恤", [])])]),
+        ("602", "食品", [("6021", "零食", [("60211", "坚果", []), ("60212", "饼干", [])])]),
+    ],
+}
 _SPECS = {
-    "颜色": ("1001", [("100101", "白色"), ("100102", "黑色")]),
-    "尺码": ("1002", [("100201", "S"), ("100202", "M"), ("100203", "L")]),
+    Platform.WECHAT_STORE: {
+        "T恤": {
+            "颜色": ("10000983", [("10000995", "白色"), ("10000996", "黑色")]),
+            "尺码": ("10001007", [("10001008", "S"), ("10001009", "M"), ("10001010", "L")]),
+        },
+    },
+    Platform.CHANNELS: {
+        "T恤": {
+            "颜色": ("601001", [("60100101", "白色"), ("60100102", "黑色")]),
+            "尺码": ("601002", [("60100201", "S"), ("60100202", "M"), ("60100203", "L")]),
+        },
+    },
 }
-_TSHIRT_PROPERTIES = {
-    "材质": ("2001", [("200101", "棉"), ("200102", "涤纶")]),
-    "品牌": ("2002", []),
+_PROPERTIES = {
+    Platform.WECHAT_STORE: {
+        "T恤": {
+            "材质": ("10002002", [("10002011", "纯棉"), ("10002013", "涤纶")]),
+            "品牌": ("10002001", [("50867", "UNIQLO/优衣库"), ("50972", "无品牌")]),
+        },
+        "坚果": {
+            "产地": ("10004002", [("10004021", "新疆"), ("10004022", "云南")]),
+            "保质期": ("10004003", [("10004031", "180天"), ("10004033", "365天")]),
+        },
+        "礼盒": {"产地": ("10004002", [("10004023", "浙江"), ("10004024", "美国")])},
+    },
+    Platform.CHANNELS: {
+        "T恤": {"材质": ("602001", [("60200101", "纯棉"), ("60200102", "涤纶")]), "品牌": ("602002", [])},
+        "坚果": {"产地": ("602101", [("60210101", "新疆"), ("60210102", "云南")]), "保质期": ("602102", [])},
+        "饼干": {"口味": ("602201", [("60220101", "黄油"), ("60220102", "抹茶")])},
+    },
 }
-_NUT_PROPERTIES = {
-    "产地": ("2101", [("210101", "新疆"), ("210102", "云南")]),
-    "保质期": ("2102", []),
-}
-_COOKIE_PROPERTIES = {
-    "口味": ("2201", [("220101", "黄油"), ("220102", "抹茶")]),
-}
-
-# Category trees, the same shape on both platforms: (remote id, name, children).
-_TREE = [
-    ("1", "服饰", [("11", "女装", [("111", "T恤", [])])]),
-    ("2", "食品", [("21", "零食", [("211", "坚果", []), ("212", "饼干", [])])]),
-]
-_REMOTE_ID_PREFIX = {Platform.WECHAT_STORE: "90", Platform.CHANNELS: "60"}
+# The leaf each demo product uses, per platform.
+_COOKIE_LEAF = {Platform.WECHAT_STORE: "礼盒", Platform.CHANNELS: "饼干"}
 
 
 class _DemoCatalogBuilder:
@@ -158,13 +188,11 @@ class _DemoCatalogBuilder:
     # Categories with their specs and properties.
 
     def _category_tree(self, platform: str) -> None:
-        prefix = _REMOTE_ID_PREFIX[platform]
-
         def add(nodes, parent):
             for remote_id, name, children in nodes:
                 category = _ensure(
                     Category,
-                    {"platform": platform, "remote_id": prefix + remote_id},
+                    {"platform": platform, "remote_id": remote_id},
                     parent=parent,
                     name=name,
                     is_leaf=not children,
@@ -173,26 +201,20 @@ class _DemoCatalogBuilder:
                 if not children:
                     self.leaves[(platform, name)] = category
 
-        add(_TREE, None)
-        self._attributes(self.leaves[(platform, "T恤")], CategoryAttribute.Kind.SPEC, _SPECS, prefix)
-        self._attributes(self.leaves[(platform, "T恤")], CategoryAttribute.Kind.PROPERTY, _TSHIRT_PROPERTIES, prefix)
-        self._attributes(self.leaves[(platform, "坚果")], CategoryAttribute.Kind.PROPERTY, _NUT_PROPERTIES, prefix)
-        self._attributes(self.leaves[(platform, "饼干")], CategoryAttribute.Kind.PROPERTY, _COOKIE_PROPERTIES, prefix)
+        add(_TREES[platform], None)
+        for leaf, table in _SPECS[platform].items():
+            self._attributes(self.leaves[(platform, leaf)], CategoryAttribute.Kind.SPEC, table)
+        for leaf, table in _PROPERTIES[platform].items():
+            self._attributes(self.leaves[(platform, leaf)], CategoryAttribute.Kind.PROPERTY, table)
 
     @staticmethod
-    def _attributes(category: Category, kind: str, table: dict, prefix: str) -> None:
+    def _attributes(category: Category, kind: str, table: dict) -> None:
         for name, (remote_id, values) in table.items():
             attribute = _ensure(
-                CategoryAttribute,
-                {"category": category, "kind": kind, "name": name},
-                remote_id=prefix + remote_id,
+                CategoryAttribute, {"category": category, "kind": kind, "name": name}, remote_id=remote_id
             )
             for value_remote_id, value_name in values:
-                _ensure(
-                    CategoryAttributeValue,
-                    {"attribute": attribute, "name": value_name},
-                    remote_id=prefix + value_remote_id,
-                )
+                _ensure(CategoryAttributeValue, {"attribute": attribute, "name": value_name}, remote_id=value_remote_id)
 
     def _attribute(self, platform: str, leaf: str, kind: str, name: str) -> CategoryAttribute:
         return CategoryAttribute.objects.get(category=self.leaves[(platform, leaf)], kind=kind, name=name)
@@ -336,8 +358,8 @@ class _DemoCatalogBuilder:
                 "洗涤建议：30℃ 以下水洗，不可漂白，反面熨烫。",
             ],
         )
-        self._property(product, wechat, "T恤", "材质", "棉")
-        self._property(product, channels, "T恤", "材质", "棉")
+        self._property(product, wechat, "T恤", "材质", "纯棉")
+        self._property(product, channels, "T恤", "材质", "纯棉")
         self._property(product, channels, "T恤", "品牌", "山海织造", custom=True)
 
         axes = []
@@ -412,8 +434,8 @@ class _DemoCatalogBuilder:
             out_product_id="DEMO-COOKIES-001",
             title="丹麦风味黄油曲奇礼盒 908克",
             short_title="黄油曲奇礼盒",
-            wechat_store_category=self.leaves[(wechat, "饼干")],
-            channels_category=self.leaves[(channels, "饼干")],
+            wechat_store_category=self.leaves[(wechat, _COOKIE_LEAF[wechat])],
+            channels_category=self.leaves[(channels, _COOKIE_LEAF[channels])],
             location_province="上海市",
             location_city="上海市",
             delivery_type=Product.DeliveryType.TEMPLATE,
@@ -422,7 +444,8 @@ class _DemoCatalogBuilder:
         )
         self._head_images(product, "COOKIES", [(70, 110, 170), (200, 170, 110), (160, 60, 60)])
         self._details(product, ["进口黄油烘焙，酥松香浓，铁盒包装适合送礼。", ("COOKIES DETAIL", (220, 230, 245))])
-        self._property(product, wechat, "饼干", "口味", "黄油")
+        self._property(product, wechat, _COOKIE_LEAF[wechat], "产地", "浙江")
+        self._property(product, channels, _COOKIE_LEAF[channels], "口味", "黄油")
         self._sku(product, 0, [], price=6800, original_price=9800, stock=80, product_code="CK-908", out_sku_id="CK-908")
         return product
 

@@ -1,0 +1,235 @@
+"""Sync admin pages, write-only secrets, shop actions and the signed event push."""
+
+import time
+
+import pytest
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils import translation
+
+from channels_sync import services
+from channels_sync.models import Order, OrderItem, PushEvent, RemoteBinding, Shop, SyncAttempt, SyncJob
+from channels_sync.views import push_signature
+from products.models import Product
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "very-secret-app-secret-42"
+
+
+@pytest.fixture(autouse=True)
+def no_broker(monkeypatch):
+    monkeypatch.setattr(services, "_queue_run", lambda job_id, countdown=0: None)
+
+
+@pytest.fixture
+def english(admin_client):
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def shop(db):
+    shop = Shop(
+        name="演示店", platform="wechat_store", app_id="wx_demo", base_url="http://127.0.0.1:8765", push_token="tok"
+    )
+    shop.set_app_secret(SECRET)
+    shop.save()
+    return shop
+
+
+@pytest.fixture
+def sync_records(shop):
+    product = factories.product()
+    RemoteBinding.objects.create(
+        shop=shop,
+        content_type=ContentType.objects.get_for_model(Product),
+        object_id=product.pk,
+        remote_id="pDF3iY-demo",
+        remote_status="listed",
+        last_errcode=40097,
+        last_errmsg="invalid args",
+    )
+    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    SyncAttempt.objects.create(
+        job=job, endpoint="/merchant/create", started_at=job.created_at, request={"access_token": "***"}
+    )
+    order = Order.objects.create(shop=shop, remote_order_id="7197417460812584720", status=2, total_price=9900)
+    OrderItem.objects.create(order=order, remote_product_id="pDF3iY-demo", product_name="T恤", price=9900, count=1)
+    return {"product": product, "job": job, "order": order}
+
+
+def _sync_models():
+    return [m for m in admin.site._registry if m._meta.app_label == "channels_sync"]
+
+
+@pytest.mark.parametrize("model", _sync_models(), ids=lambda m: m._meta.model_name)
+def test_every_sync_admin_page_renders_for_a_superuser(admin_client, sync_records, model):
+    opts = model._meta
+    changelist = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    obj = model.objects.first()
+    statuses = [changelist.status_code]
+    if obj is not None:
+        statuses.append(
+            admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])).status_code
+        )
+
+    assert set(statuses) == {200}
+
+
+def test_app_secret_is_write_only(admin_client, shop):
+    page = admin_client.get(reverse("admin:channels_sync_shop_change", args=[shop.pk]))
+    listing = admin_client.get(reverse("admin:channels_sync_shop_changelist"))
+
+    assert SECRET not in page.content.decode()
+    assert SECRET not in listing.content.decode()
+    assert shop.app_secret_encrypted not in page.content.decode()
+
+
+def test_changing_a_shop_without_a_secret_keeps_the_old_one(admin_client, shop):
+    data = {
+        "name": "演示店",
+        "platform": "wechat_store",
+        "app_id": "wx_demo",
+        "app_secret": "",
+        "base_url": "http://127.0.0.1:8765",
+        "push_token": "tok",
+        "is_enabled": "on",
+    }
+
+    response = admin_client.post(reverse("admin:channels_sync_shop_change", args=[shop.pk]), data)
+
+    assert response.status_code == 302
+    assert Shop.objects.get(pk=shop.pk).get_app_secret() == SECRET
+
+
+def test_a_new_shop_needs_a_secret(admin_client, english):
+    data = {"name": "新店", "platform": "wechat_store", "app_id": "wx_new", "base_url": "https://api.weixin.qq.com"}
+
+    response = admin_client.post(reverse("admin:channels_sync_shop_add"), data)
+
+    assert response.context["adminform"].form.errors == {"app_secret": ["Enter the app secret of this shop."]}
+    assert not Shop.objects.filter(name="新店").exists()
+
+
+def test_product_page_shows_the_remote_error_with_its_errcode(admin_client, sync_records):
+    response = admin_client.get(reverse("admin:products_product_change", args=[sync_records["product"].pk]))
+
+    content = response.content.decode()
+    assert "pDF3iY-demo" in content
+    assert "40097: invalid args" in content
+
+
+def test_publish_action_asks_for_shops_then_queues_one_job_per_shop(admin_client, shop, english):
+    product = factories.product()
+    url = reverse("admin:products_product_changelist")
+    action = "shops_product_publish"
+
+    confirm = admin_client.post(url, {"action": action, "_selected_action": [product.pk]})
+    queued = admin_client.post(
+        url, {"action": action, "_selected_action": [product.pk], "apply": "1", "shops": [shop.pk]}, follow=True
+    )
+
+    assert confirm.status_code == 200
+    assert "演示店" in confirm.content.decode()
+    assert [str(m) for m in queued.context["messages"]] == ["1 job queued."]
+    assert SyncJob.objects.filter(kind=SyncJob.Kind.PRODUCT_PUBLISH, target_id=product.pk, shop=shop).count() == 1
+
+
+def test_sync_actions_need_their_permission(client, shop, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    product = factories.product()
+    staff = django_user_model.objects.create_user("clerk", password="pw", is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_product", "change_product"]))
+    client.force_login(staff)
+
+    def actions():
+        page = client.get(reverse("admin:products_product_changelist"))
+        form = page.context["action_form"]
+        return [] if form is None else [choice[0] for choice in form.fields["action"].choices]
+
+    assert "shops_product_publish" not in actions()
+    staff.user_permissions.add(Permission.objects.get(codename="sync_catalog"))
+    assert "shops_product_publish" in actions()
+    assert "shops_stock_push" not in actions()
+    assert product.pk
+
+
+def test_set_delivery_form_enforces_the_manual_rules(admin_client, sync_records, english):
+    url = reverse("admin:channels_sync_order_changelist")
+    order = sync_records["order"]
+    base = {"action": "set_delivery", "_selected_action": [order.pk], "apply": "1", "need_delivery": "on"}
+
+    missing = admin_client.post(url, base)
+    others = admin_client.post(url, {**base, "is_others": "on", "track_no": "123"})
+    ok = admin_client.post(url, {**base, "company": "003shunfeng", "track_no": "SF1234567"})
+
+    assert missing.context["form"].errors == {
+        "company": ["Choose the delivery company."],
+        "track_no": ["Enter the tracking number."],
+    }
+    assert others.context["form"].errors == {"other_company": ["Enter the name of the delivery company."]}
+    assert ok.status_code == 302
+    job = SyncJob.objects.get(kind=SyncJob.Kind.ORDER_SET_DELIVERY)
+    assert job.params == {"need_delivery": True, "company": "003shunfeng", "track_no": "SF1234567", "is_others": False}
+
+
+def _push(client, shop, *, token="tok", timestamp=None, nonce="n1", body=None):
+    timestamp = str(timestamp or int(time.time()))
+    signature = push_signature(token, timestamp, nonce)
+    body = body or (
+        "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[oBuyer]]></FromUserName>"
+        "<CreateTime>1700000000</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+        "<Event><![CDATA[merchant_order]]></Event><OrderId><![CDATA[7197417460812584720]]></OrderId>"
+        "<OrderStatus>2</OrderStatus><ProductId><![CDATA[pDF3iY-demo]]></ProductId>"
+        "<SkuInfo><![CDATA[10001:1000012]]></SkuInfo></xml>"
+    )
+    url = reverse("channels_sync:push", args=[shop.pk]) + f"?signature={signature}&timestamp={timestamp}&nonce={nonce}"
+    return client.post(url, body, content_type="text/xml")
+
+
+def test_a_signed_order_push_queues_a_pull_of_that_order(client, shop):
+    response = _push(client, shop)
+
+    assert (response.status_code, response.content) == (200, b"success")
+    job = SyncJob.objects.get(kind=SyncJob.Kind.ORDER_PULL_ONE)
+    assert job.params == {"remote_order_id": "7197417460812584720"}
+    assert PushEvent.objects.get().event == "merchant_order"
+
+
+def test_a_forged_push_is_refused(client, shop):
+    response = _push(client, shop, token="guessed")
+
+    assert response.status_code == 403
+    assert not SyncJob.objects.exists()
+    assert not PushEvent.objects.exists()
+
+
+def test_a_replayed_push_is_refused(client, shop):
+    timestamp = int(time.time())
+    first = _push(client, shop, timestamp=timestamp, nonce="same")
+    replay = _push(client, shop, timestamp=timestamp, nonce="same")
+
+    assert (first.status_code, replay.status_code) == (200, 403)
+    assert SyncJob.objects.filter(kind=SyncJob.Kind.ORDER_PULL_ONE).count() == 1
+
+
+def test_a_stale_push_is_refused(client, shop):
+    response = _push(client, shop, timestamp=int(time.time()) - 3600)
+
+    assert response.status_code == 403
+    assert not PushEvent.objects.exists()
+
+
+def test_the_url_check_echoes_echostr(client, shop):
+    timestamp = str(int(time.time()))
+    signature = push_signature("tok", timestamp, "n")
+    url = reverse("channels_sync:push", args=[shop.pk])
+
+    response = client.get(url, {"signature": signature, "timestamp": timestamp, "nonce": "n", "echostr": "hello"})
+
+    assert response.content == b"hello"
