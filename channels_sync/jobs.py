@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from products.models import FreightTemplate, ImageAsset, Product, ProductGroup, Shelf, Sku
 from products.selectors import (
@@ -200,7 +201,7 @@ def _require_freight_template(ctx: JobContext, template_id: int) -> str:
         return binding.remote_id
     template = FreightTemplate.objects.get(pk=template_id)
     ctx.enqueue(kind=SyncJob.Kind.FREIGHT_PUSH, target=template)
-    raise DependencyPending(f"waiting for freight template “{template.name}” to be pushed")
+    raise DependencyPending(_("Waiting for the freight template “%(name)s” to be pushed.") % {"name": template.name})
 
 
 def _require_bound_product(ctx: JobContext, product: Product) -> RemoteBinding:
@@ -208,7 +209,7 @@ def _require_bound_product(ctx: JobContext, product: Product) -> RemoteBinding:
     if binding is not None and binding.is_bound:
         return binding
     ctx.enqueue(kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
-    raise DependencyPending("waiting for the product to be published first")
+    raise DependencyPending(_("Waiting for the product to be published first."))
 
 
 def handle_product_list(ctx: JobContext, *, listed: bool = True) -> dict:
@@ -273,8 +274,11 @@ def handle_stock_push(ctx: JobContext) -> dict:
         remote_before = ctx.adapter.stock_read(remote_id=binding.remote_id, sku_key=key)
         if delta < 0 and remote_before + delta < 0:
             raise JobFailed(
-                f"the shop holds {remote_before} of {sku.spec_label or key or 'the SKU'}, "
-                f"fewer than the {-delta} to take off: reconcile the stock first"
+                _(
+                    "The shop holds %(remote)d of %(sku)s, fewer than the %(count)d to take off: reconcile the "
+                    "stock first."
+                )
+                % {"remote": remote_before, "sku": sku.spec_label or key or _("the SKU"), "count": -delta}
             )
         RemoteSkuStock.objects.filter(pk=state.pk).update(
             in_flight_delta=delta, in_flight_remote_before=remote_before, remote_stock=remote_before
@@ -424,7 +428,7 @@ def handle_shelf_push(ctx: JobContext) -> dict:
     if missing:
         for group in ProductGroup.objects.filter(pk__in=missing):
             ctx.enqueue(kind=SyncJob.Kind.GROUP_PUSH, target=group)
-        raise DependencyPending("waiting for the shelf's groups to be pushed")
+        raise DependencyPending(_("Waiting for the shelf's groups to be pushed."))
     image_urls = ensure_images(ctx, snapshot.all_image_asset_ids())
     binding = binding_for(ctx.shop, shelf)
     digest = payload_hash({"snapshot": repr(snapshot), "groups": group_remote_ids})

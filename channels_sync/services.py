@@ -22,11 +22,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from products.models import Product
 
@@ -110,7 +112,11 @@ def _queue_run(job_id: int, countdown: int = 0) -> None:
     from .tasks import sync_job_run_task
 
     try:
-        sync_job_run_task.apply_async((job_id,), countdown=max(0, min(countdown, MAX_COUNTDOWN_SECONDS)))
+        sync_job_run_task.apply_async(
+            (job_id,),
+            countdown=max(0, min(countdown, MAX_COUNTDOWN_SECONDS)),
+            queue=settings.CELERY_TASK_DEFAULT_QUEUE,
+        )
     except Exception:
         # The row is the source of truth: beat's re-drive will queue it again when the broker is back.
         logger.warning("sync.enqueue.broker_unavailable", extra={"job_id": job_id}, exc_info=True)
@@ -186,7 +192,7 @@ def sync_job_execute(*, job_id: int, owner: str | None = None) -> str | None:
     error: BaseException | None = None
     try:
         if not job.shop.is_enabled:
-            raise JobFailed("the shop is disabled")
+            raise JobFailed(_("The shop is disabled."))
         adapter = get_adapter(shop_config(job.shop), on_call=records.append, cache=cache)
         handler = HANDLERS[job.kind]
         outcome = handler(JobContext(job=job, shop=job.shop, adapter=adapter, owner=owner)) or {}
@@ -255,6 +261,9 @@ def _finish(job: SyncJob, owner: str, records: list[CallRecord], outcome: dict, 
         finished = SyncJob.objects.filter(pk=job.pk, state=SyncJob.State.RUNNING, lease_owner=owner).update(**update)
         if finished and update["state"] == SyncJob.State.PENDING and countdown is not None:
             transaction.on_commit(partial(_queue_run, job.pk, countdown))
+        if finished and update["state"] != SyncJob.State.PENDING:
+            # Jobs of the same target that waited behind this one can go now.
+            transaction.on_commit(partial(_queue_next_for_target, job.shop_id, job.lock_key))
         if finished and update["state"] == SyncJob.State.FAILED:
             from .jobs import record_job_failure_on_target
 
@@ -264,6 +273,18 @@ def _finish(job: SyncJob, owner: str, records: list[CallRecord], outcome: dict, 
         extra={"job_id": job.pk, "kind": job.kind, "state": update["state"], "calls": len(records)},
     )
     return update["state"] if finished else SyncJob.objects.values_list("state", flat=True).get(pk=job.pk)
+
+
+def _queue_next_for_target(shop_id: int, lock_key: str) -> None:
+    waiting = (
+        SyncJob.objects.filter(shop_id=shop_id, lock_key=lock_key, state=SyncJob.State.PENDING)
+        .order_by("pk")
+        .values_list("pk", "next_attempt_at")
+        .first()
+    )
+    if waiting is not None:
+        job_id, due = waiting
+        _queue_run(job_id, countdown=max(0, int((due - timezone.now()).total_seconds())))
 
 
 def _backoff_seconds(attempts: int) -> int:

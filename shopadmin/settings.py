@@ -128,6 +128,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# One queue per deployment (and per integration-test run, so parallel runs never take each other's jobs).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="shopadmin")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "Asia/Shanghai"
 # Beat re-drives the outbox (a lost message, a dead worker or a Redis restart loses nothing) and pulls orders.

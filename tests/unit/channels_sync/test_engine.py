@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from channels_sync import services
 from channels_sync.models import RemoteBinding, RemoteSkuStock, Shop, StockMovement, SyncAttempt, SyncJob
@@ -151,13 +151,12 @@ def _run(job: SyncJob, owner="worker-1") -> str | None:
 
 
 def _bind_template(shop, product):
-    binding = RemoteBinding.objects.create(
+    return RemoteBinding.objects.create(
         shop=shop,
         content_type=ContentType.objects.get_for_model(product.freight_template),
         object_id=product.freight_template_id,
         remote_id="t1",
     )
-    return binding
 
 
 def test_repeated_edits_coalesce_into_one_pending_job(shop, product, remote, django_capture_on_commit_callbacks):
@@ -312,8 +311,9 @@ def test_a_disabled_shop_fails_its_jobs_without_calls(shop, product, remote):
     Shop.objects.filter(pk=shop.pk).update(is_enabled=False)
     job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
 
-    assert _run(job) == SyncJob.State.FAILED
-    assert SyncJob.objects.get(pk=job.pk).last_errmsg == "the shop is disabled"
+    with translation.override("en"):
+        assert _run(job) == SyncJob.State.FAILED
+    assert SyncJob.objects.get(pk=job.pk).last_errmsg == "The shop is disabled."
     assert remote.calls == []
 
 

@@ -1,0 +1,165 @@
+"""What every WeChat platform client shares (legacy store V1.17, Channels store, mini-shop): the errcode mapping
+of API reference §1.3 and the access-token handling of design §5.
+
+* :class:`WeChatJsonClient` judges ``{"errcode", "errmsg"}`` answers; the token provider uses it directly, since
+  the token endpoints take no access token.
+* :class:`WeChatApiClient` adds ``?access_token=`` from a :class:`TokenSource` and, on 40001/40014/42001, drops
+  the failed token (only if it is still the cached one) and retries the call exactly once (reference §7.2).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any, ClassVar, Protocol
+
+import requests
+
+from channels_sync.platforms.errors import (
+    AuthError,
+    PlatformError,
+    RateLimitedError,
+    RejectedError,
+    SystemBusyError,
+)
+from channels_sync.platforms.http import JsonHttpClient, OnCall, Timeouts, redact_text
+
+logger = logging.getLogger("channels_sync.platforms")
+
+ERRCODE_OK = 0
+ERRCODE_SYSTEM_BUSY = -1
+# Refresh the token and retry once (reference §1.3; wechatpy retries exactly these three).
+TOKEN_ERRCODES = frozenset({40001, 40014, 42001})
+# Configuration errors: never retried, a person must fix the shop (reference §1.3, §1.4, §7.3). 41002/41004 are
+# the token endpoints' "appid/appsecret missing"; 48004 is "api banned".
+CONFIG_ERRCODES = frozenset({40013, 40125, 40164, 41002, 41004, 45035, 48001, 48004, 61004})
+DAILY_QUOTA_ERRCODE = 45009
+MINUTE_QUOTA_ERRCODE = 45011
+# WeChat quotas count per Beijing-time day.
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+def seconds_until_next_beijing_day(now: datetime | None = None) -> float:
+    """Seconds from ``now`` until the next 00:00 in Beijing, when daily quotas (45009) reset."""
+    now = (now or datetime.now(tz=UTC)).astimezone(BEIJING)
+    midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return (midnight - now).total_seconds()
+
+
+class TokenSource(Protocol):
+    """Where :class:`WeChatApiClient` gets its access token (``tokens.AccessTokenProvider`` in production)."""
+
+    def get_token(self) -> str: ...
+
+    def invalidate(self, failed_token: str) -> bool: ...
+
+
+class WeChatJsonClient(JsonHttpClient):
+    """JSON client for WeChat endpoints: a non-zero ``errcode`` becomes the matching error of the family.
+
+    ``quota_windows`` maps quota errcodes to the seconds until they heal (``None`` = until the next Beijing day);
+    subclasses add their platform's own codes (e.g. the Channels store's 10020066 and 10020112).
+    """
+
+    quota_windows: ClassVar[Mapping[int, float | None]] = {DAILY_QUOTA_ERRCODE: None, MINUTE_QUOTA_ERRCODE: 60.0}
+
+    def check_payload(
+        self, payload: dict[str, Any], *, endpoint: str, http_status: int, secrets: tuple[str, ...] = ()
+    ) -> None:
+        errcode = self.errcode_of(payload)
+        # The token endpoints answer a success without any errcode.
+        if errcode is None or errcode == ERRCODE_OK:
+            return
+        errmsg = redact_text(self.errmsg_of(payload), secrets)
+        raise self.error_for(errcode, errmsg, endpoint=endpoint, http_status=http_status)
+
+    def error_for(self, errcode: int, errmsg: str, *, endpoint: str, http_status: int) -> PlatformError:
+        """The error of the family that a WeChat ``errcode`` means."""
+        common: dict[str, Any] = {"endpoint": endpoint, "errcode": errcode, "http_status": http_status}
+        if errcode == ERRCODE_SYSTEM_BUSY:
+            return SystemBusyError(errmsg, **common)
+        if errcode in TOKEN_ERRCODES:
+            return AuthError(errmsg, **common)
+        if errcode in CONFIG_ERRCODES:
+            return AuthError(errmsg, config_error=True, **common)
+        if errcode in self.quota_windows:
+            window = self.quota_windows[errcode]
+            retry_after = seconds_until_next_beijing_day() if window is None else window
+            return RateLimitedError(errmsg, retry_after=retry_after, **common)
+        return RejectedError(errcode, errmsg, endpoint=endpoint, http_status=http_status)
+
+
+class WeChatApiClient(WeChatJsonClient):
+    """Base of the WeChat platform clients: every call carries ``?access_token=`` from ``tokens``.
+
+    A token error (40001/40014/42001) means the platform refused the call before applying it, so the call is
+    safely repeated once with a fresh token; a second token error raises :class:`AuthError`. Errcode -1 is not
+    retried here: its outcome is unknown and the engine reconciles first (design §4).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        tokens: TokenSource,
+        timeouts: Timeouts,
+        on_call: OnCall | None = None,
+        session: requests.Session | None = None,
+    ) -> None:
+        super().__init__(base_url, timeouts=timeouts, on_call=on_call, session=session)
+        self.tokens = tokens
+
+    def post(self, path: str, body: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """POST ``body`` (``{}`` when omitted) as JSON to ``path``."""
+        return self.call("POST", path, json_body=body if body is not None else {})
+
+    def get(self, path: str, params: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """GET ``path`` with ``params`` in the query."""
+        return self.call("GET", path, params=params)
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json_body: Mapping[str, Any] | None = None,
+        raw_body: bytes | None = None,
+        content_type: str = "application/octet-stream",
+        timeouts: Timeouts | None = None,
+    ) -> dict[str, Any]:
+        """Send one API call with the access token, refreshing it once on a token error (see the class)."""
+        options: dict[str, Any] = {
+            "json_body": json_body,
+            "raw_body": raw_body,
+            "content_type": content_type,
+            "timeouts": timeouts,
+        }
+        token = self._token()
+        try:
+            return self._send_with_token(token, method, path, params, options)
+        except AuthError as error:
+            if error.errcode not in TOKEN_ERRCODES:
+                raise
+            dropped = self.tokens.invalidate(token)
+            logger.info(
+                "platform.token.rejected",
+                extra={"endpoint": error.endpoint, "errcode": error.errcode, "cached_token_dropped": dropped},
+            )
+        return self._send_with_token(self._token(), method, path, params, options)
+
+    def _send_with_token(
+        self, token: str, method: str, path: str, params: Mapping[str, str] | None, options: dict[str, Any]
+    ) -> dict[str, Any]:
+        # The token goes last so that no caller-supplied parameter can replace it.
+        query = {**(params or {}), "access_token": token}
+        return self.request(method, path, params=query, secrets=(token,), **options)
+
+    def _token(self) -> str:
+        try:
+            return self.tokens.get_token()
+        except PlatformError as error:
+            # Whatever happened to the token request, the API call itself was never sent.
+            error.outcome_unknown = False
+            raise

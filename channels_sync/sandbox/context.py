@@ -1,0 +1,143 @@
+"""What every platform of the sandbox shares: the lock, the clock, the id generator and the applied-effects log."""
+
+from __future__ import annotations
+
+import random
+import string
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from channels_sync.sandbox.tokens import AppRegistry
+
+URL_SAFE = string.ascii_letters + string.digits + "-_"
+ALPHANUMERIC = string.ascii_letters + string.digits
+
+
+class Clock:
+    """Wall-clock seconds plus an offset that tests move forward (``POST /__sandbox__/clock``) to expire tokens
+    or age orders without sleeping."""
+
+    def __init__(self, source: Callable[[], float] = time.time) -> None:
+        self._source = source
+        self.offset = 0.0
+
+    def now(self) -> float:
+        return self._source() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+class IdFactory:
+    """Random ids and tokens. With a seed the sequence is deterministic, so a run can be replayed."""
+
+    def __init__(self, seed: int | None = None) -> None:
+        self.seed = seed
+        self._rng: random.Random = random.Random(seed) if seed is not None else random.SystemRandom()
+
+    def chars(self, length: int, alphabet: str = URL_SAFE) -> str:
+        return "".join(self._rng.choice(alphabet) for _ in range(length))
+
+    def digits(self, length: int) -> str:
+        """A decimal string of ``length`` digits without a leading zero."""
+        return str(self._rng.randint(1, 9)) + self.chars(length - 1, string.digits)
+
+    def chance(self, probability: float) -> bool:
+        return self._rng.random() < probability
+
+
+@dataclass
+class AppliedEffect:
+    """One state change that the sandbox really applied."""
+
+    seq: int
+    time: float
+    platform: str
+    endpoint: str
+    appid: str
+    fields: dict[str, Any]
+    # Set when a fault dropped the answer of the call that applied the change: the caller never saw it.
+    response_dropped: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "time": self.time,
+            "platform": self.platform,
+            "endpoint": self.endpoint,
+            "appid": self.appid,
+            "fields": self.fields,
+            "response_dropped": self.response_dropped,
+        }
+
+
+class AppliedLog:
+    """Append-only log of applied state changes. ``seq`` keeps growing across resets, so a reader can page with
+    ``since`` and never sees a number twice."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._entries: list[AppliedEffect] = []
+        self._last_seq = 0
+
+    @property
+    def last_seq(self) -> int:
+        return self._last_seq
+
+    def record(self, *, platform: str, endpoint: str, appid: str, **fields: Any) -> AppliedEffect:
+        self._last_seq += 1
+        effect = AppliedEffect(
+            seq=self._last_seq,
+            time=self._clock.now(),
+            platform=platform,
+            endpoint=endpoint,
+            appid=appid,
+            fields=fields,
+        )
+        self._entries.append(effect)
+        return effect
+
+    def since(self, seq: int) -> list[AppliedEffect]:
+        return [effect for effect in self._entries if effect.seq > seq]
+
+    def query(self, *, appid: str | None = None, endpoint: str | None = None, since: int = 0) -> list[dict[str, Any]]:
+        return [
+            effect.as_json()
+            for effect in self._entries
+            if effect.seq > since
+            and (appid is None or effect.appid == appid)
+            and (endpoint is None or effect.endpoint == endpoint)
+        ]
+
+    def clear(self, appid: str | None = None) -> None:
+        if appid is None:
+            self._entries.clear()
+        else:
+            self._entries = [effect for effect in self._entries if effect.appid != appid]
+
+
+@dataclass
+class SandboxContext:
+    """Shared services handed to every platform.
+
+    ``lock`` guards all state: the server is multi-threaded and takes it around each handler call, so handlers
+    never lock themselves. It is re-entrant so control endpoints can call platform methods while holding it.
+    """
+
+    apps: AppRegistry
+    clock: Clock = field(default_factory=Clock)
+    ids: IdFactory = field(default_factory=IdFactory)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    applied: AppliedLog = field(init=False)
+    # Where order-paid pushes go (runsandbox --event-url, or POST /__sandbox__/config).
+    event_url: str | None = None
+
+    def __post_init__(self) -> None:
+        self.applied = AppliedLog(self.clock)
+
+    def now(self) -> float:
+        return self.clock.now()

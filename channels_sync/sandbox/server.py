@@ -1,0 +1,305 @@
+"""The sandbox as a WSGI application and a threaded HTTP server (design §6).
+
+:class:`Sandbox` owns the shared context, the token store, the fault injector and the platforms, and routes each
+request: control endpoints under ``/__sandbox__/``, everything else to the platform that registered the
+``(method, path)``. :class:`SandboxServer` serves it on a port, in the foreground (``runsandbox``) or in a
+background thread (tests).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http
+import json
+import logging
+import re
+import socket
+import socketserver
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from channels_sync.sandbox.base import (
+    ERR_INVALID_URL,
+    ERR_REQUIRE_GET,
+    ERR_REQUIRE_POST,
+    ERR_SYSTEM,
+    JSON_CONTENT_TYPE,
+    ApiError,
+    Handler,
+    Platform,
+    Request,
+    Response,
+)
+from channels_sync.sandbox.context import Clock, IdFactory, SandboxContext
+from channels_sync.sandbox.control import ControlEndpoints
+from channels_sync.sandbox.faults import FaultInjector, Outcome
+from channels_sync.sandbox.tokens import (
+    DEFAULT_GRACE_SECONDS,
+    TOKEN_TTL_SECONDS,
+    AppRegistry,
+    TokenEndpoints,
+    TokenStore,
+)
+from channels_sync.sandbox.wechat_store import WeChatStore
+
+logger = logging.getLogger("channels_sync.sandbox")
+
+DEFAULT_PORT = 8765
+# The WSGI environ key under which the request handler exposes the client socket, so a dropped answer can
+# really close the connection.
+CONNECTION_KEY = "sandbox.connection"
+# How often serve_forever checks for shutdown; stop() waits up to this long. Tests pass a smaller value.
+POLL_INTERVAL_SECONDS = 0.5
+_QUERY = re.compile(r"\?\S*")
+
+StartResponse = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    response: Response
+    # "close" or "504" when a fault drops the answer after the call was applied.
+    drop_mode: str | None = None
+
+
+class Sandbox:
+    """The emulator: every platform's routes plus the control endpoints, as one WSGI application."""
+
+    def __init__(
+        self,
+        *,
+        apps: AppRegistry | None = None,
+        seed: int | None = None,
+        event_url: str | None = None,
+        token_grace_seconds: float = DEFAULT_GRACE_SECONDS,
+        token_ttl_seconds: int = TOKEN_TTL_SECONDS,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.ctx = SandboxContext(
+            apps=apps if apps is not None else AppRegistry.default(),
+            clock=Clock(clock),
+            ids=IdFactory(seed),
+            event_url=event_url,
+        )
+        self.tokens = TokenStore(self.ctx, ttl_seconds=token_ttl_seconds, grace_seconds=token_grace_seconds)
+        self.faults = FaultInjector(self.ctx.ids.chance)
+        self.wechat_store = WeChatStore(self.ctx, self.tokens)
+        # Later platforms (Channels store, mini-shop, Tencent Ads, open platform) are added to this list.
+        self.platforms: list[Platform] = [TokenEndpoints(self.ctx, self.tokens), self.wechat_store]
+        self.control = ControlEndpoints(self)
+        self._routes: dict[tuple[str, str], tuple[Platform, Handler]] = {}
+        for platform in [*self.platforms, self.control]:
+            self._register(platform)
+
+    def _register(self, platform: Platform) -> None:
+        for key, handler in platform.routes().items():
+            if key in self._routes:
+                raise ValueError(f"route {key} is registered twice")
+            self._routes[key] = (platform, handler)
+
+    def route_keys(self) -> list[tuple[str, str]]:
+        return list(self._routes)
+
+    # --- dispatch -----------------------------------------------------------------------------------------------
+
+    def dispatch(self, request: Request) -> Dispatch:
+        route = self._routes.get((request.method, request.path))
+        if route is None:
+            response = self._no_route(request)
+            self._log(request, response, "no_route", None)
+            return Dispatch(response)
+        platform, handler = route
+        if platform is self.control:
+            response = self._call(platform, handler, request)
+            self._log(request, response, "control", None)
+            return Dispatch(response)
+
+        decision = self.faults.decide(request.path)
+        if decision.latency_s:
+            time.sleep(decision.latency_s)
+        if decision.outcome is Outcome.HTTP_5XX:
+            response = Response.text(
+                "<html><body><h1>502 Bad Gateway</h1></body></html>", status=502, content_type="text/html"
+            )
+        elif decision.outcome is Outcome.SYSTEM_ERROR:
+            response = platform.error_response(ApiError(ERR_SYSTEM, "system error"))
+        elif decision.outcome is Outcome.ERRCODE:
+            response = platform.error_response(ApiError(decision.errcode, decision.errmsg))
+        else:
+            with self.ctx.lock:
+                first_seq = self.ctx.applied.last_seq
+                response = self._call(platform, handler, request, authenticate=True)
+                if decision.drop_mode:
+                    for effect in self.ctx.applied.since(first_seq):
+                        effect.response_dropped = True
+        self._log(request, response, decision.outcome.value, decision.drop_mode)
+        return Dispatch(response, decision.drop_mode)
+
+    def _call(self, platform: Platform, handler: Handler, request: Request, *, authenticate: bool = False) -> Response:
+        try:
+            if authenticate:
+                request.appid = platform.authenticate(request)
+            result = handler(request)
+        except ApiError as error:
+            return platform.error_response(error)
+        except Exception:
+            # A sandbox bug, not a platform answer: make it loud for the test that hit it.
+            logger.exception("sandbox.handler.crashed", extra={"http_path": request.path})
+            return Response.json({"errcode": ERR_SYSTEM, "errmsg": "sandbox internal error"}, status=500)
+        return result if isinstance(result, Response) else Response.json(result)
+
+    def _no_route(self, request: Request) -> Response:
+        methods = {method for method, path in self._routes if path == request.path}
+        if not methods:
+            return Response.json({"errcode": ERR_INVALID_URL, "errmsg": "invalid url"}, status=404)
+        platform = next(platform for (method, path), (platform, _) in self._routes.items() if path == request.path)
+        if "POST" in methods:
+            return platform.error_response(ApiError(ERR_REQUIRE_POST, "require POST method"))
+        if "GET" in methods:
+            return platform.error_response(ApiError(ERR_REQUIRE_GET, "require GET method"))
+        return Response.text("method not allowed", status=405)
+
+    @staticmethod
+    def _log(request: Request, response: Response, fault: str, drop_mode: str | None) -> None:
+        # Only the path: the query string carries access tokens and app secrets.
+        logger.info(
+            "sandbox.call",
+            extra={
+                "http_method": request.method,
+                "http_path": request.path,
+                "appid": request.appid,
+                "http_status": response.status,
+                "errcode": _errcode(response),
+                "fault": fault if drop_mode is None else f"drop_{drop_mode}",
+            },
+        )
+
+    # --- WSGI ---------------------------------------------------------------------------------------------------
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        request = request_from_environ(environ)
+        dispatch = self.dispatch(request)
+        response = dispatch.response
+        if dispatch.drop_mode == "close" and environ.get(CONNECTION_KEY) is not None:
+            _close_connection(environ[CONNECTION_KEY])
+        elif dispatch.drop_mode:
+            response = Response.text("504 Gateway Time-out", status=504)
+        reason = http.HTTPStatus(response.status).phrase
+        headers = [("Content-Type", response.content_type), ("Content-Length", str(len(response.body)))]
+        start_response(f"{response.status} {reason}", [*headers, *response.headers])
+        return [response.body]
+
+
+def _errcode(response: Response) -> int | None:
+    """The errcode of a JSON answer, for the call log (a token answer has none)."""
+    if response.content_type != JSON_CONTENT_TYPE:
+        return None
+    try:
+        body = json.loads(response.body)
+    except ValueError:
+        return None
+    return body.get("errcode") if isinstance(body, dict) else None
+
+
+def request_from_environ(environ: dict[str, Any]) -> Request:
+    # PEP 3333 hands the path over as latin-1 text; re-encoding recovers the UTF-8 the client sent.
+    path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
+    query = {
+        key: values[-1]
+        for key, values in urllib.parse.parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).items()
+    }
+    headers = {key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")}
+    if environ.get("CONTENT_TYPE"):
+        headers["content-type"] = environ["CONTENT_TYPE"]
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    body = environ["wsgi.input"].read(length) if length > 0 else b""
+    return Request(
+        method=environ.get("REQUEST_METHOD", "GET").upper(), path=path, query=query, headers=headers, body=body
+    )
+
+
+def _close_connection(connection: socket.socket) -> None:
+    """Shut the client connection without an answer. wsgiref's later write fails with BrokenPipeError, which it
+    treats as a client that went away."""
+    with contextlib.suppress(OSError):
+        connection.shutdown(socket.SHUT_RDWR)
+
+
+class _ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    # socketserver's default backlog of 5 drops connections under parallel load (a dropped SYN costs the
+    # client a one-second retransmit), which would distort concurrency tests and benchmarks.
+    request_queue_size = 128
+
+
+class _RequestHandler(WSGIRequestHandler):
+    def get_environ(self) -> dict[str, Any]:
+        environ = super().get_environ()
+        environ[CONNECTION_KEY] = self.connection
+        return environ
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        # Sandbox.dispatch logs each call itself, without the query string.
+        pass
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        logger.warning("sandbox.http.problem", extra={"detail": _QUERY.sub("?…", format % args)})
+
+
+class SandboxServer:
+    """Serves a :class:`Sandbox` over HTTP with one thread per connection."""
+
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        host: str = "127.0.0.1",
+        port: int = DEFAULT_PORT,
+        *,
+        poll_interval: float = POLL_INTERVAL_SECONDS,
+    ) -> None:
+        self.sandbox = sandbox
+        self.poll_interval = poll_interval
+        self._httpd = make_server(host, port, sandbox, server_class=_ThreadingWSGIServer, handler_class=_RequestHandler)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def address(self) -> tuple[str, int]:
+        host, port = self._httpd.server_address[:2]
+        return str(host), int(port)
+
+    @property
+    def url(self) -> str:
+        host, port = self.address
+        return f"http://{host}:{port}"
+
+    def serve_forever(self) -> None:
+        self._httpd.serve_forever(poll_interval=self.poll_interval)
+
+    def start(self) -> str:
+        """Serve in a background thread; returns the base URL."""
+        self._thread = threading.Thread(target=self.serve_forever, name="sandbox-server", daemon=True)
+        self._thread.start()
+        return self.url
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._httpd.shutdown()
+            self._thread.join()
+            self._thread = None
+        self._httpd.server_close()
+
+    def __enter__(self) -> SandboxServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

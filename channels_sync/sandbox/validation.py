@@ -1,0 +1,112 @@
+"""Small readers for JSON request fields that answer with a precise 40097 error naming the field path.
+
+The V1.17 manual publishes no business error codes, so every rule the sandbox enforces answers with the common
+WeChat code 40097 "invalid args" and an English errmsg that names the field and the rule (README, "Errcodes").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from channels_sync.sandbox.base import ApiError
+
+ERR_INVALID_ARGS = 40097
+
+
+def invalid_args(reason: str) -> ApiError:
+    return ApiError(ERR_INVALID_ARGS, f"invalid args: {reason}")
+
+
+def join_path(prefix: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{prefix}[{key}]"
+    return f"{prefix}.{key}" if prefix else key
+
+
+def _lookup(data: Mapping[str, Any], key: str, path: str, required: bool) -> Any:
+    value = data.get(key)
+    if value is None and required:
+        raise invalid_args(f"{path} is required")
+    return value
+
+
+def read_dict(data: Mapping[str, Any], key: str, *, prefix: str = "", required: bool = True) -> dict[str, Any]:
+    """``data[key]`` as a JSON object; ``{}`` when it is optional and absent."""
+    path = join_path(prefix, key)
+    value = _lookup(data, key, path, required)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise invalid_args(f"{path} must be an object")
+    return value
+
+
+def read_list(
+    data: Mapping[str, Any], key: str, *, prefix: str = "", required: bool = True, allow_empty: bool = False
+) -> list[Any]:
+    """``data[key]`` as a JSON array; ``[]`` when it is optional and absent."""
+    path = join_path(prefix, key)
+    value = _lookup(data, key, path, required)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise invalid_args(f"{path} must be an array")
+    if not value and not allow_empty:
+        raise invalid_args(f"{path} must not be empty")
+    return value
+
+
+def read_str(
+    data: Mapping[str, Any], key: str, *, prefix: str = "", required: bool = True, allow_empty: bool = False
+) -> str:
+    """``data[key]`` as a string; ``""`` when it is optional and absent."""
+    path = join_path(prefix, key)
+    value = _lookup(data, key, path, required)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise invalid_args(f"{path} must be a string")
+    if not value.strip() and not allow_empty and required:
+        raise invalid_args(f"{path} must not be empty")
+    return value
+
+
+def check_int(value: Any, path: str, *, minimum: int | None = None, choices: Collection[int] | None = None) -> int:
+    # bool is an int subclass in Python, but true/false is not a number on the wire.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise invalid_args(f"{path} must be an integer")
+    if minimum is not None and value < minimum:
+        raise invalid_args(f"{path} must be >= {minimum}")
+    if choices is not None and value not in choices:
+        allowed = ", ".join(str(choice) for choice in sorted(choices))
+        raise invalid_args(f"{path} must be one of {allowed}")
+    return value
+
+
+def read_int(
+    data: Mapping[str, Any],
+    key: str,
+    *,
+    prefix: str = "",
+    default: int | None = None,
+    minimum: int | None = None,
+    choices: Collection[int] | None = None,
+) -> int:
+    """``data[key]`` as an integer; required unless a ``default`` is given."""
+    path = join_path(prefix, key)
+    value = data.get(key)
+    if value is None:
+        if default is None:
+            raise invalid_args(f"{path} is required")
+        return default
+    return check_int(value, path, minimum=minimum, choices=choices)
+
+
+def read_id(data: Mapping[str, Any], key: str, *, prefix: str = "") -> str:
+    """An id that the manual shows as a number but clients send either way (e.g. ``cate_id``); as a string."""
+    path = join_path(prefix, key)
+    value = _lookup(data, key, path, True)
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip():
+        raise invalid_args(f"{path} must be an id")
+    return str(value).strip()

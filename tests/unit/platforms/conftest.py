@@ -1,0 +1,98 @@
+"""Fixtures for the platform-client tests: a fresh emulator per test, served in-process on a free port and called
+over real HTTP, as in ``tests/unit/sandbox``; a private local-memory cache per test. No database."""
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import requests
+from django.core.cache.backends.locmem import LocMemCache
+
+from channels_sync.platforms.http import CallRecord, Timeouts, new_session
+from channels_sync.platforms.tokens import AccessTokenProvider
+from channels_sync.platforms.wechat_store import WeChatStoreClient
+from channels_sync.sandbox import Sandbox, SandboxServer
+from channels_sync.sandbox.tokens import AppRegistry
+from tests.unit.platforms.stubs import StubServer
+from tests.unit.sandbox.builders import DEMO_APP, SandboxApi
+
+SEED = 20240611
+TIMEOUTS = Timeouts(connect=2.0, read=5.0)
+
+
+class Calls(list[CallRecord]):
+    """Every CallRecord handed to ``on_call``, in order."""
+
+    def to(self, endpoint: str) -> list[CallRecord]:
+        return [record for record in self if record.endpoint == endpoint]
+
+
+@pytest.fixture
+def sandbox() -> Sandbox:
+    # Explicit apps: a SANDBOX_APPS variable in the developer's shell must not change the tests.
+    return Sandbox(apps=AppRegistry.default(environ={}), seed=SEED)
+
+
+@pytest.fixture
+def server(sandbox: Sandbox) -> Iterator[SandboxServer]:
+    # A short poll interval: stopping the server waits for one poll.
+    with SandboxServer(sandbox, host="127.0.0.1", port=0, poll_interval=0.05) as running:
+        yield running
+
+
+@pytest.fixture
+def http_session() -> Iterator[requests.Session]:
+    http = new_session()
+    # Calls go straight to 127.0.0.1, whatever proxy the environment names.
+    http.trust_env = False
+    yield http
+    http.close()
+
+
+@pytest.fixture
+def control(server: SandboxServer, http_session: requests.Session) -> SandboxApi:
+    """The emulator's control API (faults, applied effects, order generation)."""
+    return SandboxApi(server.url, http_session)
+
+
+@pytest.fixture
+def token_cache() -> LocMemCache:
+    # A unique name: LocMemCache instances with the same name share their storage.
+    return LocMemCache(f"platforms-test-{uuid.uuid4().hex}", {})
+
+
+@pytest.fixture
+def calls() -> Calls:
+    return Calls()
+
+
+@pytest.fixture
+def provider(
+    server: SandboxServer, token_cache: LocMemCache, http_session: requests.Session, calls: Calls
+) -> AccessTokenProvider:
+    return AccessTokenProvider(
+        base_url=server.url,
+        appid=DEMO_APP[0],
+        secret=DEMO_APP[1],
+        cache=token_cache,
+        timeouts=TIMEOUTS,
+        on_call=calls.append,
+        session=http_session,
+    )
+
+
+@pytest.fixture
+def store_client(
+    server: SandboxServer, provider: AccessTokenProvider, http_session: requests.Session, calls: Calls
+) -> WeChatStoreClient:
+    # A trailing slash, as a merchant may type it in the shop's base URL.
+    return WeChatStoreClient(
+        server.url + "/", tokens=provider, timeouts=TIMEOUTS, on_call=calls.append, session=http_session
+    )
+
+
+@pytest.fixture
+def stub() -> Iterator[StubServer]:
+    """A server with canned answers, for exact wire bytes and answers the emulator never gives."""
+    with StubServer() as server:
+        yield server
