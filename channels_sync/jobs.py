@@ -94,7 +94,7 @@ def ensure_images(ctx: JobContext, asset_ids) -> dict[int, str]:
         with asset.image.open("rb") as handle:
             data = handle.read()
         filename = f"{asset.sha256[:16]}.{asset.image.name.rsplit('.', 1)[-1].lower()}"
-        url = ctx.adapter.upload_image(filename=filename, data=data)
+        url = ctx.adapter.upload_image(filename=filename, data=data, width=asset.width, height=asset.height)
         RemoteImage.objects.get_or_create(shop=ctx.shop, asset=asset, defaults={"remote_url": url})
         urls[asset.pk] = url
     return urls
@@ -137,7 +137,7 @@ def handle_product_publish(ctx: JobContext) -> dict:
             payload = build(ctx.adapter.product_get(remote_id=binding.remote_id))
         ctx.adapter.product_update(remote_id=binding.remote_id, payload=payload)
         binding_record_success(binding, last_pushed_hash=digest, last_pushed_payload=payload.body)
-        _stock_after_publish(ctx, product, snapshot.skus)
+        _after_product_write(ctx, product, snapshot, binding)
         return {"remote_id": binding.remote_id, "updated": True, "warnings": list(payload.warnings)}
 
     remote_id = None
@@ -160,11 +160,35 @@ def handle_product_publish(ctx: JobContext) -> dict:
     if not created:
         # Found the earlier create: bring it up to date with what was meant to be sent.
         ctx.adapter.product_update(remote_id=remote_id, payload=build(ctx.adapter.product_get(remote_id=remote_id)))
-    _stock_after_publish(ctx, product, snapshot.skus)
+    _after_product_write(ctx, product, snapshot, binding)
     for group in ProductGroup.objects.filter(products=product):
         if binding_get(ctx.shop, ProductGroup, group.pk) is not None:
             ctx.enqueue(kind=SyncJob.Kind.GROUP_PUSH, target=group)
     return {"remote_id": remote_id, "created": created, "warnings": list(payload.warnings)}
+
+
+def _after_product_write(ctx: JobContext, product: Product, snapshot, binding: RemoteBinding) -> None:
+    """Read back a drafted product's state, then set the stock baselines of SKUs new to the shop."""
+    remote = None
+    if ctx.adapter.has_draft:
+        remote = ctx.adapter.product_get(remote_id=binding.remote_id)
+        binding_store_remote(binding, remote)
+    _stock_after_publish(ctx, product, snapshot, remote)
+
+
+def binding_store_remote(binding: RemoteBinding, remote) -> None:
+    """Keep what the shop said of the product: statuses, audit reason, draft and online copies."""
+    fields = {
+        "remote_status": _remote_status(remote),
+        "remote_edit_status": remote.edit_status,
+        "remote_reason": remote.reason,
+        "remote_draft": dict(remote.draft) if remote.draft is not None else None,
+        "remote_online": dict(remote.online) if remote.online is not None else None,
+        "remote_read_at": timezone.now(),
+    }
+    if remote.listed:
+        fields["listed_once"] = True
+    binding_record_success(binding, **fields)
 
 
 def binding_state(binding: RemoteBinding) -> BindingState:
@@ -175,23 +199,26 @@ def binding_state(binding: RemoteBinding) -> BindingState:
     )
 
 
-def _stock_after_publish(ctx: JobContext, product: Product, skus) -> None:
+def _stock_after_publish(ctx: JobContext, product: Product, snapshot, remote) -> None:
     """SKUs new to the shop hold the stock they were sent with; any later edit goes out as a delta.
 
     Payloads carry the remote quantity for SKUs the shop already has (never a blind "set" while sales run),
-    so their baselines stand.
+    so their baselines stand; only the shop's key of each SKU is refreshed.
     """
-    for sku in skus:
-        RemoteSkuStock.objects.get_or_create(
+    keys = ctx.adapter.remote_sku_keys(snapshot=snapshot, remote=remote)
+    for sku in snapshot.skus:
+        state, created = RemoteSkuStock.objects.get_or_create(
             shop=ctx.shop,
             sku_id=sku.id,
             defaults={
-                "remote_sku_key": sku.spec_key,
+                "remote_sku_key": keys.get(sku.id, sku.spec_key),
                 "synced_stock": sku.stock,
                 "remote_stock": sku.stock,
                 "remote_stock_read_at": timezone.now(),
             },
         )
+        if not created and keys.get(sku.id) and state.remote_sku_key != keys[sku.id]:
+            RemoteSkuStock.objects.filter(pk=state.pk).update(remote_sku_key=keys[sku.id])
     stock_push_enqueue(product=product, only_shop=ctx.shop)
 
 
@@ -222,7 +249,47 @@ def handle_product_list(ctx: JobContext, *, listed: bool = True) -> dict:
     if listed:
         fields["listed_once"] = True
     binding_record_success(binding, **fields)
+    if ctx.adapter.has_draft:
+        binding_store_remote(binding, ctx.adapter.product_get(remote_id=binding.remote_id))
+    if listed:
+        stock_push_enqueue(product=product, only_shop=ctx.shop)
     return {"remote_id": binding.remote_id, "listed": listed}
+
+
+def handle_product_refresh(ctx: JobContext) -> dict:
+    """Read the product's state in the shop (audit result, listing) — the poll behind the push events."""
+    binding = binding_get(ctx.shop, Product, ctx.job.target_id)
+    if binding is None or not binding.is_bound:
+        return {"skipped": "not published"}
+    remote = ctx.adapter.product_get(remote_id=binding.remote_id)
+    binding_store_remote(binding, remote)
+    return {"remote_id": binding.remote_id, "status": binding.remote_status, "edit_status": remote.edit_status}
+
+
+def handle_product_audit_cancel(ctx: JobContext) -> dict:
+    binding = binding_get(ctx.shop, Product, ctx.job.target_id)
+    if binding is None or not binding.is_bound:
+        return {"skipped": "not published"}
+    ctx.adapter.product_audit_cancel(remote_id=binding.remote_id)
+    binding_store_remote(binding, ctx.adapter.product_get(remote_id=binding.remote_id))
+    return {"remote_id": binding.remote_id, "edit_status": binding.remote_edit_status}
+
+
+def handle_third_party_declare(ctx: JobContext) -> dict:
+    """Declare where a product comes from (addproductthirdpartysource, seed 000)."""
+    from .models import ThirdPartySourceDeclaration
+
+    declaration = ThirdPartySourceDeclaration.objects.filter(pk=ctx.job.target_id).first()
+    if declaration is None:
+        return {"skipped": "declaration deleted"}
+    snapshot = product_snapshot(product_id=declaration.product_id)
+    image_urls = ensure_images(ctx, snapshot.all_image_asset_ids())
+    source_id = ctx.adapter.declare_third_party_source(
+        snapshot=snapshot, declaration=declaration.as_payload_fields(), image_urls=image_urls
+    )
+    binding = binding_for(ctx.shop, declaration)
+    binding_record_success(binding, remote_id=str(source_id), is_deleted=False)
+    return {"third_party_source_id": str(source_id)}
 
 
 def handle_product_delist(ctx: JobContext) -> dict:
@@ -260,6 +327,9 @@ def handle_stock_push(ctx: JobContext) -> dict:
     if product is None:
         return {"skipped": "product deleted"}
     binding = _require_bound_product(ctx, product)
+    if ctx.adapter.has_draft and not binding.listed_once:
+        # A drafted platform takes stock updates only once the product has been listed; listing queues this again.
+        return {"remote_id": binding.remote_id, "skipped": "never listed"}
     sent = {}
     for sku in product.skus.order_by("position", "pk"):
         state, _ = RemoteSkuStock.objects.get_or_create(
@@ -335,9 +405,10 @@ def handle_stock_reconcile(ctx: JobContext) -> dict:
 
 
 def _remote_status(remote) -> str:
+    """The adapter's own status word when it gives one, else listed/delisted."""
     if not remote.exists:
         return "missing"
-    if remote.listed is None:
+    if remote.status or remote.listed is None:
         return remote.status
     return "listed" if remote.listed else "delisted"
 
@@ -633,6 +704,9 @@ HANDLERS = {
     SyncJob.Kind.PRODUCT_LIST: handle_product_list,
     SyncJob.Kind.PRODUCT_DELIST: handle_product_delist,
     SyncJob.Kind.PRODUCT_DELETE: handle_product_delete,
+    SyncJob.Kind.PRODUCT_REFRESH: handle_product_refresh,
+    SyncJob.Kind.PRODUCT_AUDIT_CANCEL: handle_product_audit_cancel,
+    SyncJob.Kind.THIRD_PARTY_DECLARE: handle_third_party_declare,
     SyncJob.Kind.STOCK_PUSH: handle_stock_push,
     SyncJob.Kind.STOCK_RECONCILE: handle_stock_reconcile,
     SyncJob.Kind.FREIGHT_PUSH: handle_freight_push,

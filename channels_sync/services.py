@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from products.models import Product
 
 from .models import Shop, SyncAttempt, SyncJob
-from .platforms.adapter import PlatformAdapter, ShopConfig, get_adapter
+from .platforms.adapter import DependencyPending, PlatformAdapter, ShopConfig, get_adapter
 from .platforms.errors import PlatformError, RateLimitedError
 from .platforms.http import CallRecord
 
@@ -46,15 +46,6 @@ BACKOFF_CAP_SECONDS = 600
 # Celery countdowns stay short (Redis visibility timeout); longer waits are picked up by beat's re-drive.
 MAX_COUNTDOWN_SECONDS = 60
 ATTEMPT_BODY_LIMIT = 20_000
-
-
-class DependencyPending(Exception):
-    """The job needs another one first (e.g. a freight template bound before the product using it)."""
-
-    def __init__(self, reason: str, *, delay_seconds: int = 5):
-        super().__init__(reason)
-        self.reason = reason
-        self.delay_seconds = delay_seconds
 
 
 class JobFailed(Exception):
@@ -226,10 +217,20 @@ def _finish(job: SyncJob, owner: str, records: list[CallRecord], outcome: dict, 
             last_errmsg=error.reason,
         )
         countdown = error.delay_seconds
+    elif isinstance(error, RateLimitedError):
+        # A quota heals by waiting: the job waits for its window and keeps its attempts (never failed, never lost).
+        delay = max(int(error.retry_after or 0), _backoff_seconds(1))
+        update.update(
+            state=SyncJob.State.PENDING,
+            attempts=max(job.attempts - 1, 0),
+            next_attempt_at=now + timedelta(seconds=delay),
+            outcome_unknown=job.outcome_unknown or error.outcome_unknown,
+            last_errcode=error.errcode,
+            last_errmsg=str(error),
+        )
+        countdown = delay
     elif isinstance(error, PlatformError) and error.retryable and job.attempts < MAX_ATTEMPTS:
         delay = _backoff_seconds(job.attempts)
-        if isinstance(error, RateLimitedError) and error.retry_after:
-            delay = max(delay, int(error.retry_after))
         update.update(
             state=SyncJob.State.PENDING,
             next_attempt_at=now + timedelta(seconds=delay),

@@ -43,6 +43,8 @@ class BindingState:
 
 @dataclass(frozen=True)
 class RemoteProductState:
+    """A product as the shop holds it. Platforms with a draft fill ``draft``/``online`` and ``edit_status``."""
+
     remote_id: str
     exists: bool
     listed: bool | None = None
@@ -51,6 +53,10 @@ class RemoteProductState:
     reason: str = ""
     stock_by_sku_key: Mapping[str, int] = field(default_factory=dict)
     raw: Mapping = field(default_factory=dict)
+    draft: Mapping | None = None
+    online: Mapping | None = None
+    # Local SKU id -> the shop's SKU id, where the shop numbers SKUs itself (Channels: out_sku_id -> sku_id).
+    sku_keys: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -123,9 +129,30 @@ class AttributeNode:
 
 
 @dataclass(frozen=True)
+class BrandNode:
+    remote_id: str
+    name_zh: str
+    name_en: str
+
+
+@dataclass(frozen=True)
 class CategoryImport:
     categories: tuple[CategoryNode, ...]
     attributes: tuple[AttributeNode, ...]
+    brands: tuple[BrandNode, ...] = ()
+
+
+class DependencyPending(Exception):
+    """Not yet: the job needs something else first, and waits without using up an attempt.
+
+    The engine raises it for another job (a freight template bound before the product using it); adapters
+    raise it for the remote state (a draft still under audit, a product never listed yet).
+    """
+
+    def __init__(self, reason: str, *, delay_seconds: int = 5):
+        super().__init__(reason)
+        self.reason = reason
+        self.delay_seconds = delay_seconds
 
 
 class NotSupported(RejectedError):
@@ -139,6 +166,9 @@ class PlatformAdapter:
     """Base adapter: every operation the engine may ask for. A platform overrides what it supports."""
 
     platform: str = ""
+    # Writes go to a draft that the platform audits before it can go online (the Channels store): the engine
+    # reads the product back after each write to show the draft, the online copy and the audit state.
+    has_draft: bool = False
 
     def __init__(self, shop: ShopConfig, *, on_call: Callable[[CallRecord], None] | None = None, cache=None):
         self.shop = shop
@@ -146,7 +176,7 @@ class PlatformAdapter:
         self.cache = cache
 
     # Images ----------------------------------------------------------------------------------------
-    def upload_image(self, *, filename: str, data: bytes) -> str:
+    def upload_image(self, *, filename: str, data: bytes, width: int, height: int) -> str:
         raise NotSupported("upload_image")
 
     # Products --------------------------------------------------------------------------------------
@@ -160,6 +190,10 @@ class PlatformAdapter:
         remote: RemoteProductState | None,
     ) -> ProductPayload:
         raise NotSupported("product_payload")
+
+    def remote_sku_keys(self, *, snapshot: ProductSnapshot, remote: RemoteProductState | None) -> dict[int, str]:
+        """The shop's key of each local SKU (for stock calls): by default the spec key, V1.17's sku_id."""
+        return {sku.id: sku.spec_key for sku in snapshot.skus}
 
     def product_needs_remote_for_update(self, binding: BindingState) -> bool:
         """Whether building an update payload needs the remote copy (V1.17: frozen fields after listing)."""
@@ -183,6 +217,14 @@ class PlatformAdapter:
 
     def product_set_listed(self, *, remote_id: str, listed: bool) -> None:
         raise NotSupported("product_set_listed")
+
+    def product_audit_cancel(self, *, remote_id: str) -> None:
+        raise NotSupported("product_audit_cancel")
+
+    def declare_third_party_source(
+        self, *, snapshot: ProductSnapshot, declaration: Mapping, image_urls: Mapping[int, str]
+    ) -> str:
+        raise NotSupported("declare_third_party_source")
 
     # Stock -----------------------------------------------------------------------------------------
     def stock_read(self, *, remote_id: str, sku_key: str) -> int:

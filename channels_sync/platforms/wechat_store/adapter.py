@@ -48,7 +48,7 @@ class WeChatStoreAdapter(PlatformAdapter):
 
     # Images ------------------------------------------------------------------------------------------------
 
-    def upload_image(self, *, filename: str, data: bytes) -> str:
+    def upload_image(self, *, filename: str, data: bytes, width: int, height: int) -> str:
         return self.client.upload_image(filename, data, timeouts=UPLOAD_TIMEOUTS)
 
     # Products ----------------------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ class FakeAdapter(PlatformAdapter):
             raise self.remote.apply_then_fail[name].pop(0)
         return result
 
-    def upload_image(self, *, filename, data):
+    def upload_image(self, *, filename, data, width, height):
         return self._call("upload", lambda: f"https://img.example/{filename}")
 
     def product_payload(self, *, snapshot, image_urls, freight_template_remote_id, binding, remote):
