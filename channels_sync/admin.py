@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -34,8 +35,40 @@ from .models import (
     StockMovement,
     SyncAttempt,
     SyncJob,
+    ThirdPartySourceDeclaration,
 )
 from .previews import product_payload_preview
+
+# Remote states as the adapters report them (V1.17: draft/listed/delisted; Channels store §3.1: the rest).
+REMOTE_STATUS_LABELS = {
+    "draft": _("Not listed yet"),
+    "initial": _("Not listed yet"),
+    "listed": _("Listed"),
+    "delisted": _("Delisted"),
+    "deleted": _("Deleted"),
+    "missing": _("Missing in the shop"),
+    "recycled": _("In the recycle bin"),
+    "sold_out": _("Delisted: sold out"),
+    "violation": _("Delisted for a violation"),
+    "deposit": _("Delisted: deposit insufficient"),
+    "brand_expired": _("Delisted: brand authorisation expired"),
+    "banned": _("Banned"),
+}
+REMOTE_EDIT_STATUS_LABELS = {
+    "editing": _("Draft: editing"),
+    "auditing": _("Draft: under audit"),
+    "rejected": _("Draft: audit rejected"),
+    "approved": _("Draft: audit passed"),
+    "uploading": _("Draft: uploading"),
+    "upload_failed": _("Draft: upload failed"),
+}
+
+
+def remote_status_label(binding) -> str:
+    status = str(REMOTE_STATUS_LABELS.get(binding.remote_status, binding.remote_status or "-"))
+    if binding.remote_edit_status in REMOTE_EDIT_STATUS_LABELS:
+        return f"{status} · {REMOTE_EDIT_STATUS_LABELS[binding.remote_edit_status]}"
+    return status
 
 
 class ReadOnlyAdminMixin:
@@ -402,14 +435,20 @@ def _shops_for(model) -> "Shop":
     return Shop.objects.filter(is_enabled=True).order_by("name")
 
 
-def shop_action(kind: str, description, permission: str):
-    """An admin action that asks which shops, then writes one job per shop and selected object."""
+def shop_action(kind: str, description, permission: str, *, targets=None):
+    """An admin action that asks which shops, then writes one job per shop and selected object.
+
+    ``targets`` maps the selected objects to the job targets when they differ (a product's declaration).
+    """
 
     def action(modeladmin, request, queryset):
         form = ChooseShopsForm(request.POST if "apply" in request.POST else None, shops=_shops_for(queryset.model))
         if "apply" in request.POST and form.is_valid():
             count = services.shops_action_enqueue(
-                shops=form.cleaned_data["shops"], kind=kind, targets=list(queryset), user=request.user
+                shops=form.cleaned_data["shops"],
+                kind=kind,
+                targets=list(targets(queryset) if targets else queryset),
+                user=request.user,
             )
             modeladmin.message_user(
                 request,
@@ -498,8 +537,8 @@ class SyncedCatalogAdminMixin(SyncPermissionsMixin):
             rows.append(
                 (
                     b.shop.name,
-                    b.remote_status or "-",
-                    b.remote_edit_status or "",
+                    remote_status_label(b),
+                    "",
                     b.remote_id or "-",
                     _("syncing") if b.shop_id in active else "",
                     b.last_synced_at.strftime("%Y-%m-%d %H:%M:%S") if b.last_synced_at else "-",
@@ -512,7 +551,7 @@ class SyncedCatalogAdminMixin(SyncPermissionsMixin):
             "",
             "<tr><td>{}</td><td>{} {}</td><td><code>{}</code></td><td>{}</td><td>{}</td>"
             '<td style="color:#ba2121">{}</td><td>{}</td><td><a href="{}">{}</a></td></tr>',
-            ((*r[:8], r[8], _("payload") if r[8] else "") for r in rows),
+            ((*r[:8], r[8], _("local, draft and online") if r[8] else "") for r in rows),
         )
         return format_html(
             '<table class="sync-panel"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th></th><th>{}</th><th>{}</th>'
@@ -536,7 +575,7 @@ class SyncedCatalogAdminMixin(SyncPermissionsMixin):
         return format_html_join(
             format_html("<br>"),
             '{}: {}<span style="color:#ba2121">{}</span>',
-            ((b.shop.name, b.remote_status or "-", f" ⚠ {b.last_errcode}" if b.last_errmsg else "") for b in bindings),
+            ((b.shop.name, remote_status_label(b), f" ⚠ {b.last_errcode}" if b.last_errmsg else "") for b in bindings),
         )
 
     def save_model(self, request, obj, form, change):
@@ -572,6 +611,47 @@ class SyncedCatalogAdminMixin(SyncPermissionsMixin):
         super().delete_queryset(request, queryset)
 
 
+class ThirdPartySourceDeclarationInline(admin.StackedInline):
+    """Seed 000's fields the catalog does not hold; the rest of the declaration comes from the product."""
+
+    model = ThirdPartySourceDeclaration
+    extra = 0
+    max_num = 1
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    classes = ["collapse"]
+    fieldsets = [
+        (None, {"fields": ["scene_value", "publish_method"]}),
+        (_("Supplier"), {"fields": ["supplier_name", ("source_platform_type", "source_platform_name")]}),
+        (
+            _("Supplier shop performance"),
+            {
+                "fields": [
+                    ("accept_rate_24h", "accept_rate_48h", "on_time_ship_rate"),
+                    ("ship_count_7d", "ship_count_30d", "distribute_product_count"),
+                    "merchant_identity",
+                ]
+            },
+        ),
+        (_("Source listing"), {"fields": ["visit_url", "source_product_id"]}),
+        (
+            _("Logistics and guarantees"),
+            {"fields": ["freight_info", "logistics_template", "service_guarantee", "delivery_time"]},
+        ),
+    ]
+
+
+@admin.register(ThirdPartySourceDeclaration)
+class ThirdPartySourceDeclarationAdmin(SyncPermissionsMixin, admin.ModelAdmin):
+    list_display = ["product", "scene_value", "supplier_name", "source_platform_type", "updated_at"]
+    list_filter = ["scene_value", "source_platform_type"]
+    search_fields = ["product__title", "supplier_name", "source_product_id"]
+    autocomplete_fields = ["product"]
+    list_select_related = ["product"]
+    fieldsets = [(None, {"fields": ["product"]}), *ThirdPartySourceDeclarationInline.fieldsets]
+    formfield_overrides = ThirdPartySourceDeclarationInline.formfield_overrides
+    actions = [shop_action(SyncJob.Kind.THIRD_PARTY_DECLARE, _("Declare to shops…"), "sync_catalog")]
+
+
 class SyncedProductAdmin(SyncedCatalogAdminMixin, catalog_admin.ProductAdmin):
     list_display = [*catalog_admin.ProductAdmin.list_display, "sync_summary"]
     actions = [
@@ -579,9 +659,20 @@ class SyncedProductAdmin(SyncedCatalogAdminMixin, catalog_admin.ProductAdmin):
         shop_action(SyncJob.Kind.PRODUCT_LIST, _("List in shops…"), "sync_catalog"),
         shop_action(SyncJob.Kind.PRODUCT_DELIST, _("Delist in shops…"), "sync_catalog"),
         shop_action(SyncJob.Kind.PRODUCT_DELETE, _("Delete in shops…"), "sync_catalog"),
+        shop_action(SyncJob.Kind.PRODUCT_AUDIT_CANCEL, _("Cancel audit in shops…"), "sync_catalog"),
+        shop_action(SyncJob.Kind.PRODUCT_REFRESH, _("Read status from shops…"), "sync_catalog"),
         shop_action(SyncJob.Kind.STOCK_PUSH, _("Push stock to shops…"), "sync_stock"),
         shop_action(SyncJob.Kind.STOCK_RECONCILE, _("Reconcile stock with shops…"), "sync_stock"),
+        shop_action(
+            SyncJob.Kind.THIRD_PARTY_DECLARE,
+            _("Declare third-party source to shops…"),
+            "sync_catalog",
+            targets=lambda products: ThirdPartySourceDeclaration.objects.filter(product__in=products),
+        ),
     ]
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), ThirdPartySourceDeclarationInline]
 
     def get_urls(self):
         return [
@@ -599,16 +690,27 @@ class SyncedProductAdmin(SyncedCatalogAdminMixin, catalog_admin.ProductAdmin):
             raise PermissionDenied
         shop = get_object_or_404(Shop, pk=shop_id)
         preview = product_payload_preview(product=product, shop=shop)
+        binding = RemoteBinding.objects.filter(
+            shop=shop, content_type=ContentType.objects.get_for_model(Product), object_id=product.pk
+        ).first()
+
+        def pretty(value):
+            return json.dumps(value, ensure_ascii=False, indent=2) if value else ""
+
         return TemplateResponse(
             request,
             "admin/channels_sync/payload_preview.html",
             {
                 **self.admin_site.each_context(request),
-                "title": _("Payload for %(shop)s") % {"shop": shop.name},
+                "title": _("%(product)s in %(shop)s") % {"product": product.title, "shop": shop.name},
                 "object": product,
                 "shop": shop,
+                "binding": binding,
+                "status_label": remote_status_label(binding) if binding else _("Not in this shop yet."),
                 "preview": preview,
-                "payload_json": json.dumps(preview.body, ensure_ascii=False, indent=2) if preview.body else "",
+                "payload_json": pretty(preview.body),
+                "draft_json": pretty(binding.remote_draft if binding else None),
+                "online_json": pretty(binding.remote_online if binding else None),
                 "opts": Product._meta,
             },
         )

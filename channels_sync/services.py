@@ -489,3 +489,34 @@ def shops_action_enqueue(*, shops, kind: str, targets, user=None) -> int:
             sync_job_enqueue(shop=shop, kind=kind, target=target, created_by=user)
             count += 1
     return count
+
+
+# Draft states that change by themselves (the platform audits or uploads): polled until they settle.
+UNSETTLED_EDIT_STATUSES = ("auditing", "uploading")
+
+
+def products_under_audit_refresh_enqueue() -> int:
+    """The fallback behind the audit and listing push events: read products whose draft is still moving."""
+    from .models import RemoteBinding
+
+    content_type = ContentType.objects.get_for_model(Product)
+    bindings = (
+        RemoteBinding.objects.filter(
+            content_type=content_type,
+            remote_edit_status__in=UNSETTLED_EDIT_STATUSES,
+            is_deleted=False,
+            shop__is_enabled=True,
+        )
+        .exclude(remote_id="")
+        .select_related("shop")
+    )
+    count = 0
+    for binding in bindings:
+        sync_job_enqueue(
+            shop=binding.shop,
+            kind=SyncJob.Kind.PRODUCT_REFRESH,
+            target=binding.target,
+            lock_key=f"products.product:{binding.object_id}:refresh",
+        )
+        count += 1
+    return count

@@ -21,3 +21,9 @@ def sync_jobs_redrive_task() -> dict:
 def orders_pull_all_task() -> int:
     """Beat: an incremental order pull for every enabled shop whose platform has orders."""
     return services.orders_pull_enqueue_all()
+
+
+@shared_task(name="channels_sync.poll_audits", ignore_result=True)
+def products_under_audit_poll_task() -> int:
+    """Beat: read the products whose draft is under audit, in case a push event never came."""
+    return services.products_under_audit_refresh_enqueue()

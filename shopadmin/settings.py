@@ -136,6 +136,7 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE = {
     "redrive-sync-jobs": {"task": "channels_sync.redrive_jobs", "schedule": env.float("SYNC_REDRIVE_SECONDS", 30.0)},
     "pull-orders": {"task": "channels_sync.pull_orders", "schedule": env.float("ORDERS_PULL_SECONDS", 300.0)},
+    "poll-audits": {"task": "channels_sync.poll_audits", "schedule": env.float("AUDIT_POLL_SECONDS", 60.0)},
 }
 
 # --- Security -------------------------------------------------------------------------------------

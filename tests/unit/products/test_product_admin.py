@@ -10,7 +10,8 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-INLINE_PREFIXES = ["images", "detail_blocks", "properties", "specs", "skus", "express_fees"]
+# The catalog inlines plus the sync side's third-party source declaration (channels_sync.admin).
+INLINE_PREFIXES = ["images", "detail_blocks", "properties", "specs", "skus", "express_fees", "third_party_source"]
 
 
 def _management(prefix: str, total: int, initial: int = 0) -> dict:
