@@ -34,6 +34,8 @@ from .sku_matrix import (
     parse_combination,
 )
 
+SKU_CODE_FIELDS = ("product_code", "barcode", "out_sku_id")
+
 # --- Images: choose an uploaded image or upload a new one ---------------------------------------------
 
 
@@ -263,6 +265,13 @@ class SkuForm(ImageChoiceFormMixin, forms.ModelForm):
         if self.instance.pk:
             self.initial.setdefault("spec_combination", format_combination(self.instance.specs))
 
+    def _get_validation_exclusions(self):
+        # Codes are checked by the formset against other products' SKUs: rows of this product may trade them.
+        exclusions = super()._get_validation_exclusions()
+        if getattr(self, "checks_codes_in_formset", False):
+            exclusions.update(SKU_CODE_FIELDS)
+        return exclusions
+
     def apply_combination(self, definitions: list[SpecDefinition]) -> None:
         """Turn the typed combination into the SKU's specs, or put the reason on the field."""
         try:
@@ -273,6 +282,11 @@ class SkuForm(ImageChoiceFormMixin, forms.ModelForm):
 
 class SkuFormSet(CountedInlineFormSet):
     """SKUs of a product: 1 to 500, each a complete combination of the product's specs, all different."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.checks_codes_in_formset = True
+        return form
 
     spec_formset: ProductSpecFormSet | None = None
     generated_rows: int | None = None
@@ -325,13 +339,29 @@ class SkuFormSet(CountedInlineFormSet):
                     _("Another SKU (row %(row)d) has the same combination.") % {"row": seen[key] + 1},
                 )
             seen.setdefault(key, index)
-        for field in ("product_code", "barcode", "out_sku_id"):
+        for field in SKU_CODE_FIELDS:
             values: set[str] = set()
             for form in kept:
                 value = form.cleaned_data.get(field) or ""
                 if value and value in values:
                     form.add_error(field, _("Two SKUs of this product have the same code."))
                 values.add(value)
+            taken = Sku.objects.filter(**{f"{field}__in": values - {""}})
+            if self.instance.pk:
+                taken = taken.exclude(product=self.instance)
+            taken_values = set(taken.values_list(field, flat=True))
+            for form in kept:
+                if form.cleaned_data.get(field) in taken_values:
+                    form.add_error(field, Sku._meta.get_field(field).error_messages["unique"])
+
+    def save_existing_objects(self, commit=True):
+        # Two rows may trade combinations or codes in one edit (white↔black): clear the unique values of every
+        # changed row first, so the database never sees a momentary duplicate. Runs in the admin's transaction.
+        if commit:
+            changed = [f.instance.pk for f in self.initial_forms if f.instance.pk and f.has_changed()]
+            for pk in changed:
+                Sku.objects.filter(pk=pk).update(spec_key=f"~{pk}", product_code=None, barcode=None, out_sku_id=None)
+        return super().save_existing_objects(commit)
 
 
 class ProductExpressFeeFormSet(CountedInlineFormSet):

@@ -532,3 +532,25 @@ def test_spec_from_category_keeps_remote_ids(admin_client, template):
     sku = Sku.objects.get()
     assert sku.spec_key == f"1075741873:{white.remote_id}"
     assert ProductSpec.objects.get().values.get() == white
+
+
+def test_two_skus_can_trade_combinations_and_codes_in_one_edit(admin_client, template):
+    data = product_post_data(
+        template,
+        specs=[("颜色", "白色,黑色")],
+        skus=[("颜色:白色", "99.00", "129.00", "10"), ("颜色:黑色", "89.00", "129.00", "5")],
+    )
+    assert admin_client.post(reverse("admin:products_product_add"), data).status_code == 302
+    product = Product.objects.get()
+    url = reverse("admin:products_product_change", args=[product.pk])
+    edit = _bound_data(admin_client.get(url))
+    edit["skus-0-spec_combination"], edit["skus-1-spec_combination"] = "颜色:黑色", "颜色:白色"
+    edit["skus-0-product_code"], edit["skus-1-product_code"] = "C1", "C0"
+
+    response = admin_client.post(url, edit)
+
+    assert response.status_code == 302, _errors(response)
+    assert sorted(product.skus.values_list("spec_key", "product_code", "stock")) == [
+        ("$颜色:$白色", "C0", 5),
+        ("$颜色:$黑色", "C1", 10),
+    ]
