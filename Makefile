@@ -18,6 +18,7 @@ help:
 	@echo "make migrate   apply migrations"
 	@echo "make demo      create the demo login and catalog"
 	@echo "make bench     run the benchmarks in bench/"
+	@echo "make messages  re-extract the translatable strings into locale/ and recompile the .mo"
 
 setup:
 	bin/setup
@@ -54,3 +55,7 @@ demo:
 
 bench:
 	bin/bench
+
+.PHONY: messages
+messages:
+	bin/messages

@@ -470,7 +470,7 @@ class ShelfModuleInline(admin.TabularInline):
         # View-only here: the module page validates a module together with its groups.
         return False
 
-    @admin.display(description=_("groups"))
+    @admin.display(description=_("product groups"))
     def group_names(self, obj):
         return "、".join(g.group.name for g in obj.groups.select_related("group")) or "-"
 

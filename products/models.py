@@ -985,7 +985,7 @@ class ShelfModuleGroup(models.Model):
         ShelfModule, verbose_name=_("shelf module"), on_delete=models.CASCADE, related_name="groups"
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    group = models.ForeignKey(ProductGroup, verbose_name=_("group"), on_delete=models.PROTECT, related_name="+")
+    group = models.ForeignKey(ProductGroup, verbose_name=_("product group"), on_delete=models.PROTECT, related_name="+")
     image = models.ForeignKey(
         ImageAsset,
         verbose_name=_("image"),

@@ -4,7 +4,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import Category, CategoryAttribute, CategoryAttributeValue, FreightFeeRule, FreightTemplate, ImageAsset
+from .models import (
+    Brand,
+    Category,
+    CategoryAttribute,
+    CategoryAttributeValue,
+    FreightFeeRule,
+    FreightTemplate,
+    ImageAsset,
+)
 
 
 def image_asset_get_or_create(*, uploaded_file: UploadedFile) -> ImageAsset:
@@ -70,7 +78,15 @@ def category_cache_import(*, platform: str, imported) -> dict:
                     attribute=attribute, name=value_name, defaults={"remote_id": value_id}
                 )
             attributes += 1
-    return {"categories_created": created, "categories_updated": updated, "attributes": attributes}
+        brands = 0
+        for brand in getattr(imported, "brands", ()):
+            Brand.objects.update_or_create(
+                platform=platform,
+                remote_id=brand.remote_id,
+                defaults={"name_zh": brand.name_zh, "name_en": brand.name_en},
+            )
+            brands += 1
+    return {"categories_created": created, "categories_updated": updated, "attributes": attributes, "brands": brands}
 
 
 def freight_template_import(template: dict) -> FreightTemplate:

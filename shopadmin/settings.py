@@ -139,6 +139,10 @@ CELERY_BEAT_SCHEDULE = {
     "poll-audits": {"task": "channels_sync.poll_audits", "schedule": env.float("AUDIT_POLL_SECONDS", 60.0)},
 }
 
+# Client-side quotas per shop (API reference §3.3): the Channels store's product add + update calls.
+CHANNELS_PRODUCT_WRITES_PER_HOUR = env.int("CHANNELS_PRODUCT_WRITES_PER_HOUR", default=200)
+CHANNELS_PRODUCT_WRITES_PER_DAY = env.int("CHANNELS_PRODUCT_WRITES_PER_DAY", default=1000)
+
 # --- Security -------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
