@@ -34,7 +34,7 @@ from products.models import Product
 
 from .models import Shop, SyncAttempt, SyncJob
 from .platforms.adapter import DependencyPending, PlatformAdapter, ShopConfig, get_adapter
-from .platforms.errors import PlatformError, RateLimitedError
+from .platforms.errors import PayloadError, PlatformError, RateLimitedError
 from .platforms.http import CallRecord
 
 logger = logging.getLogger("channels_sync.engine")
@@ -189,6 +189,9 @@ def sync_job_execute(*, job_id: int, owner: str | None = None) -> str | None:
         outcome = handler(JobContext(job=job, shop=job.shop, adapter=adapter, owner=owner)) or {}
     except (PlatformError, DependencyPending, JobFailed) as caught:
         error = caught
+    except PayloadError as caught:
+        # The catalog cannot make this payload: nothing was sent, and retrying cannot help until it changes.
+        error = JobFailed(caught.message)
     except Exception as caught:  # a bug or a database hiccup: retried with backoff, then failed
         logger.exception("sync.job.crashed", extra={"job_id": job.pk, "kind": job.kind})
         error = caught

@@ -163,3 +163,18 @@ class RejectedError(PlatformError):
 
     def __init__(self, errcode: int | None, errmsg: str, **kwargs: Any) -> None:
         super().__init__(errmsg, errcode=errcode, **kwargs)
+
+
+class PayloadError(ValueError):
+    """A request body cannot be built from the catalog; the message tells the merchant what is missing.
+
+    Nothing was sent: the job fails at once with this message (retrying cannot help until the catalog changes).
+    ``field`` is the path of the offending field in the body (``"product_base.category_id"``), ``asset_id`` the
+    image asset that has no platform URL yet, when that is the cause.
+    """
+
+    def __init__(self, field: str, message: str, *, asset_id: int | None = None) -> None:
+        self.field = field
+        self.message = message
+        self.asset_id = asset_id
+        super().__init__(f"{field}: {message}")

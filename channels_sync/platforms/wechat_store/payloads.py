@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.utils.translation import gettext as _
+
 from products.models import Platform
 from products.selectors import (
     FeeRuleSnapshot,
@@ -33,6 +35,8 @@ from products.selectors import (
     ShelfSnapshot,
 )
 from products.sku_matrix import custom_key
+
+from ..errors import PayloadError
 
 JsonDict = dict[str, Any]
 
@@ -48,20 +52,6 @@ VALUATION_PER_ITEM = 0
 # §2.5: (min, max) groups per control; None is "no upper limit".
 SHELF_GROUP_LIMITS: dict[int, tuple[int, int | None]] = {1: (1, 1), 2: (1, 4), 3: (1, 1), 4: (1, 3), 5: (1, None)}
 SHELF_CONTROL_BACKGROUND = 5
-
-
-class PayloadError(ValueError):
-    """A request body cannot be built from the catalog; the message tells the merchant what is missing.
-
-    ``field`` is the path of the offending field in the body (``"product_base.category_id"``), ``asset_id`` the
-    image asset that has no platform URL yet, when that is the cause.
-    """
-
-    def __init__(self, field: str, message: str, *, asset_id: int | None = None) -> None:
-        self.field = field
-        self.message = message
-        self.asset_id = asset_id
-        super().__init__(f"{field}: {message}")
 
 
 class ResponseShapeError(ValueError):
@@ -138,12 +128,12 @@ def product_payload(
 def _product_base(snapshot: ProductSnapshot, image_urls: Mapping[int, str]) -> JsonDict:
     name = snapshot.title.strip()
     if not name:
-        raise PayloadError("product_base.name", "the product has no title")
+        raise PayloadError("product_base.name", _("The product has no title."))
     category = snapshot.wechat_store_category
     if category is None or not category.remote_id:
-        raise PayloadError("product_base.category_id", "no WeChat Store category")
+        raise PayloadError("product_base.category_id", _("Choose a WeChat Store category for the product."))
     if not snapshot.image_asset_ids:
-        raise PayloadError("product_base.main_img", "the product has no head image")
+        raise PayloadError("product_base.main_img", _("The product has no head image."))
     main_img = _image_url(image_urls, snapshot.image_asset_ids[0], "product_base.main_img")
     img = [
         _image_url(image_urls, asset_id, f"product_base.img[{index}]")
@@ -205,7 +195,7 @@ def _detail(snapshot: ProductSnapshot, image_urls: Mapping[int, str]) -> list[Js
 
 def _sku_list(snapshot: ProductSnapshot, image_urls: Mapping[int, str]) -> list[JsonDict]:
     if not snapshot.skus:
-        raise PayloadError("sku_list", "the product has no SKU")
+        raise PayloadError("sku_list", _("The product has no SKU."))
     spec_keys = [definition.key for definition in snapshot.spec_definitions]
     chosen = {definition.key: {v.vid for v in definition.values} for definition in snapshot.spec_definitions}
     seen: set[str] = set()
@@ -265,12 +255,12 @@ def _delivery_info(snapshot: ProductSnapshot, freight_template_remote_id: int | 
         return None
     if snapshot.delivery_type == DELIVERY_TYPE_EXPRESS:
         if not snapshot.express_fees:
-            raise PayloadError("delivery_info.express", "no express fee: add one or use a freight template")
+            raise PayloadError("delivery_info.express", _("No express fee: add one, or use a freight template."))
         express = [{"id": express_type, "price": price} for express_type, price in sorted(snapshot.express_fees)]
         return {"delivery_type": DELIVERY_TYPE_EXPRESS, "template_id": 0, "express": express}
     if snapshot.delivery_type == DELIVERY_TYPE_TEMPLATE:
         if snapshot.freight_template_id is None:
-            raise PayloadError("delivery_info.template_id", "no freight template")
+            raise PayloadError("delivery_info.template_id", _("Choose a freight template."))
         if freight_template_remote_id is None:
             raise PayloadError(
                 "delivery_info.template_id",

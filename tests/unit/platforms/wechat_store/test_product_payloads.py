@@ -4,6 +4,7 @@ import json
 from dataclasses import replace
 
 import pytest
+from django.utils import translation
 
 from channels_sync.platforms.wechat_store.payloads import (
     PayloadError,
@@ -322,19 +323,19 @@ def test_fingerprint_ignores_stock_and_prices():
             camera(wechat_store_category=None),
             None,
             "product_base.category_id",
-            "no WeChat Store category",
+            "Choose a WeChat Store category for the product.",
             id="no category",
         ),
-        pytest.param(camera(title="  "), None, "product_base.name", "the product has no title", id="no title"),
+        pytest.param(camera(title="  "), None, "product_base.name", "The product has no title.", id="no title"),
         pytest.param(
-            camera(image_asset_ids=()), None, "product_base.main_img", "the product has no head image", id="no image"
+            camera(image_asset_ids=()), None, "product_base.main_img", "The product has no head image.", id="no image"
         ),
-        pytest.param(camera(skus=()), None, "sku_list", "the product has no SKU", id="no sku"),
+        pytest.param(camera(skus=()), None, "sku_list", "The product has no SKU.", id="no sku"),
         pytest.param(
             camera(express_fees=()),
             None,
             "delivery_info.express",
-            "no express fee: add one or use a freight template",
+            "No express fee: add one, or use a freight template.",
             id="no express fee",
         ),
         pytest.param(
@@ -344,7 +345,7 @@ def test_fingerprint_ignores_stock_and_prices():
             tee(freight_template_id=None),
             TEMPLATE_REMOTE_ID,
             "delivery_info.template_id",
-            "no freight template",
+            "Choose a freight template.",
             id="no template",
         ),
         pytest.param(
@@ -427,7 +428,7 @@ def test_fingerprint_ignores_stock_and_prices():
     ],
 )
 def test_payload_error_names_the_field(snapshot, template_remote_id, field, message):
-    with pytest.raises(PayloadError) as caught:
+    with translation.override("en"), pytest.raises(PayloadError) as caught:
         build(snapshot, template_remote_id=template_remote_id)
 
     assert caught.value.field == field
