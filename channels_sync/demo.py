@@ -15,6 +15,13 @@ DEMO_SHOPS = [
         "secret": "demo-store-secret",
         "push_token": "sandbox-push-token",
     },
+    {
+        "name": "演示视频号小店 (Channels)",
+        "platform": Platform.CHANNELS,
+        "app_id": "wx_demo_channels",
+        "secret": "demo-channels-secret",
+        "push_token": "sandbox-push-token",
+    },
 ]
 
 

@@ -485,11 +485,11 @@ class ThirdPartySourceDeclaration(models.Model):
         errors = {}
         if self.scene_value == self.Scene.OTHER and not self.publish_method:
             errors["publish_method"] = _("The publish method is required for the scene “Other”.")
-        if self.scene_value in (self.Scene.DISTRIBUTION, self.Scene.MIGRATION):
-            if not self.source_platform_type:
-                errors["source_platform_type"] = _("The source platform is required for this scene.")
-            if not self.source_platform_name.strip():
-                errors["source_platform_name"] = _("The source platform name is required for this scene.")
+        if self.scene_value in (self.Scene.DISTRIBUTION, self.Scene.MIGRATION) and not self.source_platform_type:
+            errors["source_platform_type"] = _("The source platform is required for this scene.")
+        if not self.source_platform_name.strip():
+            # Seed 000: required for scenes 1 and 2, and "需入参平台名称" for scene 3 too.
+            errors["source_platform_name"] = _("Enter the name of the source platform.")
         for field in ("accept_rate_24h", "accept_rate_48h", "on_time_ship_rate"):
             value = getattr(self, field)
             if value is not None and value > 100:
@@ -498,7 +498,7 @@ class ThirdPartySourceDeclaration(models.Model):
             raise ValidationError(errors)
 
     def as_payload_fields(self) -> dict:
-        """The merchant-entered part of the declaration, in the seed's field names."""
+        """The merchant-entered part of the declaration, in the body's field names (seed 000)."""
         performance = {
             name: getattr(self, name)
             for name in (
@@ -513,7 +513,7 @@ class ThirdPartySourceDeclaration(models.Model):
         }
         if self.merchant_identity:
             performance["merchant_identity"] = self.merchant_identity
-        return {
+        declared = {
             "scene_value": self.scene_value,
             "publish_method": self.publish_method,
             "supplier": {
@@ -523,8 +523,11 @@ class ThirdPartySourceDeclaration(models.Model):
             },
             "supplier_shop_performance": performance,
             "visit_url": self.visit_url,
-            "source_product_id": self.source_product_id,
+            "product_id": self.source_product_id,
             "logistics_info": {"freight_info": self.freight_info, "logistics_template": self.logistics_template},
             "service_guarantee": self.service_guarantee,
             "delivery_time": self.delivery_time,
         }
+        if self.product.brand_id:
+            declared["brand"] = self.product.brand.name_zh
+        return declared

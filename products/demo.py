@@ -126,8 +126,8 @@ _TREES = {
         ),
     ],
     Platform.CHANNELS: [
-        ("601", "服饰", [("6011", "女装", [("60111", "T恤", [])])]),
-        ("602", "食品", [("6021", "零食", [("60211", "坚果", []), ("60212", "饼干", [])])]),
+        ("1000", "服饰内衣", [("1100", "女装", [("1101", "T恤", [])])]),
+        ("2000", "食品饮料", [("2100", "休闲零食", [("2101", "坚果炒货", []), ("2102", "饼干", [])])]),
     ],
 }
 _SPECS = {
@@ -156,13 +156,19 @@ _PROPERTIES = {
         },
         "礼盒": {"产地": ("10004002", [("10004023", "浙江"), ("10004024", "美国")])},
     },
+    # The Channels store keys properties by name (category/detail's product_attr_list): no remote ids.
     Platform.CHANNELS: {
-        "T恤": {"材质": ("602001", [("60200101", "纯棉"), ("60200102", "涤纶")]), "品牌": ("602002", [])},
-        "坚果": {"产地": ("602101", [("60210101", "新疆"), ("60210102", "云南")]), "保质期": ("602102", [])},
-        "饼干": {"口味": ("602201", [("60220101", "黄油"), ("60220102", "抹茶")])},
+        "T恤": {
+            "材质": ("", [("", "纯棉"), ("", "涤纶")]),
+            "袖长": ("", [("", "短袖"), ("", "长袖")]),
+            "领型": ("", [("", "圆领"), ("", "V领")]),
+        },
+        "坚果炒货": {"产地": ("", [("", "新疆"), ("", "云南")]), "保质期": ("", [])},
+        "饼干": {"口味": ("", [("", "黄油"), ("", "抹茶")])},
     },
 }
 # The leaf each demo product uses, per platform.
+_NUT_LEAF = {Platform.WECHAT_STORE: "坚果", Platform.CHANNELS: "坚果炒货"}
 _COOKIE_LEAF = {Platform.WECHAT_STORE: "礼盒", Platform.CHANNELS: "饼干"}
 
 
@@ -335,7 +341,7 @@ class _DemoCatalogBuilder:
             spu_code="TS2024",
             wechat_store_category=self.leaves[(wechat, "T恤")],
             channels_category=self.leaves[(channels, "T恤")],
-            brand=brand,
+            brand=None,  # the demo brand is not in the Channels brand library: sent as "no brand"
             buy_limit=5,
             aftersale_desc="收到商品 7 天内可无理由退换，吊牌需完好。",
             has_receipt=True,
@@ -360,7 +366,8 @@ class _DemoCatalogBuilder:
         )
         self._property(product, wechat, "T恤", "材质", "纯棉")
         self._property(product, channels, "T恤", "材质", "纯棉")
-        self._property(product, channels, "T恤", "品牌", "山海织造", custom=True)
+        self._property(product, channels, "T恤", "袖长", "短袖")
+        self._property(product, channels, "T恤", "领型", "圆领")
 
         axes = []
         for position, spec_name in enumerate(("颜色", "尺码")):
@@ -397,8 +404,8 @@ class _DemoCatalogBuilder:
             out_product_id="DEMO-NUTS-001",
             title="每日坚果混合装 每日一包 营养零食",
             short_title="每日坚果",
-            wechat_store_category=self.leaves[(wechat, "坚果")],
-            channels_category=self.leaves[(channels, "坚果")],
+            wechat_store_category=self.leaves[(wechat, _NUT_LEAF[wechat])],
+            channels_category=self.leaves[(channels, _NUT_LEAF[channels])],
             seven_day_return=Product.SevenDayReturn.SUPPORTED_UNLESS_OPENED,
             location_province="云南省",
             location_city="昆明市",
@@ -407,8 +414,8 @@ class _DemoCatalogBuilder:
         )
         self._head_images(product, "NUTS", [(196, 150, 90), (150, 100, 60), (230, 200, 140), (110, 80, 50)])
         self._details(product, ["精选 6 种坚果果干，独立小包装，开袋即食。", ("NUTS DETAIL", (250, 235, 205))])
-        self._property(product, wechat, "坚果", "产地", "云南")
-        self._property(product, channels, "坚果", "保质期", "180 天", custom=True)
+        self._property(product, wechat, _NUT_LEAF[wechat], "产地", "云南")
+        self._property(product, channels, _NUT_LEAF[channels], "保质期", "180 天", custom=True)
         for express_type, fee in ((ExpressType.EXPRESS, 800), (ExpressType.EMS, 1500)):
             _clean_save(ProductExpressFee(product=product, express_type=express_type, price=fee))
 

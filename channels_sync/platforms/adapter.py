@@ -302,6 +302,7 @@ class PlatformAdapter:
 # platform value -> "module:Class"; imported on first use so an unused platform costs nothing.
 ADAPTERS: dict[str, str] = {
     "wechat_store": "channels_sync.platforms.wechat_store.adapter:WeChatStoreAdapter",
+    "channels": "channels_sync.platforms.channels.adapter:ChannelsAdapter",
 }
 
 

@@ -1,0 +1,12 @@
+"""The WeChat Channels store (微信小店 / 视频号小店, ``/channels/ec/...``; API reference §1, §3, seed 000)."""
+
+from channels_sync.platforms.channels.client import (
+    CHANNELS_PREFIX,
+    SHOP_PREFIX,
+    ChannelsClient,
+    ImageUploadType,
+    ProductDataType,
+    StockDiffType,
+)
+
+__all__ = ["CHANNELS_PREFIX", "SHOP_PREFIX", "ChannelsClient", "ImageUploadType", "ProductDataType", "StockDiffType"]

@@ -1,0 +1,328 @@
+"""The Channels store adapter (today's 微信小店, API reference §3): drafts, audit, listing, stock, freight.
+
+Writes go to the product's draft, which the platform audits; the engine reads the product back after each
+write (``has_draft``) and waits, without failing, while an audit runs. Add and update share a per-shop quota
+(200 an hour, 1000 a day, §3.3) counted here before each call, so work beyond it waits for its window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from products.selectors import FreightTemplateSnapshot, ProductSnapshot
+
+from ...quotas import Quota, Window
+from ..adapter import (
+    AttributeNode,
+    BindingState,
+    BrandNode,
+    CategoryImport,
+    CategoryNode,
+    DependencyPending,
+    PlatformAdapter,
+    ProductPayload,
+    RemoteProductState,
+    ShopConfig,
+)
+from ..errors import ProtocolError, RejectedError
+from ..http import Timeouts
+from ..tokens import token_provider_for
+from . import payloads
+from .client import ChannelsClient, ProductDataType
+from .payloads import EditStatus, ProductStatus
+
+TIMEOUTS = Timeouts(connect=5.0, read=20.0)
+UPLOAD_TIMEOUTS = Timeouts(connect=5.0, read=60.0)
+NO_BRAND_ID = "2100000000"
+QUOTA_ERRCODE = 10020066
+# While the platform audits a draft, nothing can change it (10020049): look again after this long.
+AUDIT_WAIT_SECONDS = 20
+# Stock updates are refused while the draft is under audit (10020217, §3.4).
+STOCK_UNDER_AUDIT_ERRCODE = 10020217
+# A lost add is looked for among at most this many pages of products (30 a page).
+FIND_MAX_PAGES = 20
+MAX_CATEGORY_DEPTH = 6
+
+STATUS_WORDS = {
+    ProductStatus.INITIAL: "initial",
+    ProductStatus.LISTED: "listed",
+    ProductStatus.RECYCLE_BIN: "recycled",
+    ProductStatus.DELETED: "deleted",
+    ProductStatus.DELISTED_BY_MERCHANT: "delisted",
+    ProductStatus.SOLD_OUT: "sold_out",
+    ProductStatus.DELISTED_FOR_VIOLATION: "violation",
+    ProductStatus.DEPOSIT_INSUFFICIENT: "deposit",
+    ProductStatus.BRAND_EXPIRED: "brand_expired",
+    ProductStatus.BANNED: "banned",
+}
+EDIT_STATUS_WORDS = {
+    EditStatus.INITIAL: "",
+    EditStatus.EDITING: "editing",
+    EditStatus.UNDER_AUDIT: "auditing",
+    EditStatus.AUDIT_FAILED: "rejected",
+    EditStatus.AUDIT_PASSED: "approved",
+    EditStatus.UPLOADING: "uploading",
+    EditStatus.UPLOAD_FAILED: "upload_failed",
+}
+
+
+class ChannelsAdapter(PlatformAdapter):
+    platform = "channels"
+    has_draft = True
+
+    def __init__(self, shop: ShopConfig, *, on_call=None, cache=None):
+        super().__init__(shop, on_call=on_call, cache=cache)
+        if cache is None:
+            from django.core.cache import cache as default_cache
+
+            cache = default_cache
+        tokens = token_provider_for(
+            base_url=shop.base_url, appid=shop.app_id, secret=shop.app_secret, cache=cache, timeouts=TIMEOUTS
+        )
+        self.client = ChannelsClient(shop.base_url, tokens=tokens, timeouts=TIMEOUTS, on_call=on_call)
+        self.write_quota = Quota(
+            cache=cache,
+            shop_key=str(shop.shop_id),
+            name="channels_product_write",
+            windows=(
+                Window(3600, settings.CHANNELS_PRODUCT_WRITES_PER_HOUR),
+                Window(86400, settings.CHANNELS_PRODUCT_WRITES_PER_DAY),
+            ),
+            errcode=QUOTA_ERRCODE,
+        )
+
+    # Images ------------------------------------------------------------------------------------------------
+
+    def upload_image(self, *, filename: str, data: bytes, width: int, height: int) -> str:
+        """Product images must be links (resp_type 1, ``mmecimage.cn/p/``) that never expire: uploaded once."""
+        return self.client.image_upload_bytes(data, width, height, filename=filename, timeouts=UPLOAD_TIMEOUTS)
+
+    # Products ----------------------------------------------------------------------------------------------
+
+    def product_payload(
+        self,
+        *,
+        snapshot: ProductSnapshot,
+        image_urls: Mapping[int, str],
+        freight_template_remote_id: str | None,
+        binding: BindingState | None,
+        remote: RemoteProductState | None,
+    ) -> ProductPayload:
+        brand_id = snapshot.brand_remote_id or NO_BRAND_ID
+        body = payloads.product_payload(
+            snapshot, image_urls=image_urls, freight_template_remote_id=freight_template_remote_id, brand_id=brand_id
+        )
+        hash_basis = _without_stock(body)
+        if binding is None:
+            return ProductPayload(body=body, hash_basis=hash_basis)
+        product = payloads.parse_product(remote.raw) if remote is not None and remote.exists else None
+        if product is not None and product.under_audit:
+            raise DependencyPending(_("Waiting for the shop to finish auditing the product."), delay_seconds=30)
+        update = payloads.product_update_payload(
+            binding.remote_id,
+            snapshot,
+            image_urls=image_urls,
+            freight_template_remote_id=freight_template_remote_id,
+            brand_id=brand_id,
+            remote_sku_ids=product.sku_ids_by_out_sku_id() if product else {},
+            remote_stock_nums=product.stock_by_sku_id() if product else None,
+        )
+        return ProductPayload(body=update, hash_basis=hash_basis)
+
+    def product_needs_remote_for_update(self, binding: BindingState) -> bool:
+        # The shop's sku_ids, its stock (sales happen there) and whether an audit is running.
+        return True
+
+    def remote_sku_keys(self, *, snapshot: ProductSnapshot, remote: RemoteProductState | None) -> dict[int, str]:
+        if remote is None or not remote.exists:
+            return {}
+        by_out_id = payloads.parse_product(remote.raw).sku_ids_by_out_sku_id()
+        keys = {}
+        for sku in snapshot.skus:
+            sku_id = by_out_id.get(payloads.out_sku_id_for(snapshot.id, sku))
+            if sku_id:
+                keys[sku.id] = sku_id
+        return keys
+
+    def product_create(self, *, payload: ProductPayload, snapshot: ProductSnapshot) -> str:
+        self.write_quota.acquire()
+        product_id, _created = self.client.product_add(payload.body)
+        return product_id
+
+    def product_update(self, *, remote_id: str, payload: ProductPayload) -> None:
+        self.write_quota.acquire()
+        self.client.product_update(payload.body)
+
+    def product_find(self, *, payload: ProductPayload, snapshot: ProductSnapshot) -> str | None:
+        """A lost add is found by its out_product_id through list and get (§3.3: the platform does not enforce
+        its uniqueness, so the first match wins). Never-listed drafts only show with ``status`` 0."""
+        wanted = snapshot.out_product_id
+        for status in (ProductStatus.INITIAL, None):
+            next_key = ""
+            for _page in range(FIND_MAX_PAGES):
+                ids, next_key, _total = self.client.product_list(page_size=30, next_key=next_key, status=status)
+                for product_id in ids:
+                    product = payloads.parse_product(self.client.product_get(product_id, ProductDataType.BOTH))
+                    if product.out_product_id == wanted:
+                        return product_id
+                if not next_key or not ids:
+                    break
+        return None
+
+    def product_get(self, *, remote_id: str) -> RemoteProductState:
+        try:
+            answer = self.client.product_get(remote_id, ProductDataType.BOTH)
+        except RejectedError:
+            return RemoteProductState(remote_id=remote_id, exists=False)
+        product = payloads.parse_product(answer)
+        return RemoteProductState(
+            remote_id=remote_id,
+            exists=product.status not in (ProductStatus.DELETED,),
+            listed=product.listed,
+            status=STATUS_WORDS.get(product.status, str(product.status or "")),
+            edit_status=EDIT_STATUS_WORDS.get(product.edit_status, str(product.edit_status or "")),
+            reason=product.reject_reason,
+            stock_by_sku_key=product.stock_by_sku_id(),
+            raw=answer,
+            draft=answer.get("edit_product"),
+            online=answer.get("product"),
+        )
+
+    def product_delete(self, *, remote_id: str) -> None:
+        self._wait_while_auditing(remote_id)
+        self.client.product_delete(remote_id)
+
+    def product_set_listed(self, *, remote_id: str, listed: bool) -> None:
+        if not listed:
+            self.client.product_delisting(remote_id)
+            return
+        product = payloads.parse_product(self.client.product_get(remote_id, ProductDataType.BOTH))
+        if product.under_audit or product.edit_status == EditStatus.UPLOADING:
+            raise DependencyPending(_("Waiting for the shop to finish auditing the product."), delay_seconds=30)
+        if product.edit_status == EditStatus.AUDIT_FAILED:
+            raise RejectedError(
+                None,
+                _("The shop's audit rejected the product: %(reason)s") % {"reason": product.reject_reason or "-"},
+                endpoint=self.client.path("product/listing"),
+            )
+        self.client.product_listing(remote_id)
+
+    def product_audit_cancel(self, *, remote_id: str) -> None:
+        self.client.product_audit_cancel(remote_id)
+
+    def _wait_while_auditing(self, remote_id: str) -> None:
+        product = payloads.parse_product(self.client.product_get(remote_id, ProductDataType.BOTH))
+        if product.under_audit:
+            raise DependencyPending(
+                _("Waiting for the shop to finish auditing the product (or cancel the audit)."),
+                delay_seconds=AUDIT_WAIT_SECONDS,
+            )
+
+    # Stock ---------------------------------------------------------------------------------------------------
+
+    def stock_read(self, *, remote_id: str, sku_key: str) -> int:
+        data = self.client.stock_get(remote_id, sku_key)
+        try:
+            return int(data["normal_stock_num"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise ProtocolError("stock/get answered without normal_stock_num", endpoint="stock/get") from error
+
+    def stock_change(self, *, remote_id: str, sku_key: str, delta: int) -> None:
+        body = payloads.stock_update_payload(remote_id, sku_key, delta)
+        try:
+            self.client.stock_update(body["product_id"], body["sku_id"], body["diff_type"], body["num"])
+        except RejectedError as error:
+            if error.errcode == STOCK_UNDER_AUDIT_ERRCODE:
+                raise DependencyPending(
+                    _("Waiting for the shop to finish auditing the product."), delay_seconds=AUDIT_WAIT_SECONDS
+                ) from error
+            raise
+
+    # Freight templates -----------------------------------------------------------------------------------------
+
+    def freight_create(self, *, snapshot: FreightTemplateSnapshot) -> str:
+        return self.client.freight_add(payloads.freight_template_payload(snapshot)["freight_template"])
+
+    def freight_update(self, *, remote_id: str, snapshot: FreightTemplateSnapshot) -> None:
+        self.client.freight_update(remote_id, payloads.freight_template_payload(snapshot)["freight_template"])
+
+    def freight_list(self) -> list[dict]:
+        items = []
+        offset = 0
+        while True:
+            ids = self.client.freight_list(offset=offset, limit=20)
+            for template_id in ids:
+                template = payloads.parse_freight_template(self.client.freight_get_detail(template_id))
+                items.append(
+                    {
+                        "remote_id": template.template_id,
+                        "name": template.name,
+                        "template": {
+                            "name": template.name,
+                            "fee_rules": [rule.__dict__ for rule in template.fee_rules],
+                        },
+                    }
+                )
+            if len(ids) < 20:
+                return items
+            offset += len(ids)
+
+    # Categories and brands ---------------------------------------------------------------------------------------
+
+    def categories_import(self) -> CategoryImport:
+        """The tree from the roots (availablesoncategories), each leaf's attributes (category/detail), the brands."""
+        categories: list[CategoryNode] = []
+        attributes: list[AttributeNode] = []
+        frontier = [(None, child, 1) for child in payloads.parse_category_children(self.client.category_children())]
+        while frontier:
+            parent_id, node, level = frontier.pop(0)
+            children = ()
+            if node.leaf is not True and level < MAX_CATEGORY_DEPTH:
+                children = payloads.parse_category_children(self.client.category_children(node.cat_id))
+            is_leaf = not children
+            categories.append(
+                CategoryNode(
+                    remote_id=node.cat_id, parent_remote_id=parent_id, name=node.name, level=level, is_leaf=is_leaf
+                )
+            )
+            if is_leaf:
+                detail = payloads.parse_category_detail(self.client.category_detail(node.cat_id))
+                attributes += [
+                    AttributeNode(
+                        category_remote_id=node.cat_id,
+                        kind="property",
+                        remote_id="",
+                        name=attribute.name,
+                        is_required=attribute.is_required,
+                        values=tuple(("", value) for value in attribute.values),
+                    )
+                    for attribute in detail.attributes
+                ]
+            frontier += [(node.cat_id, child, level + 1) for child in children]
+        return CategoryImport(categories=tuple(categories), attributes=tuple(attributes), brands=self._brands())
+
+    def _brands(self) -> tuple[BrandNode, ...]:
+        brands: list[BrandNode] = []
+        next_key = ""
+        while True:
+            page = payloads.parse_brands(self.client.brand_list(page_size=30, next_key=next_key))
+            brands += [BrandNode(remote_id=b.brand_id, name_zh=b.ch_name, name_en=b.en_name) for b in page.brands]
+            if not page.has_more or not page.next_key:
+                return tuple(brands)
+            next_key = page.next_key
+
+    # Third-party source --------------------------------------------------------------------------------------------
+
+    def declare_third_party_source(
+        self, *, snapshot: ProductSnapshot, declaration: Mapping, image_urls: Mapping[int, str]
+    ) -> str:
+        body = payloads.third_party_source_payload(snapshot, declaration, image_urls)
+        return self.client.add_third_party_source(body)
+
+
+def _without_stock(body: dict) -> dict:
+    """The body with SKU stock blanked: stock goes out as deltas once listed, so it must not make a change."""
+    return {**body, "skus": [{**sku, "stock_num": 0} for sku in body.get("skus", [])]}
