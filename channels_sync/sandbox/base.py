@@ -110,6 +110,8 @@ class Platform:
     """
 
     name: ClassVar[str] = "platform"
+    # Keys of ``POST /__sandbox__/config`` that this platform owns (see :meth:`prepare_config`).
+    config_keys: ClassVar[frozenset[str]] = frozenset()
 
     def routes(self) -> RouteTable:
         raise NotImplementedError
@@ -134,3 +136,21 @@ class Platform:
     def snapshot(self, appid: str) -> dict[str, Any] | None:
         """A JSON-ready dump of one app's state for ``GET /__sandbox__/state``, or ``None`` if stateless."""
         return None
+
+    def tick(self) -> None:
+        """Apply whatever has fallen due by the sandbox clock (e.g. audits that finish after a delay).
+
+        Called with the lock held by the server's timer and after ``POST /__sandbox__/clock``.
+        """
+
+    def config(self) -> dict[str, Any]:
+        """The current values of :attr:`config_keys`, for ``GET /__sandbox__/config``."""
+        return {}
+
+    def prepare_config(self, body: dict[str, Any]) -> Callable[[], None]:
+        """Check the keys of ``body`` this platform owns and return a function that applies them.
+
+        Raises :class:`ApiError` for a bad value. Every platform checks before any applies, so a rejected config
+        body changes nothing.
+        """
+        return lambda: None

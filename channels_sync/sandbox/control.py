@@ -18,6 +18,11 @@ if TYPE_CHECKING:
 
 CONTROL_PREFIX = "/__sandbox__/"
 NONCE_LENGTH = 16
+# How long POST /__sandbox__/clock waits for the events that became due to be delivered.
+PUSH_FLUSH_TIMEOUT_SECONDS = 15.0
+BASE_CONFIG_KEYS = frozenset(
+    {"event_url", "token_grace_seconds", "token_ttl_seconds", "push_token", "push_tokens", "apps"}
+)
 
 
 def _number(value: Any, name: str, *, minimum: float) -> float:
@@ -139,20 +144,24 @@ class ControlEndpoints(Platform):
 
     def config_get(self, request: Request) -> dict[str, Any]:
         tokens = self._sandbox.tokens
-        return {
+        config = {
             "apps": self._ctx.apps.ids(),
             "event_url": self._ctx.event_url,
             "token_grace_seconds": tokens.grace_seconds,
             "token_ttl_seconds": tokens.ttl_seconds,
             "seed": self._ctx.ids.seed,
         }
+        with self._ctx.lock:
+            for platform in self._sandbox.platforms:
+                config.update(platform.config())
+        return config
 
     def config_set(self, request: Request) -> dict[str, Any]:
         """Change only the keys given: ``event_url`` (null to stop pushes), ``token_grace_seconds``,
-        ``token_ttl_seconds``, ``push_token`` (every app) or ``push_tokens`` {appid: token}, and ``apps``
-        {appid: secret} to accept more apps."""
+        ``token_ttl_seconds``, ``push_token`` (every app) or ``push_tokens`` {appid: token}, ``apps``
+        {appid: secret} to accept more apps, and the keys the platforms own (``channels_*``)."""
         body = request.json()
-        known = {"event_url", "token_grace_seconds", "token_ttl_seconds", "push_token", "push_tokens", "apps"}
+        known = BASE_CONFIG_KEYS.union(*(platform.config_keys for platform in self._sandbox.platforms))
         unknown = sorted(set(body) - known)
         if unknown:
             raise invalid_args(f"unknown config key(s): {', '.join(unknown)}")
@@ -162,6 +171,10 @@ class ControlEndpoints(Platform):
 
     def _apply_config(self, body: dict[str, Any]) -> None:
         # Every value is checked before any is applied, so a rejected body changes nothing.
+        platform_changes = [
+            platform.prepare_config({key: body[key] for key in platform.config_keys if key in body})
+            for platform in self._sandbox.platforms
+        ]
         event_url = body.get("event_url", self._ctx.event_url)
         if event_url is not None and (
             not isinstance(event_url, str) or not event_url.startswith(("http://", "https://"))
@@ -198,13 +211,18 @@ class ControlEndpoints(Platform):
                 existing.secret = secret
         for appid, token in push_tokens.items():
             self._app(appid).push_token = token
+        for apply in platform_changes:
+            apply()
 
     def clock(self, request: Request) -> dict[str, Any]:
-        """``POST {"advance_seconds": N}`` moves the sandbox clock forward (tokens expire, orders age)."""
+        """``POST {"advance_seconds": N}`` moves the sandbox clock forward (tokens expire, orders age), lets what
+        became due happen (Channels audits) and waits until the events it caused have been delivered."""
         if request.method == "POST":
             advance = _number(request.json().get("advance_seconds"), "advance_seconds", minimum=0)
             with self._ctx.lock:
                 self._ctx.clock.advance(advance)
+            self._sandbox.tick()
+            self._sandbox.pushes.flush(PUSH_FLUSH_TIMEOUT_SECONDS)
         return {"now": self._ctx.now(), "offset_seconds": self._ctx.clock.offset}
 
     # --- orders -------------------------------------------------------------------------------------------------

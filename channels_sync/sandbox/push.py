@@ -2,16 +2,23 @@
 
 The receiver checks ``signature == sha1("".join(sorted([token, timestamp, nonce])))`` with its own server token;
 the sandbox uses the app's push token (README, "Order-paid push").
+
+:func:`deliver` sends one push and waits for the answer. :class:`PushQueue` sends pushes in order on a background
+thread (the Channels store's events), so that the call that caused an event never waits for the receiver, and a
+receiver that calls the sandbox back cannot deadlock with it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -67,3 +74,71 @@ def deliver(url: str, body: bytes, content_type: str, *, token: str, timestamp: 
         result = PushResult(url=url, error=str(exc))
     logger.info("sandbox.push.delivered", extra={"push_status": result.status, "push_error": result.error})
     return result
+
+
+# A delivery thread with nothing to send for this long ends; the next push starts a new one.
+WORKER_IDLE_SECONDS = 2.0
+
+
+@dataclass
+class QueuedPush:
+    """A signed push waiting for delivery; ``on_result`` is called (on the delivery thread) with its outcome."""
+
+    url: str
+    body: bytes
+    content_type: str
+    token: str = field(repr=False)
+    timestamp: str
+    nonce: str
+    on_result: Callable[[PushResult], None] | None = None
+
+
+class PushQueue:
+    """Delivers pushes one at a time, in the order they were queued, on a daemon thread."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._queue: deque[QueuedPush] = deque()
+        # Queued plus the one being delivered.
+        self._unfinished = 0
+        self._worker: threading.Thread | None = None
+
+    def put(self, push: QueuedPush) -> None:
+        with self._condition:
+            self._queue.append(push)
+            self._unfinished += 1
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._run, name="sandbox-push", daemon=True)
+                self._worker.start()
+            self._condition.notify_all()
+
+    def flush(self, timeout: float) -> bool:
+        """Wait until every queued push has been delivered (or has failed); False if ``timeout`` ran out first."""
+        with self._condition:
+            return self._condition.wait_for(lambda: self._unfinished == 0, timeout)
+
+    def pending(self) -> int:
+        with self._condition:
+            return self._unfinished
+
+    def _run(self) -> None:
+        while True:
+            with self._condition:
+                if not self._queue:
+                    self._condition.wait_for(lambda: bool(self._queue), WORKER_IDLE_SECONDS)
+                if not self._queue:
+                    self._worker = None
+                    return
+                push = self._queue.popleft()
+            try:
+                result = deliver(
+                    push.url, push.body, push.content_type, token=push.token, timestamp=push.timestamp, nonce=push.nonce
+                )
+                if push.on_result is not None:
+                    push.on_result(result)
+            except Exception:  # a bug in a callback must not stop later pushes
+                logger.exception("sandbox.push.crashed")
+            finally:
+                with self._condition:
+                    self._unfinished -= 1
+                    self._condition.notify_all()

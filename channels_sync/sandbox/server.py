@@ -35,9 +35,11 @@ from channels_sync.sandbox.base import (
     Request,
     Response,
 )
+from channels_sync.sandbox.channels import ChannelsStore
 from channels_sync.sandbox.context import Clock, IdFactory, SandboxContext
 from channels_sync.sandbox.control import ControlEndpoints
 from channels_sync.sandbox.faults import FaultInjector, Outcome
+from channels_sync.sandbox.push import PushQueue
 from channels_sync.sandbox.tokens import (
     DEFAULT_GRACE_SECONDS,
     TOKEN_TTL_SECONDS,
@@ -55,6 +57,8 @@ DEFAULT_PORT = 8765
 CONNECTION_KEY = "sandbox.connection"
 # How often serve_forever checks for shutdown; stop() waits up to this long. Tests pass a smaller value.
 POLL_INTERVAL_SECONDS = 0.5
+# How often a running server lets time-driven work fall due (Channels audits), in real time.
+TICK_INTERVAL_SECONDS = 0.25
 _QUERY = re.compile(r"\?\S*")
 
 StartResponse = Callable[..., Any]
@@ -76,6 +80,7 @@ class Sandbox:
         apps: AppRegistry | None = None,
         seed: int | None = None,
         event_url: str | None = None,
+        channels_event_url: str | None = None,
         token_grace_seconds: float = DEFAULT_GRACE_SECONDS,
         token_ttl_seconds: int = TOKEN_TTL_SECONDS,
         clock: Callable[[], float] = time.time,
@@ -88,9 +93,12 @@ class Sandbox:
         )
         self.tokens = TokenStore(self.ctx, ttl_seconds=token_ttl_seconds, grace_seconds=token_grace_seconds)
         self.faults = FaultInjector(self.ctx.ids.chance)
+        # Events sent in the background (the Channels store's); POST /__sandbox__/clock waits for them.
+        self.pushes = PushQueue()
         self.wechat_store = WeChatStore(self.ctx, self.tokens)
-        # Later platforms (Channels store, mini-shop, Tencent Ads, open platform) are added to this list.
-        self.platforms: list[Platform] = [TokenEndpoints(self.ctx, self.tokens), self.wechat_store]
+        self.channels = ChannelsStore(self.ctx, self.tokens, self.pushes, event_url=channels_event_url)
+        # Later platforms (mini-shop, Tencent Ads, open platform) are added to this list.
+        self.platforms: list[Platform] = [TokenEndpoints(self.ctx, self.tokens), self.wechat_store, self.channels]
         self.control = ControlEndpoints(self)
         self._routes: dict[tuple[str, str], tuple[Platform, Handler]] = {}
         for platform in [*self.platforms, self.control]:
@@ -104,6 +112,12 @@ class Sandbox:
 
     def route_keys(self) -> list[tuple[str, str]]:
         return list(self._routes)
+
+    def tick(self) -> None:
+        """Let every platform apply what has fallen due by the sandbox clock (Channels audits)."""
+        with self.ctx.lock:
+            for platform in self.platforms:
+                platform.tick()
 
     # --- dispatch -----------------------------------------------------------------------------------------------
 
@@ -256,7 +270,11 @@ class _RequestHandler(WSGIRequestHandler):
 
 
 class SandboxServer:
-    """Serves a :class:`Sandbox` over HTTP with one thread per connection."""
+    """Serves a :class:`Sandbox` over HTTP with one thread per connection.
+
+    While it serves, a timer thread calls :meth:`Sandbox.tick` every ``tick_interval`` seconds (None: never), so
+    audits finish and their events go out in real time even when nobody calls.
+    """
 
     def __init__(
         self,
@@ -265,9 +283,11 @@ class SandboxServer:
         port: int = DEFAULT_PORT,
         *,
         poll_interval: float = POLL_INTERVAL_SECONDS,
+        tick_interval: float | None = TICK_INTERVAL_SECONDS,
     ) -> None:
         self.sandbox = sandbox
         self.poll_interval = poll_interval
+        self.tick_interval = tick_interval
         self._httpd = make_server(host, port, sandbox, server_class=_ThreadingWSGIServer, handler_class=_RequestHandler)
         self._thread: threading.Thread | None = None
 
@@ -282,7 +302,25 @@ class SandboxServer:
         return f"http://{host}:{port}"
 
     def serve_forever(self) -> None:
-        self._httpd.serve_forever(poll_interval=self.poll_interval)
+        stop_ticking = threading.Event()
+        ticker = None
+        if self.tick_interval:
+            ticker = threading.Thread(target=self._tick, args=(stop_ticking,), name="sandbox-tick", daemon=True)
+            ticker.start()
+        try:
+            self._httpd.serve_forever(poll_interval=self.poll_interval)
+        finally:
+            stop_ticking.set()
+            if ticker is not None:
+                ticker.join()
+
+    def _tick(self, stop: threading.Event) -> None:
+        assert self.tick_interval
+        while not stop.wait(self.tick_interval):
+            try:
+                self.sandbox.tick()
+            except Exception:  # a sandbox bug: log it and keep the timer alive
+                logger.exception("sandbox.tick.crashed")
 
     def start(self) -> str:
         """Serve in a background thread; returns the base URL."""

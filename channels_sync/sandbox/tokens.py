@@ -23,6 +23,9 @@ DEFAULT_PUSH_TOKEN = "sandbox-push-token"
 DEFAULT_APPS: dict[str, str] = {
     "wx_demo_store": "demo-store-secret",
     "wx_test_store": "test-store-secret",
+    # The Channels store's own AppID/AppSecret (reference §1.4); any app may call either platform.
+    "wx_demo_channels": "demo-channels-secret",
+    "wx_test_channels": "test-channels-secret",
 }
 APPS_ENV_VAR = "SANDBOX_APPS"
 

@@ -6,10 +6,13 @@ WeChat code 40097 "invalid args" and an English errmsg that names the field and 
 
 from __future__ import annotations
 
+import email.parser
+import email.policy
+import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from channels_sync.sandbox.base import ApiError
+from channels_sync.sandbox.base import ApiError, Request
 
 ERR_INVALID_ARGS = 40097
 
@@ -110,3 +113,18 @@ def read_id(data: Mapping[str, Any], key: str, *, prefix: str = "") -> str:
     if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip():
         raise invalid_args(f"{path} must be an id")
     return str(value).strip()
+
+
+_BOUNDARY_SAFE = re.compile(r"^[\x20-\x7e]+$")
+
+
+def multipart_media(request: Request, field: str = "media") -> tuple[str, bytes]:
+    """The ``media`` part of a multipart body (the WeChat upload field): its filename and bytes."""
+    if not _BOUNDARY_SAFE.match(request.content_type):
+        raise invalid_args("malformed multipart Content-Type")
+    head = f"Content-Type: {request.content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("ascii")
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + request.body)
+    for part in message.iter_parts() if message.is_multipart() else ():
+        if part.get_param("name", header="content-disposition") == field:
+            return part.get_filename() or "", part.get_payload(decode=True) or b""
+    raise invalid_args(f'multipart body has no "{field}" field')

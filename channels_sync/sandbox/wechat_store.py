@@ -7,18 +7,23 @@ state change they apply in the applied-effects log.
 from __future__ import annotations
 
 import copy
-import email.parser
-import email.policy
 import html
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from channels_sync.sandbox.base import ApiError, Platform, Request, RouteTable
 from channels_sync.sandbox.context import ALPHANUMERIC, SandboxContext
 from channels_sync.sandbox.tokens import AppConfig, TokenStore, WeChatTokenAuth
-from channels_sync.sandbox.validation import invalid_args, read_dict, read_id, read_int, read_list, read_str
+from channels_sync.sandbox.validation import (
+    invalid_args,
+    multipart_media,
+    read_dict,
+    read_id,
+    read_int,
+    read_list,
+    read_str,
+)
 from channels_sync.sandbox.wechat_store_rules import (
     DELIVERY_COMPANIES,
     ProductDraft,
@@ -745,7 +750,7 @@ class WeChatStore(Platform):
         filename = request.query.get("filename", "")
         data = request.body
         if request.content_type.startswith("multipart/form-data"):
-            part_name, data = _multipart_media(request)
+            part_name, data = multipart_media(request)
             filename = filename or part_name
         if not filename:
             raise invalid_args("filename is required in the query string")
@@ -861,18 +866,3 @@ def _comparable(key: str, value: Any) -> Any:
     if key == "property" and isinstance(value, list):
         return sorted((item.get("id"), item.get("vid")) for item in value if isinstance(item, dict))
     return value or None
-
-
-_BOUNDARY_SAFE = re.compile(r"^[\x20-\x7e]+$")
-
-
-def _multipart_media(request: Request) -> tuple[str, bytes]:
-    """The ``media`` part of a multipart body: its filename and bytes."""
-    if not _BOUNDARY_SAFE.match(request.content_type):
-        raise invalid_args("malformed multipart Content-Type")
-    head = f"Content-Type: {request.content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("ascii")
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + request.body)
-    for part in message.iter_parts() if message.is_multipart() else ():
-        if part.get_param("name", header="content-disposition") == "media":
-            return part.get_filename() or "", part.get_payload(decode=True) or b""
-    raise invalid_args('multipart body has no "media" field')

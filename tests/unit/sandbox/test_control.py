@@ -19,7 +19,7 @@ WHITE_M = f"{COLOUR}:{WHITE};{SIZE}:{SIZE_M}"
 def test_info_lists_apps_and_routes(api):
     info = api.control("GET", "")
 
-    assert info["apps"] == ["wx_demo_store", "wx_test_store"]
+    assert info["apps"] == ["wx_demo_channels", "wx_demo_store", "wx_test_channels", "wx_test_store"]
     assert "POST /merchant/create" in info["routes"]
     assert "GET /merchant/express/getall" in info["routes"]
     assert "POST /cgi-bin/stable_token" in info["routes"]
@@ -105,14 +105,19 @@ def test_config_changes_only_the_given_keys(api):
 
     after = api.control("POST", "config", {"token_ttl_seconds": 60, "apps": {"wx_new_shop": "new-secret"}})
 
-    assert before == {
-        "apps": ["wx_demo_store", "wx_test_store"],
+    channels_config = {key: value for key, value in before.items() if key.startswith("channels_")}
+    assert {key: value for key, value in before.items() if key not in channels_config} == {
+        "apps": ["wx_demo_channels", "wx_demo_store", "wx_test_channels", "wx_test_store"],
         "event_url": None,
         "token_grace_seconds": 300,
         "token_ttl_seconds": 7200,
         "seed": 20240611,
     }
-    assert after == {**before, "apps": ["wx_demo_store", "wx_new_shop", "wx_test_store"], "token_ttl_seconds": 60}
+    assert after == {
+        **before,
+        "apps": ["wx_demo_channels", "wx_demo_store", "wx_new_shop", "wx_test_channels", "wx_test_store"],
+        "token_ttl_seconds": 60,
+    }
     token = api.session.get(
         api.url("/cgi-bin/token"),
         params={"grant_type": "client_credential", "appid": "wx_new_shop", "secret": "new-secret"},
