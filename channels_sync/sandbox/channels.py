@@ -1359,7 +1359,8 @@ class ChannelsStore(Platform):
                 "pay_media_id": self._ctx.ids.chars(MEDIA_ID_LENGTH),
             }
             state.media[pic_file["media_id"]] = {**info, "pay_media_id": pic_file["pay_media_id"]}
-        self._record(request, **info, **pic_file)
+        # A URL upload's info already names its source as img_url: the answer's link wins in the log.
+        self._record(request, **{**info, **pic_file})
         return ok(pic_file=pic_file)
 
     def qualification_upload(self, request: Request) -> dict[str, Any]:

@@ -90,8 +90,8 @@ class SandboxControl:
     def state(self, appid: str = DEMO_APP_ID) -> dict:
         return self._call("GET", "state", params={"appid": appid})
 
-    def applied(self, endpoint: str | None = None) -> list[dict]:
-        params = {"appid": DEMO_APP_ID}
+    def applied(self, endpoint: str | None = None, appid: str = DEMO_APP_ID) -> list[dict]:
+        params = {"appid": appid}
         if endpoint:
             params["endpoint"] = endpoint
         return self._call("GET", "applied", params=params)["applied"]
