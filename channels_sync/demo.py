@@ -44,3 +44,25 @@ def demo_shops_ensure(*, sandbox_base_url: str) -> list[Shop]:
                 shop.save()
             shops.append(shop)
     return shops
+
+
+def demo_event_urls_configure(*, sandbox_url: str, admin_url: str) -> dict[str, str]:
+    """Point the emulator's event pushes at the webhooks of the shops that use it (one shop per platform).
+
+    The emulator sends V1.17 order-paid pushes to ``event_url`` and Channels product events to
+    ``channels_event_url``; each shop's webhook is ``/channels_sync/push/<shop id>/``. Returns what was set.
+    """
+    import requests
+    from django.urls import reverse
+
+    keys = {Platform.WECHAT_STORE: "event_url", Platform.CHANNELS: "channels_event_url"}
+    config: dict[str, str] = {}
+    for shop in Shop.objects.filter(base_url__startswith=sandbox_url.rstrip("/"), is_enabled=True).order_by("pk"):
+        key = keys.get(shop.platform)
+        if key and key not in config:
+            config[key] = admin_url.rstrip("/") + reverse("channels_sync:push", args=[shop.pk])
+    if config:
+        session = requests.Session()
+        session.trust_env = False
+        session.post(f"{sandbox_url.rstrip('/')}/__sandbox__/config", json=config, timeout=5).raise_for_status()
+    return config

@@ -254,9 +254,25 @@ class Command(BaseCommand):
         ]
         if sandbox_port is not None:
             lines.append(f"  emulator:  http://{host}:{sandbox_port}/")
+            lines.append(f"  pushes:    {self._configure_sandbox_events(host, port, sandbox_port, stop)}")
         lines += ["  Ctrl-C stops everything.", "=" * 72, ""]
         if not supervisor.stopping.is_set():
             supervisor.write("\n".join(lines))
+
+    @staticmethod
+    def _configure_sandbox_events(host, port, sandbox_port, stop) -> str:
+        """Have the emulator push order and product events to the demo shops' webhooks on this admin."""
+        from channels_sync.demo import demo_event_urls_configure
+
+        if not _wait_for_port(host, sandbox_port, stop, timeout=60):
+            return "emulator not reachable; no event pushes"
+        try:
+            config = demo_event_urls_configure(
+                sandbox_url=f"http://{host}:{sandbox_port}", admin_url=f"http://{host}:{port}"
+            )
+        except Exception as error:  # the stack runs without pushes; the periodic polls still work
+            return f"could not configure the emulator's pushes ({error.__class__.__name__})"
+        return ", ".join(sorted(config.values())) or "no shop uses the emulator"
 
     def _write(self, line: str) -> None:
         self.stdout.write(line)

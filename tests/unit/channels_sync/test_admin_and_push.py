@@ -233,3 +233,45 @@ def test_the_url_check_echoes_echostr(client, shop):
     response = client.get(url, {"signature": signature, "timestamp": timestamp, "nonce": "n", "echostr": "hello"})
 
     assert response.content == b"hello"
+
+
+def _json_push(client, shop, body, *, token="tok", nonce="c1"):
+    import json
+
+    timestamp = str(int(time.time()))
+    signature = push_signature(token, timestamp, nonce)
+    url = reverse("channels_sync:push", args=[shop.pk]) + f"?signature={signature}&timestamp={timestamp}&nonce={nonce}"
+    return client.post(url, json.dumps(body, ensure_ascii=False), content_type="application/json")
+
+
+def test_a_signed_channels_audit_event_queues_a_status_read(client, shop, sync_records):
+    body = {
+        "ToUserName": "gh_1",
+        "MsgType": "event",
+        "Event": "product_spu_audit",
+        "ProductSpuAudit": {"product_id": "pDF3iY-demo", "status": 2, "reason": "主图不清晰"},
+    }
+
+    response = _json_push(client, shop, body)
+
+    assert (response.status_code, response.content) == (200, b"success")
+    job = SyncJob.objects.get(kind=SyncJob.Kind.PRODUCT_REFRESH)
+    assert (job.target_id, job.shop_id) == (sync_records["product"].pk, shop.pk)
+
+
+def test_a_forged_channels_event_is_refused(client, shop, sync_records):
+    body = {"Event": "product_spu_listing", "ProductSpuListing": {"product_id": "pDF3iY-demo", "status": 5}}
+
+    response = _json_push(client, shop, body, token="not-the-token")
+
+    assert response.status_code == 403
+    assert not SyncJob.objects.filter(kind=SyncJob.Kind.PRODUCT_REFRESH).exists()
+
+
+def test_an_event_for_an_unknown_product_is_accepted_and_ignored(client, shop):
+    body = {"Event": "product_spu_update", "ProductSpuUpdate": {"product_id": "999", "status": 0}}
+
+    response = _json_push(client, shop, body)
+
+    assert response.status_code == 200
+    assert not SyncJob.objects.exists()
