@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -541,7 +542,7 @@ class SyncedCatalogAdminMixin(SyncPermissionsMixin):
                     "",
                     b.remote_id or "-",
                     _("syncing") if b.shop_id in active else "",
-                    b.last_synced_at.strftime("%Y-%m-%d %H:%M:%S") if b.last_synced_at else "-",
+                    localtime(b.last_synced_at).strftime("%Y-%m-%d %H:%M:%S") if b.last_synced_at else "-",
                     error,
                     b.remote_reason,
                     preview,

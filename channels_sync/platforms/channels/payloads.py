@@ -15,8 +15,8 @@ Conventions of the whole module:
   whose message says what the merchant has to fix. Only what the platform would refuse and the catalog does not
   guarantee by itself is checked here (a Channels category, 3–9 head images, the title's length, 1–500 SKUs…).
 * An answer that does not have the documented shape is a :class:`ResponseShapeError`.
-* ``PayloadError`` and ``ResponseShapeError`` are the classes of the WeChat Store builders, so the engine catches
-  one class whatever the platform.
+* ``PayloadError`` and ``ResponseShapeError`` are the platform-neutral classes (``platforms.errors``,
+  ``platforms.responses``), so the engine catches one class whatever the platform.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -25,7 +25,13 @@ from enum import IntEnum
 from typing import Any
 from urllib.parse import urlsplit
 
-from channels_sync.platforms.wechat_store.payloads import PayloadError, ResponseShapeError
+from channels_sync.platforms.errors import PayloadError
+from channels_sync.platforms.responses import ResponseShapeError
+from channels_sync.platforms.responses import read_flag as _flag
+from channels_sync.platforms.responses import read_items as _items
+from channels_sync.platforms.responses import read_number as _number
+from channels_sync.platforms.responses import read_object as _obj
+from channels_sync.platforms.responses import read_text as _text
 from products.models import (
     AFTERSALE_DESC_MAX_LENGTH,
     CHANNELS_SHORT_TITLE_MAX_LENGTH,
@@ -971,58 +977,6 @@ def _logistics_info(value: Any) -> JsonDict:
 
 
 # --- Reading answers -------------------------------------------------------------------------------------------------
-
-
-def _obj(value: Any, path: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise ResponseShapeError(path, "must be an object")
-    return value
-
-
-def _items(data: Mapping[str, Any], key: str, path: str) -> list[Any]:
-    value = data.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise ResponseShapeError(f"{path}.{key}", "must be an array")
-    return value
-
-
-def _text(data: Mapping[str, Any], key: str, path: str, *, required: bool = False) -> str:
-    """A string field; a JSON number is read as its text (remote ids come either way)."""
-    value = data.get(key)
-    if value is None:
-        if required:
-            raise ResponseShapeError(f"{path}.{key}", "is missing")
-        return ""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ResponseShapeError(f"{path}.{key}", "must be a string")
-    return str(value)
-
-
-def _number(data: Mapping[str, Any], key: str, path: str) -> int | None:
-    value = data.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ResponseShapeError(f"{path}.{key}", "must be an integer")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    raise ResponseShapeError(f"{path}.{key}", "must be an integer")
-
-
-def _flag(data: Mapping[str, Any], key: str, path: str) -> bool | None:
-    """A boolean sent as true/false or 0/1 (§3.5 "Conflict": ``is_default`` comes both ways)."""
-    value = data.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    raise ResponseShapeError(f"{path}.{key}", "must be a boolean")
 
 
 @dataclass(frozen=True)

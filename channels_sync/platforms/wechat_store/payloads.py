@@ -37,6 +37,11 @@ from products.selectors import (
 from products.sku_matrix import custom_key
 
 from ..errors import PayloadError
+from ..responses import ResponseShapeError
+from ..responses import read_items as _items
+from ..responses import read_number as _number
+from ..responses import read_object as _obj
+from ..responses import read_text as _text
 
 JsonDict = dict[str, Any]
 
@@ -52,15 +57,6 @@ VALUATION_PER_ITEM = 0
 # §2.5: (min, max) groups per control; None is "no upper limit".
 SHELF_GROUP_LIMITS: dict[int, tuple[int, int | None]] = {1: (1, 1), 2: (1, 4), 3: (1, 1), 4: (1, 3), 5: (1, None)}
 SHELF_CONTROL_BACKGROUND = 5
-
-
-class ResponseShapeError(ValueError):
-    """A platform answer lacks a documented field or holds a value of the wrong type; ``field`` is its path."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
 
 
 # --- Small helpers ----------------------------------------------------------------------------------------------
@@ -530,49 +526,6 @@ def _shelf_module(
 
 
 # --- Reading answers -------------------------------------------------------------------------------------------------
-
-
-def _obj(value: Any, path: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise ResponseShapeError(path, "must be an object")
-    return value
-
-
-def _items(data: Mapping[str, Any], key: str, path: str, *, required: bool = False) -> list[Any]:
-    value = data.get(key)
-    if value is None:
-        if required:
-            raise ResponseShapeError(f"{path}.{key}", "is missing")
-        return []
-    if not isinstance(value, list):
-        raise ResponseShapeError(f"{path}.{key}", "must be an array")
-    return value
-
-
-def _text(data: Mapping[str, Any], key: str, path: str, *, required: bool = False) -> str:
-    value = data.get(key)
-    if value is None:
-        if required:
-            raise ResponseShapeError(f"{path}.{key}", "is missing")
-        return ""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ResponseShapeError(f"{path}.{key}", "must be a string")
-    return str(value)
-
-
-def _number(data: Mapping[str, Any], key: str, path: str, *, required: bool = False) -> int | None:
-    value = data.get(key)
-    if value is None:
-        if required:
-            raise ResponseShapeError(f"{path}.{key}", "is missing")
-        return None
-    if isinstance(value, bool):
-        raise ResponseShapeError(f"{path}.{key}", "must be an integer")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    raise ResponseShapeError(f"{path}.{key}", "must be an integer")
 
 
 def _int(data: Mapping[str, Any], key: str, path: str, *, default: int | None = None) -> int:
