@@ -538,11 +538,17 @@ def handle_freight_import(ctx: JobContext) -> dict:
     bound = 0
     for item in ctx.adapter.freight_list():
         template = freight_template_import(item["template"])
-        binding = binding_for(ctx.shop, template)
-        if not binding.is_bound:
-            binding_record_success(binding, remote_id=str(item["remote_id"]), is_deleted=False)
-            bound += 1
+        bound += _bind_imported(ctx, template, item["remote_id"])
     return {"bound": bound}
+
+
+def _bind_imported(ctx: JobContext, local, remote_id) -> int:
+    """Bind a local object to the remote one read by an import, unless it is bound already. 1 if bound now."""
+    binding = binding_for(ctx.shop, local)
+    if binding.is_bound:
+        return 0
+    binding_record_success(binding, remote_id=str(remote_id), is_deleted=False)
+    return 1
 
 
 def handle_groups_import(ctx: JobContext) -> dict:
@@ -552,10 +558,7 @@ def handle_groups_import(ctx: JobContext) -> dict:
         local_products = remote_product_map(ctx.shop, item.get("product_remote_ids", ())).values()
         if local_products:
             group.products.add(*local_products)
-        binding = binding_for(ctx.shop, group)
-        if not binding.is_bound:
-            binding_record_success(binding, remote_id=str(item["remote_id"]), is_deleted=False)
-            bound += 1
+        bound += _bind_imported(ctx, group, item["remote_id"])
     return {"bound": bound}
 
 
@@ -565,10 +568,7 @@ def handle_shelves_import(ctx: JobContext) -> dict:
         shelf = Shelf.objects.filter(name=item["name"]).first()
         if shelf is None:
             continue  # a remote shelf's modules need local groups and images; only same-named shelves are bound
-        binding = binding_for(ctx.shop, shelf)
-        if not binding.is_bound:
-            binding_record_success(binding, remote_id=str(item["remote_id"]), is_deleted=False)
-            bound += 1
+        bound += _bind_imported(ctx, shelf, item["remote_id"])
     return {"bound": bound}
 
 
