@@ -3,7 +3,8 @@
 import contextlib
 
 from django.contrib import admin
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, Max, Min, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import format_html
@@ -325,14 +326,17 @@ class ProductAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
+        # Correlated subqueries, not a join: a join on the SKUs would be carried into the counts, the search and
+        # the date hierarchy and multiply their rows (bench/admin_changelist.py).
+        skus = Sku.objects.filter(product=OuterRef("pk")).order_by().values("product")
         return (
             super()
             .get_queryset(request)
             .annotate(
-                min_price=Min("skus__price"),
-                max_price=Max("skus__price"),
-                stock_total=Sum("skus__stock"),
-                sku_total=Count("skus"),
+                min_price=Subquery(skus.annotate(value=Min("price")).values("value")),
+                max_price=Subquery(skus.annotate(value=Max("price")).values("value")),
+                stock_total=Subquery(skus.annotate(value=Sum("stock")).values("value")),
+                sku_total=Coalesce(Subquery(skus.annotate(value=Count("pk")).values("value")), 0),
             )
             .prefetch_related("images__asset")
         )
