@@ -331,17 +331,18 @@ def handle_stock_push(ctx: JobContext) -> dict:
         # A drafted platform takes stock updates only once the product has been listed; listing queues this again.
         return {"remote_id": binding.remote_id, "skipped": "never listed"}
     sent = {}
+    quantities = _RemoteQuantities(ctx, binding.remote_id)
     for sku in product.skus.order_by("position", "pk"):
         state, _ = RemoteSkuStock.objects.get_or_create(
             shop=ctx.shop, sku=sku, defaults={"remote_sku_key": sku.spec_key, "synced_stock": sku.stock}
         )
         key = state.remote_sku_key or sku.spec_key
         if state.in_flight_delta is not None:
-            _settle_in_flight_delta(ctx, state, binding.remote_id, key)
+            _settle_in_flight_delta(ctx, state, quantities.get(key))
         delta = Sku.objects.values_list("stock", flat=True).get(pk=sku.pk) - state.synced_stock
         if delta == 0:
             continue
-        remote_before = ctx.adapter.stock_read(remote_id=binding.remote_id, sku_key=key)
+        remote_before = quantities.get(key)
         if delta < 0 and remote_before + delta < 0:
             raise JobFailed(
                 _(
@@ -365,9 +366,26 @@ def handle_stock_push(ctx: JobContext) -> dict:
     return {"remote_id": binding.remote_id, "deltas": sent}
 
 
-def _settle_in_flight_delta(ctx: JobContext, state: RemoteSkuStock, remote_id: str, key: str) -> None:
+class _RemoteQuantities:
+    """Each SKU's remote quantity, read once per job: in one call where the platform reads a whole product."""
+
+    def __init__(self, ctx: JobContext, remote_id: str):
+        self.ctx = ctx
+        self.remote_id = remote_id
+        self._all = None
+        self._read_all = False
+
+    def get(self, key: str) -> int:
+        if not self._read_all:
+            self._all = self.ctx.adapter.stock_read_all(remote_id=self.remote_id)
+            self._read_all = True
+        if self._all is not None and key in self._all:
+            return self._all[key]
+        return self.ctx.adapter.stock_read(remote_id=self.remote_id, sku_key=key)
+
+
+def _settle_in_flight_delta(ctx: JobContext, state: RemoteSkuStock, remote_now: int) -> None:
     """A delta was sent but its answer never came: the remote quantity tells whether it was applied."""
-    remote_now = ctx.adapter.stock_read(remote_id=remote_id, sku_key=key)
     applied = remote_now - state.in_flight_remote_before == state.in_flight_delta
     fields = {
         "in_flight_delta": None,

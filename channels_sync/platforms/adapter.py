@@ -230,6 +230,10 @@ class PlatformAdapter:
     def stock_read(self, *, remote_id: str, sku_key: str) -> int:
         raise NotSupported("stock_read")
 
+    def stock_read_all(self, *, remote_id: str) -> Mapping[str, int] | None:
+        """Every SKU's quantity in one call, where the platform has one (None: read SKU by SKU)."""
+        return None
+
     def stock_change(self, *, remote_id: str, sku_key: str, delta: int) -> None:
         raise NotSupported("stock_change")
 

@@ -130,9 +130,12 @@ class WeChatStoreAdapter(PlatformAdapter):
 
     # Stock ---------------------------------------------------------------------------------------------------
 
+    def stock_read_all(self, *, remote_id: str) -> Mapping[str, int]:
+        """merchant/get carries every SKU's quantity: one read serves a whole stock push."""
+        return payloads.parse_product_info(self.client.product_get(remote_id)).sku_quantities
+
     def stock_read(self, *, remote_id: str, sku_key: str) -> int:
-        product = payloads.parse_product_info(self.client.product_get(remote_id))
-        quantities = product.sku_quantities
+        quantities = self.stock_read_all(remote_id=remote_id)
         if sku_key not in quantities:
             raise RejectedError(None, f"the shop's product has no SKU {sku_key or '(uniform)'}", endpoint="")
         return quantities[sku_key]
