@@ -432,7 +432,7 @@ class OrderAdmin(SyncPermissionsMixin, admin.ModelAdmin):
 # --- The catalog's admins, with their sync side -------------------------------------------------------------
 
 
-def _shops_for(model) -> "Shop":
+def _enabled_shops():
     return Shop.objects.filter(is_enabled=True).order_by("name")
 
 
@@ -443,7 +443,7 @@ def shop_action(kind: str, description, permission: str, *, targets=None):
     """
 
     def action(modeladmin, request, queryset):
-        form = ChooseShopsForm(request.POST if "apply" in request.POST else None, shops=_shops_for(queryset.model))
+        form = ChooseShopsForm(request.POST if "apply" in request.POST else None, shops=_enabled_shops())
         if "apply" in request.POST and form.is_valid():
             count = services.shops_action_enqueue(
                 shops=form.cleaned_data["shops"],

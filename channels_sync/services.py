@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import random
@@ -321,8 +322,6 @@ def _truncate(body):
     """Keep attempt rows small: a body larger than the limit is replaced by its beginning."""
     if body is None:
         return None
-    import json
-
     text = json.dumps(body, ensure_ascii=False, default=str)
     if len(text) <= ATTEMPT_BODY_LIMIT:
         return body
