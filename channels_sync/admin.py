@@ -24,8 +24,10 @@ from products import admin as catalog_admin
 from products.models import FreightTemplate, Product, ProductGroup, Shelf
 
 from . import services
-from .forms import ChooseShopsForm, SetDeliveryForm, ShopAdminForm, order_can_ship
+from .forms import ChooseShopsForm, SetDeliveryForm, ShopAdminForm, TencentAdsSettingsForm, order_can_ship
 from .models import (
+    OpenPlatformProductOptions,
+    OpenPlatformSettings,
     Order,
     OrderItem,
     PushEvent,
@@ -36,6 +38,7 @@ from .models import (
     StockMovement,
     SyncAttempt,
     SyncJob,
+    TencentAdsSettings,
     ThirdPartySourceDeclaration,
 )
 from .previews import product_payload_preview
@@ -117,6 +120,74 @@ class SyncPermissionsMixin:
         return request.user.has_perm("channels_sync.fulfil_order")
 
 
+class TencentAdsSettingsInline(admin.StackedInline):
+    """The account, data warehouse, store and landing page of a Tencent Ads shop (reference §5)."""
+
+    model = TencentAdsSettings
+    form = TencentAdsSettingsForm
+    extra = 1
+    max_num = 1
+    can_delete = False
+    readonly_fields = ["refresh_token_set"]
+    fieldsets = [
+        (None, {"fields": [("account_id", "data_warehouse_id")]}),
+        (_("Store"), {"fields": [("external_store_id", "store_type"), "sale_channel_name", "new_sku_days"]}),
+        (_("Landing page"), {"fields": ["miniprogram_appid", "landing_page_template"]}),
+        (_("OAuth"), {"fields": ["refresh_token", "refresh_token_set", "refresh_token_expires_at"]}),
+    ]
+
+    @admin.display(description=_("refresh token set"), boolean=True)
+    def refresh_token_set(self, obj):
+        return obj is not None and obj.has_refresh_token
+
+
+OPEN_PLATFORM_OPTION_FIELDSETS = [
+    (_("Category, brand and keywords"), {"fields": [("category_id", "brand_name"), "keyword"]}),
+    (
+        _("Sales and settlement"),
+        {"fields": [("sales_way", "settlement_way"), ("agreement_price_percent", "reference_price_percent")]},
+    ),
+    (
+        _("Delivery"),
+        {
+            "fields": [
+                ("delivery_way", "delivery_timeliness", "time_period_type"),
+                ("sale_unit", "min_delivery_quantity"),
+            ]
+        },
+    ),
+    (_("Sales channels and regions"), {"fields": ["sales_channels"]}),
+    (_("Media"), {"fields": [("main_media_type", "extra_media_type")]}),
+    (_("Price check (joint-operation merchants)"), {"fields": ["check_price_url", "check_price_attachment"]}),
+]
+
+
+class OpenPlatformSettingsInline(admin.StackedInline):
+    """A publishProduct shop's defaults for the fields the catalog does not hold (reference §6)."""
+
+    model = OpenPlatformSettings
+    extra = 1
+    max_num = 1
+    can_delete = False
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [(None, {"fields": ["is_joint_operation"]}), *OPEN_PLATFORM_OPTION_FIELDSETS]
+
+
+class OpenPlatformProductOptionsInline(admin.StackedInline):
+    """A product's overrides of its open-platform shops' defaults; a blank field takes the shop's value."""
+
+    model = OpenPlatformProductOptions
+    extra = 0
+    max_num = 1
+    classes = ["collapse"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = OPEN_PLATFORM_OPTION_FIELDSETS
+
+
+# The settings inline of each platform that has one, shown once the shop is saved with that platform.
+SHOP_SETTINGS_INLINES = {"tencent_ads": TencentAdsSettingsInline, "open_platform": OpenPlatformSettingsInline}
+
+
 @admin.register(Shop)
 class ShopAdmin(SyncPermissionsMixin, admin.ModelAdmin):
     form = ShopAdminForm
@@ -137,6 +208,10 @@ class ShopAdmin(SyncPermissionsMixin, admin.ModelAdmin):
         _shop_job_action(SyncJob.Kind.SHELVES_IMPORT, _("Import shelves")),
         _shop_job_action(SyncJob.Kind.ORDERS_PULL, _("Pull new orders now")),
     ]
+
+    def get_inlines(self, request, obj):
+        inline = SHOP_SETTINGS_INLINES.get(obj.platform) if obj is not None else None
+        return [inline] if inline is not None else []
 
     def get_queryset(self, request):
         return (
@@ -673,7 +748,11 @@ class SyncedProductAdmin(SyncedCatalogAdminMixin, catalog_admin.ProductAdmin):
     ]
 
     def get_inlines(self, request, obj):
-        return [*super().get_inlines(request, obj), ThirdPartySourceDeclarationInline]
+        return [
+            *super().get_inlines(request, obj),
+            ThirdPartySourceDeclarationInline,
+            OpenPlatformProductOptionsInline,
+        ]
 
     def get_urls(self):
         return [

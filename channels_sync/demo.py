@@ -22,6 +22,27 @@ DEMO_SHOPS = [
         "secret": "demo-channels-secret",
         "push_token": "sandbox-push-token",
     },
+    {
+        "name": "演示小商店 (mini-shop)",
+        "platform": Platform.MINISHOP,
+        "app_id": "wx_demo_minishop",
+        "secret": "demo-minishop-secret",
+        "push_token": "",
+    },
+    {
+        "name": "演示腾讯广告销售信息 (Tencent Ads)",
+        "platform": Platform.TENCENT_ADS,
+        "app_id": "ads_demo_client",
+        "secret": "demo-ads-secret",
+        "push_token": "",
+    },
+    {
+        "name": "演示开放平台 (publishProduct)",
+        "platform": Platform.OPEN_PLATFORM,
+        "app_id": "open_demo_merchant",
+        "secret": "demo-open-token",
+        "push_token": "",
+    },
 ]
 
 
@@ -42,8 +63,27 @@ def demo_shops_ensure(*, sandbox_base_url: str) -> list[Shop]:
                 shop.set_app_secret(spec["secret"])
                 shop.full_clean()
                 shop.save()
+                settings_builder = DEMO_SETTINGS_BUILDERS.get(shop.platform)
+                if settings_builder is not None:
+                    settings_builder(shop)
             shops.append(shop)
     return shops
+
+
+def _tencent_ads_demo_settings(shop: Shop) -> None:
+    """The emulator's demo advertiser account, data warehouse and store (channels_sync/sandbox/README.md)."""
+    raise NotImplementedError  # being written
+
+
+def _open_platform_demo_settings(shop: Shop) -> None:
+    """Defaults for the publishProduct fields the catalog does not hold."""
+    raise NotImplementedError  # being written
+
+
+DEMO_SETTINGS_BUILDERS = {
+    Platform.TENCENT_ADS: _tencent_ads_demo_settings,
+    Platform.OPEN_PLATFORM: _open_platform_demo_settings,
+}
 
 
 def demo_event_urls_configure(*, sandbox_url: str, admin_url: str) -> dict[str, str]:

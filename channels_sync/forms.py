@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Order, Shop
+from .models import Order, Shop, TencentAdsSettings
 
 # V1.17 delivery companies (API reference §2.6).
 DELIVERY_COMPANIES = [
@@ -55,6 +55,49 @@ class ShopAdminForm(forms.ModelForm):
         if commit:
             shop.save()
         return shop
+
+
+class TencentAdsSettingsForm(forms.ModelForm):
+    """The OAuth refresh token is write-only, like the app secret."""
+
+    refresh_token = forms.CharField(
+        label=_("refresh token"),
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "From the account's authorisation; stored encrypted and never shown again. Leave empty to keep it."
+        ),
+    )
+
+    class Meta:
+        model = TencentAdsSettings
+        fields = [
+            "account_id",
+            "data_warehouse_id",
+            "external_store_id",
+            "store_type",
+            "sale_channel_name",
+            "new_sku_days",
+            "miniprogram_appid",
+            "landing_page_template",
+            "refresh_token",
+            "refresh_token_expires_at",
+        ]
+
+    def clean_refresh_token(self):
+        token = self.cleaned_data["refresh_token"]
+        if not token and not self.instance.has_refresh_token:
+            raise forms.ValidationError(_("Enter the refresh token of this account."))
+        return token
+
+    def save(self, commit=True):
+        ads = super().save(commit=False)
+        if self.cleaned_data.get("refresh_token"):
+            ads.set_refresh_token(self.cleaned_data["refresh_token"])
+        if commit:
+            ads.save()
+        return ads
 
 
 class ChooseShopsForm(forms.Form):

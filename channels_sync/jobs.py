@@ -103,6 +103,16 @@ def ensure_images(ctx: JobContext, asset_ids) -> dict[int, str]:
 # --- Products -----------------------------------------------------------------------------------------
 
 
+def product_options_for(shop, product: Product) -> dict:
+    """The product's own settings for the shop's platform (open platform overrides), as plain values."""
+    from .models import OpenPlatformProductOptions
+
+    if shop.platform == "open_platform":
+        options = OpenPlatformProductOptions.objects.filter(product=product).first()
+        return options.as_options() if options is not None else {}
+    return {}
+
+
 def _product(ctx: JobContext) -> Product | None:
     return Product.objects.filter(pk=ctx.job.target_id).first()
 
@@ -118,6 +128,7 @@ def handle_product_publish(ctx: JobContext) -> dict:
     if snapshot.freight_template_id and snapshot.delivery_type == Product.DeliveryType.TEMPLATE:
         template_remote_id = _require_freight_template(ctx, snapshot.freight_template_id)
     image_urls = ensure_images(ctx, snapshot.all_image_asset_ids())
+    product_options = product_options_for(ctx.shop, product)
 
     def build(remote=None):
         return ctx.adapter.product_payload(
@@ -126,6 +137,7 @@ def handle_product_publish(ctx: JobContext) -> dict:
             freight_template_remote_id=template_remote_id,
             binding=binding_state(binding) if binding.is_bound else None,
             remote=remote,
+            product_options=product_options,
         )
 
     payload = build()
@@ -327,6 +339,9 @@ def handle_stock_push(ctx: JobContext) -> dict:
     if product is None:
         return {"skipped": "product deleted"}
     binding = _require_bound_product(ctx, product)
+    if ctx.adapter.stock_in_payload:
+        # The product body carries the stock there (see PlatformAdapter.stock_in_payload).
+        return handle_product_publish(ctx)
     if ctx.adapter.has_draft and not binding.listed_once:
         # A drafted platform takes stock updates only once the product has been listed; listing queues this again.
         return {"remote_id": binding.remote_id, "skipped": "never listed"}

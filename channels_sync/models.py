@@ -531,3 +531,214 @@ class ThirdPartySourceDeclaration(models.Model):
         if self.product.brand_id:
             declared["brand"] = self.product.brand.name_zh
         return declared
+
+
+# --- Per-shop settings of the platforms that are not WeChat shops ---------------------------------------------
+
+
+class TencentAdsSettings(models.Model):
+    """What a Tencent Ads sales-info shop needs beyond app id and secret (API reference §5, seed 003).
+
+    The shop's app id and secret are the OAuth client id and secret; the refresh token comes from the account's
+    authorisation and is stored encrypted like the app secret. Access tokens (24 h) live in the shared cache.
+    """
+
+    class StoreType(models.TextChoices):
+        SHOP = "SHOP", _("Shop (门店仓)")
+        WAREHOUSE = "WAREHOUSE", _("Front warehouse (前置仓)")
+        EC_WAREHOUSE = "EC_WAREHOUSE", _("E-commerce warehouse (电商仓)")
+
+    class SaleChannel(models.TextChoices):
+        WECHAT_MINIPROGRAM = "WECHAT_MINIPROGRAM", _("WeChat mini program")
+        WECHAT_H5 = "WECHAT_H5", _("WeChat H5")
+        PC = "PC", "PC"
+        APP = "APP", "APP"
+        H5 = "H5", "H5"
+        JD = "JD", "JD"
+        VIPSHOP = "VIPSHOP", "VIPSHOP"
+        PDD = "PDD", "PDD"
+        OTHER = "OTHER", _("Other")
+
+    shop = models.OneToOneField(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="tencent_ads")
+    account_id = models.PositiveBigIntegerField(
+        _("account id"), help_text=_("The promoted account (advertiser or agency) with permission to operate.")
+    )
+    data_warehouse_id = models.PositiveBigIntegerField(_("data warehouse id"))
+    external_store_id = models.CharField(
+        _("external store id"), max_length=32, help_text=_("Your id of the store or warehouse, 1 to 32 bytes.")
+    )
+    store_type = models.CharField(_("store type"), max_length=16, choices=StoreType.choices, default=StoreType.SHOP)
+    sale_channel_name = models.CharField(
+        _("sale channel"), max_length=24, choices=SaleChannel.choices, default=SaleChannel.WECHAT_MINIPROGRAM
+    )
+    miniprogram_appid = models.CharField(_("mini program app id"), max_length=1024)
+    landing_page_template = models.CharField(
+        _("landing page template"),
+        max_length=2048,
+        help_text=_(
+            "The mini program page of a SKU; {out_product_id} and {sku_code} are replaced, e.g. "
+            "pages/product/index?id={out_product_id}&sku={sku_code}."
+        ),
+    )
+    new_sku_days = models.PositiveSmallIntegerField(
+        _("days a SKU counts as new"),
+        default=0,
+        help_text=_("SKUs published within this many days are reported as NEW; 0 never reports NEW."),
+    )
+    refresh_token_encrypted = models.TextField(_("refresh token (encrypted)"), blank=True, editable=False)
+    refresh_token_expires_at = models.DateTimeField(_("refresh token expires at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Tencent Ads settings")
+        verbose_name_plural = _("Tencent Ads settings")
+
+    def __str__(self) -> str:
+        return f"{self.shop.name} · {self.account_id}"
+
+    def set_refresh_token(self, token: str) -> None:
+        self.refresh_token_encrypted = encrypt_secret(token) if token else ""
+
+    def get_refresh_token(self) -> str:
+        return decrypt_secret(self.refresh_token_encrypted) if self.refresh_token_encrypted else ""
+
+    @property
+    def has_refresh_token(self) -> bool:
+        return bool(self.refresh_token_encrypted)
+
+
+class OpenPlatformOptions(models.Model):
+    """The publishProduct fields the catalog has no equivalent for (API reference §6, seed 004).
+
+    One abstract set of fields, used twice: the shop's defaults (every field set) and a product's overrides
+    (a blank field takes the shop's default).
+    """
+
+    class SalesWay(models.TextChoices):
+        DIRECT_SELLING = "DIRECT_SELLING", _("Direct selling (直销)")
+        CONSIGNMENT = "CONSIGNMENT", _("Consignment (代销)")
+        DIRECT_SELLING_OR_CONSIGNMENT = "DIRECT_SELLING_OR_CONSIGNMENT", _("Direct selling or consignment")
+
+    class SettlementWay(models.TextChoices):
+        PROPORTIONAL = "PROPORTIONAL", _("Proportional (比例结算)")
+        SETTLEMENT_PRICE = "SETTLEMENT_PRICE", _("Settlement price (结算价结算)")
+
+    class DeliveryWay(models.TextChoices):
+        FACTORY_DELIVERY = "FACTORY_DELIVERY", _("Factory delivery (厂家配送)")
+        JD_DELIVERY = "JD_DELIVERY", _("JD delivery (京东配送)")
+        THIRD_PART_DELIVERY = "THIRD_PART_DELIVERY", _("Third-party delivery (第三方配送)")
+
+    class TimePeriodType(models.TextChoices):
+        HOUR = "HOUR", _("Hours")
+        DAY = "DAY", _("Days")
+
+    class MediaType(models.TextChoices):
+        MAIN_PICTURE = "MAIN_PICTURE", _("Main picture")
+        CAROUSEL_PICTURE = "CAROUSEL_PICTURE", _("Carousel picture")
+        VIDEO_PICTURE = "VIDEO_PICTURE", _("Video cover")
+        VIDEO = "VIDEO", _("Video")
+
+    category_id = models.PositiveBigIntegerField(_("platform category id"), null=True, blank=True)
+    brand_name = models.CharField(
+        _("brand name"), max_length=100, blank=True, help_text=_("Blank: the product's brand, if it has one.")
+    )
+    keyword = models.CharField(
+        _("search keywords"), max_length=200, blank=True, help_text=_("Blank: the product's title.")
+    )
+    sales_way = models.CharField(_("sales way"), max_length=32, choices=SalesWay.choices, blank=True)
+    settlement_way = models.CharField(_("settlement way"), max_length=32, choices=SettlementWay.choices, blank=True)
+    delivery_way = models.CharField(_("delivery way"), max_length=32, choices=DeliveryWay.choices, blank=True)
+    delivery_timeliness = models.PositiveIntegerField(_("delivery timeliness"), null=True, blank=True)
+    time_period_type = models.CharField(_("timeliness unit"), max_length=8, choices=TimePeriodType.choices, blank=True)
+    # [{"salesChannel", "displayTimeStart", "displayTimeEnd", "sevenDaysForReturn", "salesRegionList"}] (seed 004).
+    sales_channels = models.JSONField(_("sales channels and regions"), null=True, blank=True)
+    sale_unit = models.CharField(_("sale unit"), max_length=20, blank=True, help_text=_("e.g. 件, 箱, 盒."))
+    agreement_price_percent = models.DecimalField(
+        _("agreement price (% of the sale price)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    reference_price_percent = models.DecimalField(
+        _("reference price (% of the original price)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    min_delivery_quantity = models.PositiveIntegerField(_("minimum delivery quantity"), null=True, blank=True)
+    main_media_type = models.CharField(
+        _("media type of the main image"), max_length=20, choices=MediaType.choices, blank=True
+    )
+    extra_media_type = models.CharField(
+        _("media type of the other images"), max_length=20, choices=MediaType.choices, blank=True
+    )
+    check_price_url = models.URLField(_("price check link"), max_length=1000, blank=True)
+    check_price_attachment = models.CharField(_("price check attachment"), max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
+    OPTION_FIELDS = (
+        "category_id",
+        "brand_name",
+        "keyword",
+        "sales_way",
+        "settlement_way",
+        "delivery_way",
+        "delivery_timeliness",
+        "time_period_type",
+        "sales_channels",
+        "sale_unit",
+        "agreement_price_percent",
+        "reference_price_percent",
+        "min_delivery_quantity",
+        "main_media_type",
+        "extra_media_type",
+        "check_price_url",
+        "check_price_attachment",
+    )
+
+    def as_options(self) -> dict:
+        """The fields that are set (not blank), as plain JSON-ready values; percentages as strings."""
+        options = {}
+        for name in self.OPTION_FIELDS:
+            value = getattr(self, name)
+            if value is None or value == "" or value == []:
+                continue
+            options[name] = str(value) if name.endswith("_percent") else value
+        return options
+
+
+class OpenPlatformSettings(OpenPlatformOptions):
+    """A publishProduct shop's defaults, and whether it is a joint-operation (联营) merchant."""
+
+    shop = models.OneToOneField(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="open_platform")
+    is_joint_operation = models.BooleanField(
+        _("joint-operation merchant (联营)"),
+        default=False,
+        help_text=_("Joint-operation merchants must send price check information with every SKU."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("open platform settings")
+        verbose_name_plural = _("open platform settings")
+
+    def __str__(self) -> str:
+        return self.shop.name
+
+
+class OpenPlatformProductOptions(OpenPlatformOptions):
+    """A product's overrides of its open-platform shops' defaults."""
+
+    product = models.OneToOneField(
+        "products.Product",
+        verbose_name=_("product"),
+        on_delete=models.CASCADE,
+        related_name="open_platform_options",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("open platform options")
+        verbose_name_plural = _("open platform options")
+
+    def __str__(self) -> str:
+        return str(self.product)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from products.models import FreightTemplate, Product
 from products.selectors import product_snapshot
 
-from .jobs import binding_get, binding_state
+from .jobs import binding_get, binding_state, product_options_for
 from .models import RemoteImage, Shop
 from .platforms.adapter import get_adapter
 from .services import shop_config
@@ -46,6 +46,7 @@ def product_payload_preview(*, product: Product, shop: Shop) -> PayloadPreview:
             freight_template_remote_id=template_remote_id,
             binding=binding_state(binding) if binding is not None and binding.is_bound else None,
             remote=None,
+            product_options=product_options_for(shop, product),
         )
     except ValueError as error:
         return PayloadPreview(body=None, problems=(str(error),), warnings=(), pending_images=len(pending))

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from products.models import Product
 
 from .models import Shop, SyncAttempt, SyncJob
-from .platforms.adapter import DependencyPending, PlatformAdapter, ShopConfig, get_adapter
+from .platforms.adapter import DependencyPending, PlatformAdapter, ShopConfig, adapter_class, get_adapter
 from .platforms.errors import PayloadError, PlatformError, RateLimitedError
 from .platforms.http import CallRecord
 
@@ -162,13 +162,46 @@ HandlerFn = Callable[[JobContext], dict]
 
 
 def shop_config(shop: Shop) -> ShopConfig:
+    options, extra_secret = _platform_settings(shop)
     return ShopConfig(
         platform=shop.platform,
         app_id=shop.app_id,
         app_secret=shop.get_app_secret(),
         base_url=shop.base_url,
         shop_id=shop.pk,
+        options=options,
+        extra_secret=extra_secret,
     )
+
+
+def _platform_settings(shop: Shop) -> tuple[dict, str]:
+    """The per-shop settings row of the shop's platform, as plain values, and its extra secret."""
+    from .models import OpenPlatformSettings, TencentAdsSettings
+
+    if shop.platform == "tencent_ads":
+        ads = TencentAdsSettings.objects.filter(shop=shop).first()
+        if ads is None:
+            return {}, ""
+        options = {
+            name: getattr(ads, name)
+            for name in (
+                "account_id",
+                "data_warehouse_id",
+                "external_store_id",
+                "store_type",
+                "sale_channel_name",
+                "miniprogram_appid",
+                "landing_page_template",
+                "new_sku_days",
+            )
+        }
+        return options, ads.get_refresh_token()
+    if shop.platform == "open_platform":
+        defaults = OpenPlatformSettings.objects.filter(shop=shop).first()
+        if defaults is None:
+            return {}, ""
+        return {**defaults.as_options(), "is_joint_operation": defaults.is_joint_operation}, ""
+    return {}, ""
 
 
 def sync_job_execute(*, job_id: int, owner: str | None = None) -> str | None:
@@ -476,6 +509,10 @@ def stock_push_enqueue(*, product: Product, only_shop=None, exclude_shop=None) -
     if exclude_shop is not None:
         bindings = bindings.exclude(shop=exclude_shop)
     for binding in bindings:
+        if adapter_class(binding.shop.platform).stock_in_payload:
+            # No stock calls there: the product body carries it, and an unchanged body is not sent.
+            sync_job_enqueue(shop=binding.shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+            continue
         states = dict(
             RemoteSkuStock.objects.filter(shop=binding.shop, sku__product=product).values_list("sku_id", "synced_stock")
         )

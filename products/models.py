@@ -457,6 +457,15 @@ class Product(models.Model):
         related_name="+",
         limit_choices_to={"platform": Platform.CHANNELS, "is_leaf": True},
     )
+    minishop_category = models.ForeignKey(
+        Category,
+        verbose_name=_("mini-shop category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"platform": Platform.MINISHOP, "is_leaf": True},
+    )
     brand = models.ForeignKey(
         Brand,
         verbose_name=_("brand"),
@@ -539,6 +548,7 @@ class Product(models.Model):
         for field, platform in (
             ("wechat_store_category", Platform.WECHAT_STORE),
             ("channels_category", Platform.CHANNELS),
+            ("minishop_category", Platform.MINISHOP),
         ):
             category = getattr(self, field)
             if category is not None and (category.platform != platform or not category.is_leaf):

@@ -27,6 +27,11 @@ class ShopConfig:
     app_secret: str = field(repr=False)
     base_url: str
     shop_id: int
+    # The platform's own per-shop settings as plain values (Tencent Ads account and store, open-platform
+    # defaults); empty where the platform has none or the shop has not set them.
+    options: Mapping = field(default_factory=dict, repr=False)
+    # A second credential some platforms need (Tencent Ads: the OAuth refresh token), already decrypted.
+    extra_secret: str = field(default="", repr=False)
 
     def __repr__(self) -> str:
         return f"ShopConfig(platform={self.platform!r}, app_id={self.app_id!r}, base_url={self.base_url!r})"
@@ -169,6 +174,10 @@ class PlatformAdapter:
     # Writes go to a draft that the platform audits before it can go online (the Channels store): the engine
     # reads the product back after each write to show the draft, the online copy and the audit state.
     has_draft: bool = False
+    # The platform takes no stock deltas: stock (or only whether a SKU is on sale) travels in the product body
+    # (Tencent Ads, the open platform). A stock change then republishes the product, and the payload hash
+    # decides whether anything is sent.
+    stock_in_payload: bool = False
 
     def __init__(self, shop: ShopConfig, *, on_call: Callable[[CallRecord], None] | None = None, cache=None):
         self.shop = shop
@@ -188,6 +197,7 @@ class PlatformAdapter:
         freight_template_remote_id: str | None,
         binding: BindingState | None,
         remote: RemoteProductState | None,
+        product_options: Mapping | None = None,
     ) -> ProductPayload:
         raise NotSupported("product_payload")
 
@@ -307,6 +317,9 @@ class PlatformAdapter:
 ADAPTERS: dict[str, str] = {
     "wechat_store": "channels_sync.platforms.wechat_store.adapter:WeChatStoreAdapter",
     "channels": "channels_sync.platforms.channels.adapter:ChannelsAdapter",
+    "minishop": "channels_sync.platforms.minishop.adapter:MiniShopAdapter",
+    "tencent_ads": "channels_sync.platforms.tencent_ads.adapter:TencentAdsAdapter",
+    "open_platform": "channels_sync.platforms.open_platform.adapter:OpenPlatformAdapter",
 }
 
 

@@ -39,7 +39,10 @@ from channels_sync.sandbox.channels import ChannelsStore
 from channels_sync.sandbox.context import Clock, IdFactory, SandboxContext
 from channels_sync.sandbox.control import ControlEndpoints
 from channels_sync.sandbox.faults import FaultInjector, Outcome
+from channels_sync.sandbox.minishop import MiniShop
+from channels_sync.sandbox.open_platform import OpenPlatform
 from channels_sync.sandbox.push import PushQueue
+from channels_sync.sandbox.tencent_ads import TencentAds
 from channels_sync.sandbox.tokens import (
     DEFAULT_GRACE_SECONDS,
     TOKEN_TTL_SECONDS,
@@ -97,8 +100,17 @@ class Sandbox:
         self.pushes = PushQueue()
         self.wechat_store = WeChatStore(self.ctx, self.tokens)
         self.channels = ChannelsStore(self.ctx, self.tokens, self.pushes, event_url=channels_event_url)
-        # Later platforms (mini-shop, Tencent Ads, open platform) are added to this list.
-        self.platforms: list[Platform] = [TokenEndpoints(self.ctx, self.tokens), self.wechat_store, self.channels]
+        self.minishop = MiniShop(self.ctx, self.tokens)
+        self.tencent_ads = TencentAds(self.ctx)
+        self.open_platform = OpenPlatform(self.ctx)
+        self.platforms: list[Platform] = [
+            TokenEndpoints(self.ctx, self.tokens),
+            self.wechat_store,
+            self.channels,
+            self.minishop,
+            self.tencent_ads,
+            self.open_platform,
+        ]
         self.control = ControlEndpoints(self)
         self._routes: dict[tuple[str, str], tuple[Platform, Handler]] = {}
         for platform in [*self.platforms, self.control]:

@@ -26,6 +26,9 @@ DEFAULT_APPS: dict[str, str] = {
     # The Channels store's own AppID/AppSecret (reference §1.4); any app may call either platform.
     "wx_demo_channels": "demo-channels-secret",
     "wx_test_channels": "test-channels-secret",
+    # The mini-shop (小商店) takes the same WeChat tokens (reference §1).
+    "wx_demo_minishop": "demo-minishop-secret",
+    "wx_test_minishop": "test-minishop-secret",
 }
 APPS_ENV_VAR = "SANDBOX_APPS"
 

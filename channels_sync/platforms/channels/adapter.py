@@ -110,6 +110,7 @@ class ChannelsAdapter(PlatformAdapter):
         freight_template_remote_id: str | None,
         binding: BindingState | None,
         remote: RemoteProductState | None,
+        product_options: Mapping | None = None,
     ) -> ProductPayload:
         brand_id = snapshot.brand_remote_id or NO_BRAND_ID
         body = payloads.product_payload(

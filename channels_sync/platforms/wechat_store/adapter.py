@@ -61,6 +61,7 @@ class WeChatStoreAdapter(PlatformAdapter):
         freight_template_remote_id: str | None,
         binding: BindingState | None,
         remote: RemoteProductState | None,
+        product_options: Mapping | None = None,
     ) -> ProductPayload:
         if binding is None:
             body = payloads.product_payload(
