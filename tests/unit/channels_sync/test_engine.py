@@ -67,7 +67,7 @@ class FakeAdapter(PlatformAdapter):
     def upload_image(self, *, filename, data, width, height):
         return self._call("upload", lambda: f"https://img.example/{filename}")
 
-    def product_payload(self, *, snapshot, image_urls, freight_template_remote_id, binding, remote):
+    def product_payload(self, *, snapshot, image_urls, freight_template_remote_id, binding, remote, product_options=None):
         body = {"name": snapshot.title, "skus": {s.spec_key: s.stock for s in snapshot.skus}}
         return ProductPayload(body=body, hash_basis={"name": snapshot.title})
 

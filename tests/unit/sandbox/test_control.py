@@ -19,7 +19,14 @@ WHITE_M = f"{COLOUR}:{WHITE};{SIZE}:{SIZE_M}"
 def test_info_lists_apps_and_routes(api):
     info = api.control("GET", "")
 
-    assert info["apps"] == ["wx_demo_channels", "wx_demo_store", "wx_test_channels", "wx_test_store"]
+    assert info["apps"] == [
+        "wx_demo_channels",
+        "wx_demo_minishop",
+        "wx_demo_store",
+        "wx_test_channels",
+        "wx_test_minishop",
+        "wx_test_store",
+    ]
     assert "POST /merchant/create" in info["routes"]
     assert "GET /merchant/express/getall" in info["routes"]
     assert "POST /cgi-bin/stable_token" in info["routes"]
@@ -107,7 +114,14 @@ def test_config_changes_only_the_given_keys(api):
 
     channels_config = {key: value for key, value in before.items() if key.startswith("channels_")}
     assert {key: value for key, value in before.items() if key not in channels_config} == {
-        "apps": ["wx_demo_channels", "wx_demo_store", "wx_test_channels", "wx_test_store"],
+        "apps": [
+            "wx_demo_channels",
+            "wx_demo_minishop",
+            "wx_demo_store",
+            "wx_test_channels",
+            "wx_test_minishop",
+            "wx_test_store",
+        ],
         "event_url": None,
         "token_grace_seconds": 300,
         "token_ttl_seconds": 7200,
@@ -115,7 +129,15 @@ def test_config_changes_only_the_given_keys(api):
     }
     assert after == {
         **before,
-        "apps": ["wx_demo_channels", "wx_demo_store", "wx_new_shop", "wx_test_channels", "wx_test_store"],
+        "apps": [
+            "wx_demo_channels",
+            "wx_demo_minishop",
+            "wx_demo_store",
+            "wx_new_shop",
+            "wx_test_channels",
+            "wx_test_minishop",
+            "wx_test_store",
+        ],
         "token_ttl_seconds": 60,
     }
     token = api.session.get(

@@ -164,7 +164,15 @@ def test_each_app_has_its_own_tokens_and_state(api):
 def test_sandbox_apps_adds_apps_and_may_change_a_demo_secret():
     registry = AppRegistry.default(environ={"SANDBOX_APPS": "wx_extra:extra-secret:extra-push, wx_demo_store:rotated"})
 
-    assert registry.ids() == ["wx_demo_channels", "wx_demo_store", "wx_extra", "wx_test_channels", "wx_test_store"]
+    assert registry.ids() == [
+        "wx_demo_channels",
+        "wx_demo_minishop",
+        "wx_demo_store",
+        "wx_extra",
+        "wx_test_channels",
+        "wx_test_minishop",
+        "wx_test_store",
+    ]
     assert registry.get("wx_extra").secret == "extra-secret"
     assert registry.get("wx_extra").push_token == "extra-push"
     assert registry.get("wx_demo_store").secret == "rotated"
