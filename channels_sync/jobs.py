@@ -28,7 +28,7 @@ from products.selectors import (
 from products.services import category_cache_import
 
 from .models import Order, OrderItem, RemoteBinding, RemoteImage, RemoteSkuStock, StockMovement, SyncJob, payload_hash
-from .platforms.adapter import BindingState, RemoteOrder
+from .platforms.adapter import BindingState, FreightTemplates, RemoteOrder
 from .platforms.errors import RejectedError
 from .services import DependencyPending, JobContext, JobFailed, stock_push_enqueue
 
@@ -125,7 +125,11 @@ def handle_product_publish(ctx: JobContext) -> dict:
     snapshot = product_snapshot(product_id=product.pk)
     binding = binding_for(ctx.shop, product)
     template_remote_id = None
-    if snapshot.freight_template_id and snapshot.delivery_type == Product.DeliveryType.TEMPLATE:
+    if (
+        snapshot.freight_template_id
+        and snapshot.delivery_type == Product.DeliveryType.TEMPLATE
+        and ctx.adapter.freight_templates != FreightTemplates.NONE
+    ):
         template_remote_id = _require_freight_template(ctx, snapshot.freight_template_id)
     image_urls = ensure_images(ctx, snapshot.all_image_asset_ids())
     product_options = product_options_for(ctx.shop, product)
@@ -229,9 +233,13 @@ def _stock_after_publish(ctx: JobContext, product: Product, snapshot, remote) ->
                 "remote_stock_read_at": timezone.now(),
             },
         )
-        if not created and keys.get(sku.id) and state.remote_sku_key != keys[sku.id]:
+        if not created and ctx.adapter.stock_in_payload:
+            # The body just sent carried the stock itself.
+            RemoteSkuStock.objects.filter(pk=state.pk).update(synced_stock=sku.stock)
+        elif not created and keys.get(sku.id) and state.remote_sku_key != keys[sku.id]:
             RemoteSkuStock.objects.filter(pk=state.pk).update(remote_sku_key=keys[sku.id])
-    stock_push_enqueue(product=product, only_shop=ctx.shop)
+    if not ctx.adapter.stock_in_payload:
+        stock_push_enqueue(product=product, only_shop=ctx.shop)
 
 
 def _require_freight_template(ctx: JobContext, template_id: int) -> str:
@@ -239,6 +247,14 @@ def _require_freight_template(ctx: JobContext, template_id: int) -> str:
     if binding is not None and binding.is_bound:
         return binding.remote_id
     template = FreightTemplate.objects.get(pk=template_id)
+    if ctx.adapter.freight_templates == FreightTemplates.IMPORTED:
+        raise JobFailed(
+            _(
+                "The freight template “%(name)s” is not bound in this shop, which cannot create templates: run "
+                "“Import freight templates” on the shop (it binds templates of the same name), then publish again."
+            )
+            % {"name": template.name}
+        )
     ctx.enqueue(kind=SyncJob.Kind.FREIGHT_PUSH, target=template)
     raise DependencyPending(_("Waiting for the freight template “%(name)s” to be pushed.") % {"name": template.name})
 

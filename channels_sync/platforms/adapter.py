@@ -167,6 +167,17 @@ class NotSupported(RejectedError):
         super().__init__(errcode=0, errmsg=f"not supported by this platform: {operation}", endpoint="")
 
 
+class FreightTemplates:
+    """How a platform's products get their freight template (``PlatformAdapter.freight_templates``)."""
+
+    # The engine pushes the local template before the first product that uses it (V1.17, Channels).
+    PUSHED = "pushed"
+    # The platform's API only lists templates (the mini-shop): they are bound by "Import freight templates".
+    IMPORTED = "imported"
+    # Products carry no freight template there (Tencent Ads, the open platform).
+    NONE = "none"
+
+
 class PlatformAdapter:
     """Base adapter: every operation the engine may ask for. A platform overrides what it supports."""
 
@@ -178,6 +189,7 @@ class PlatformAdapter:
     # (Tencent Ads, the open platform). A stock change then republishes the product, and the payload hash
     # decides whether anything is sent.
     stock_in_payload: bool = False
+    freight_templates: str = FreightTemplates.PUSHED
 
     def __init__(self, shop: ShopConfig, *, on_call: Callable[[CallRecord], None] | None = None, cache=None):
         self.shop = shop

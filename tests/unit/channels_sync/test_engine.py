@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from channels_sync import services
 from channels_sync.models import RemoteBinding, RemoteSkuStock, Shop, StockMovement, SyncAttempt, SyncJob
 from channels_sync.platforms import adapter as adapter_module
-from channels_sync.platforms.adapter import PlatformAdapter, ProductPayload, RemoteProductState
+from channels_sync.platforms.adapter import FreightTemplates, PlatformAdapter, ProductPayload, RemoteProductState
 from channels_sync.platforms.errors import RejectedError, SystemBusyError, TransportError
 from channels_sync.platforms.http import CallRecord
 from products.models import Product
@@ -67,7 +67,9 @@ class FakeAdapter(PlatformAdapter):
     def upload_image(self, *, filename, data, width, height):
         return self._call("upload", lambda: f"https://img.example/{filename}")
 
-    def product_payload(self, *, snapshot, image_urls, freight_template_remote_id, binding, remote, product_options=None):
+    def product_payload(
+        self, *, snapshot, image_urls, freight_template_remote_id, binding, remote, product_options=None
+    ):
         body = {"name": snapshot.title, "skus": {s.spec_key: s.stock for s in snapshot.skus}}
         return ProductPayload(body=body, hash_basis={"name": snapshot.title})
 
@@ -254,6 +256,31 @@ def test_a_product_waits_for_its_freight_template(shop, product, remote):
     assert SyncJob.objects.get(pk=job.pk).attempts == 0  # waiting is not a failed attempt
     assert _run(template_job) == SyncJob.State.SUCCEEDED
     assert _run(job) == SyncJob.State.SUCCEEDED
+    assert remote.calls[-1] == "create"
+
+
+def test_a_template_that_can_only_be_imported_fails_the_product_with_what_to_do(
+    shop, product, remote, monkeypatch, english
+):
+    monkeypatch.setattr(FakeAdapter, "freight_templates", FreightTemplates.IMPORTED)
+    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+
+    assert _run(job) == SyncJob.State.FAILED
+    job.refresh_from_db()
+    assert job.last_errmsg == (
+        "The freight template “默认运费” is not bound in this shop, which cannot create templates: run "
+        "“Import freight templates” on the shop (it binds templates of the same name), then publish again."
+    )
+    assert not SyncJob.objects.filter(kind=SyncJob.Kind.FREIGHT_PUSH).exists()
+    assert "create" not in remote.calls
+
+
+def test_a_platform_without_freight_templates_publishes_without_one(shop, product, remote, monkeypatch):
+    monkeypatch.setattr(FakeAdapter, "freight_templates", FreightTemplates.NONE)
+    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+
+    assert _run(job) == SyncJob.State.SUCCEEDED
+    assert not SyncJob.objects.filter(kind=SyncJob.Kind.FREIGHT_PUSH).exists()
     assert remote.calls[-1] == "create"
 
 
