@@ -24,7 +24,15 @@ from products import admin as catalog_admin
 from products.models import FreightTemplate, Product, ProductGroup, Shelf
 
 from . import services
-from .forms import ChooseShopsForm, SetDeliveryForm, ShopAdminForm, TencentAdsSettingsForm, order_can_ship
+from .forms import (
+    ChooseShopsForm,
+    OpenPlatformOptionsForm,
+    OpenPlatformSettingsForm,
+    SetDeliveryForm,
+    ShopAdminForm,
+    TencentAdsSettingsForm,
+    order_can_ship,
+)
 from .models import (
     OpenPlatformProductOptions,
     OpenPlatformSettings,
@@ -130,7 +138,16 @@ class TencentAdsSettingsInline(admin.StackedInline):
     can_delete = False
     readonly_fields = ["refresh_token_set"]
     fieldsets = [
-        (None, {"fields": [("account_id", "data_warehouse_id")]}),
+        (
+            None,
+            {
+                "fields": [("account_id", "data_warehouse_id")],
+                "description": _(
+                    "The shop's app id and app secret are the OAuth client id and client secret; its API base URL "
+                    "is https://api.e.qq.com (or the local emulator in development)."
+                ),
+            },
+        ),
         (_("Store"), {"fields": [("external_store_id", "store_type"), "sale_channel_name", "new_sku_days"]}),
         (_("Landing page"), {"fields": ["miniprogram_appid", "landing_page_template"]}),
         (_("OAuth"), {"fields": ["refresh_token", "refresh_token_set", "refresh_token_expires_at"]}),
@@ -163,9 +180,11 @@ OPEN_PLATFORM_OPTION_FIELDSETS = [
 
 
 class OpenPlatformSettingsInline(admin.StackedInline):
-    """A publishProduct shop's defaults for the fields the catalog does not hold (reference §6)."""
+    """A publishProduct shop's defaults for the fields the catalog does not hold (reference §6); the form requires
+    what every product needs, so a shop saved with defaults can publish any valid catalog product."""
 
     model = OpenPlatformSettings
+    form = OpenPlatformSettingsForm
     extra = 1
     max_num = 1
     can_delete = False
@@ -177,6 +196,7 @@ class OpenPlatformProductOptionsInline(admin.StackedInline):
     """A product's overrides of its open-platform shops' defaults; a blank field takes the shop's value."""
 
     model = OpenPlatformProductOptions
+    form = OpenPlatformOptionsForm
     extra = 0
     max_num = 1
     classes = ["collapse"]

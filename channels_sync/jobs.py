@@ -28,7 +28,7 @@ from products.selectors import (
 from products.services import category_cache_import
 
 from .models import Order, OrderItem, RemoteBinding, RemoteImage, RemoteSkuStock, StockMovement, SyncJob, payload_hash
-from .platforms.adapter import BindingState, FreightTemplates, RemoteOrder
+from .platforms.adapter import BindingState, FreightTemplates, ProductPayload, RemoteOrder
 from .platforms.errors import RejectedError
 from .services import DependencyPending, JobContext, JobFailed, stock_push_enqueue
 
@@ -212,6 +212,8 @@ def binding_state(binding: RemoteBinding) -> BindingState:
         remote_id=binding.remote_id,
         listed_once=binding.listed_once,
         last_pushed_payload=binding.last_pushed_payload,
+        remote_status=binding.remote_status,
+        first_published_at=binding.created_at,
     )
 
 
@@ -272,10 +274,17 @@ def handle_product_list(ctx: JobContext, *, listed: bool = True) -> dict:
     if product is None:
         return {"skipped": "product deleted"}
     binding = _require_bound_product(ctx, product)
-    ctx.adapter.product_set_listed(remote_id=binding.remote_id, listed=listed)
+    extra = {}
+    if ctx.adapter.listing_in_payload:
+        # The listing is a field of the product body there: the adapter rebuilds the body in the new state.
+        extra = {"binding": binding_state(binding), "snapshot": product_snapshot(product_id=product.pk)}
+    sent = ctx.adapter.product_set_listed(remote_id=binding.remote_id, listed=listed, **extra)
     fields = {"remote_status": "listed" if listed else "delisted"}
     if listed:
         fields["listed_once"] = True
+    if isinstance(sent, ProductPayload):
+        # The next publish compares with what the shop now holds, so an unchanged product is not sent again.
+        fields.update(last_pushed_hash=payload_hash(sent.hash_basis), last_pushed_payload=sent.body)
     binding_record_success(binding, **fields)
     if ctx.adapter.has_draft:
         binding_store_remote(binding, ctx.adapter.product_get(remote_id=binding.remote_id))
@@ -328,8 +337,9 @@ def handle_product_delete(ctx: JobContext) -> dict:
     binding = binding_get(ctx.shop, Product, ctx.job.target_id)
     if binding is None or not binding.is_bound:
         return {"skipped": "not published"}
+    extra = {"binding": binding_state(binding)} if ctx.adapter.listing_in_payload else {}
     try:
-        ctx.adapter.product_delete(remote_id=binding.remote_id)
+        ctx.adapter.product_delete(remote_id=binding.remote_id, **extra)
     except RejectedError:
         # A repeat of a delete whose answer was lost finds nothing to delete: confirm by reading.
         if ctx.job.outcome_unknown and not ctx.adapter.product_get(remote_id=binding.remote_id).exists:

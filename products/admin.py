@@ -278,6 +278,7 @@ class ProductAdmin(admin.ModelAdmin):
         ("freight_template", admin.RelatedOnlyFieldListFilter),
         ("channels_category", admin.RelatedOnlyFieldListFilter),
         ("wechat_store_category", admin.RelatedOnlyFieldListFilter),
+        ("minishop_category", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = [
         "title",
@@ -287,7 +288,13 @@ class ProductAdmin(admin.ModelAdmin):
         "skus__barcode",
         "skus__out_sku_id",
     ]
-    autocomplete_fields = ["wechat_store_category", "channels_category", "brand", "freight_template"]
+    autocomplete_fields = [
+        "wechat_store_category",
+        "channels_category",
+        "minishop_category",
+        "brand",
+        "freight_template",
+    ]
     readonly_fields = ["created_at", "updated_at"]
     date_hierarchy = "updated_at"
     list_per_page = 50
@@ -301,7 +308,10 @@ class ProductAdmin(admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["title", "short_title", "out_product_id", "spu_code", "state"]}),
-        (_("Categories and brand"), {"fields": ["wechat_store_category", "channels_category", "brand"]}),
+        (
+            _("Categories and brand"),
+            {"fields": ["wechat_store_category", "channels_category", "minishop_category", "brand"]},
+        ),
         (
             _("Delivery"),
             {"fields": ["deliver_method", "delivery_type", "freight_template", "weight_g", "is_post_free"]},

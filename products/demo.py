@@ -114,7 +114,8 @@ def _ensure(model: type[models.Model], lookup: dict, **values) -> models.Model:
 # Category trees with their spec and property tables, per platform: (remote id, name, children) for inner
 # nodes; leaves have no children. The WeChat Store ids are the local emulator's seeded ones
 # (channels_sync/sandbox/wechat_store_seed.py), so the demo products publish to the demo shop as they are;
-# the Channels store ids are the demo's own until categories are imported from a shop.
+# the Channels store ids are the demo's own until categories are imported from a shop; the mini-shop ids are the
+# emulator's seeded ones (channels_sync/sandbox/minishop_seed.py), whose three levels cats[] needs.
 # Tables: leaf name -> {attribute name: (remote id, [(value remote id, value name), …])}.
 _TREES = {
     Platform.WECHAT_STORE: [
@@ -128,6 +129,10 @@ _TREES = {
     Platform.CHANNELS: [
         ("1000", "服饰内衣", [("1100", "女装", [("1101", "T恤", [])])]),
         ("2000", "食品饮料", [("2100", "休闲零食", [("2101", "坚果炒货", []), ("2102", "饼干", [])])]),
+    ],
+    Platform.MINISHOP: [
+        ("7231", "服饰内衣", [("7245", "女装", [("7262", "T恤", [])])]),
+        ("8100", "食品饮料", [("8120", "休闲零食", [("8131", "坚果炒货", []), ("8132", "饼干糕点", [])])]),
     ],
 }
 _SPECS = {
@@ -168,8 +173,8 @@ _PROPERTIES = {
     },
 }
 # The leaf each demo product uses, per platform.
-_NUT_LEAF = {Platform.WECHAT_STORE: "坚果", Platform.CHANNELS: "坚果炒货"}
-_COOKIE_LEAF = {Platform.WECHAT_STORE: "礼盒", Platform.CHANNELS: "饼干"}
+_NUT_LEAF = {Platform.WECHAT_STORE: "坚果", Platform.CHANNELS: "坚果炒货", Platform.MINISHOP: "坚果炒货"}
+_COOKIE_LEAF = {Platform.WECHAT_STORE: "礼盒", Platform.CHANNELS: "饼干", Platform.MINISHOP: "饼干糕点"}
 
 
 class _DemoCatalogBuilder:
@@ -179,7 +184,7 @@ class _DemoCatalogBuilder:
         self._image_serial = 0
 
     def build(self) -> DemoCatalog:
-        for platform in (Platform.WECHAT_STORE, Platform.CHANNELS):
+        for platform in (Platform.WECHAT_STORE, Platform.CHANNELS, Platform.MINISHOP):
             self._category_tree(platform)
         brand = _ensure(
             Brand, {"platform": Platform.CHANNELS, "remote_id": "80001"}, name_zh="山海织造", name_en="Shanhai Weaving"
@@ -208,9 +213,10 @@ class _DemoCatalogBuilder:
                     self.leaves[(platform, name)] = category
 
         add(_TREES[platform], None)
-        for leaf, table in _SPECS[platform].items():
+        # The mini-shop keys attributes by name and has no tables of them to import.
+        for leaf, table in _SPECS.get(platform, {}).items():
             self._attributes(self.leaves[(platform, leaf)], CategoryAttribute.Kind.SPEC, table)
-        for leaf, table in _PROPERTIES[platform].items():
+        for leaf, table in _PROPERTIES.get(platform, {}).items():
             self._attributes(self.leaves[(platform, leaf)], CategoryAttribute.Kind.PROPERTY, table)
 
     @staticmethod
@@ -341,6 +347,7 @@ class _DemoCatalogBuilder:
             spu_code="TS2024",
             wechat_store_category=self.leaves[(wechat, "T恤")],
             channels_category=self.leaves[(channels, "T恤")],
+            minishop_category=self.leaves[(Platform.MINISHOP, "T恤")],
             brand=None,  # the demo brand is not in the Channels brand library: sent as "no brand"
             buy_limit=5,
             aftersale_desc="收到商品 7 天内可无理由退换，吊牌需完好。",
@@ -406,6 +413,7 @@ class _DemoCatalogBuilder:
             short_title="每日坚果",
             wechat_store_category=self.leaves[(wechat, _NUT_LEAF[wechat])],
             channels_category=self.leaves[(channels, _NUT_LEAF[channels])],
+            minishop_category=self.leaves[(Platform.MINISHOP, _NUT_LEAF[Platform.MINISHOP])],
             seven_day_return=Product.SevenDayReturn.SUPPORTED_UNLESS_OPENED,
             location_province="云南省",
             location_city="昆明市",
@@ -443,6 +451,7 @@ class _DemoCatalogBuilder:
             short_title="黄油曲奇礼盒",
             wechat_store_category=self.leaves[(wechat, _COOKIE_LEAF[wechat])],
             channels_category=self.leaves[(channels, _COOKIE_LEAF[channels])],
+            minishop_category=self.leaves[(Platform.MINISHOP, _COOKIE_LEAF[Platform.MINISHOP])],
             location_province="上海市",
             location_city="上海市",
             delivery_type=Product.DeliveryType.TEMPLATE,

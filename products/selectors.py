@@ -131,6 +131,8 @@ class ProductSnapshot:
     freight_template_id: int | None
     express_fees: tuple[tuple[int, int], ...]  # (express type, fee in fen)
     weight_g: int | None
+    # Last, with a default, so snapshots built without it (tests, benchmarks) stay valid.
+    minishop_category: CategorySnapshot | None = None
 
     def all_image_asset_ids(self) -> tuple[int, ...]:
         """Every image the product's payloads refer to, each once, in a stable order."""
@@ -156,7 +158,10 @@ def product_snapshot(*, product_id: int) -> ProductSnapshot:
     """Everything a platform payload needs of one product, read in a fixed number of queries."""
     product = (
         Product.objects.select_related(
-            "wechat_store_category__parent__parent", "channels_category__parent__parent", "brand"
+            "wechat_store_category__parent__parent",
+            "channels_category__parent__parent",
+            "minishop_category__parent__parent",
+            "brand",
         )
         .prefetch_related(
             "images",
@@ -230,6 +235,7 @@ def product_snapshot(*, product_id: int) -> ProductSnapshot:
         freight_template_id=product.freight_template_id,
         express_fees=tuple(sorted((f.express_type, f.price) for f in product.express_fees.all())),
         weight_g=product.weight_g,
+        minishop_category=_category_snapshot(product.minishop_category),
     )
 
 

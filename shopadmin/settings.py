@@ -142,6 +142,8 @@ CELERY_BEAT_SCHEDULE = {
 # Client-side quotas per shop (API reference §3.3): the Channels store's product add + update calls.
 CHANNELS_PRODUCT_WRITES_PER_HOUR = env.int("CHANNELS_PRODUCT_WRITES_PER_HOUR", default=200)
 CHANNELS_PRODUCT_WRITES_PER_DAY = env.int("CHANNELS_PRODUCT_WRITES_PER_DAY", default=1000)
+MINISHOP_PRODUCT_WRITES_PER_HOUR = env.int("MINISHOP_PRODUCT_WRITES_PER_HOUR", default=200)
+MINISHOP_PRODUCT_WRITES_PER_DAY = env.int("MINISHOP_PRODUCT_WRITES_PER_DAY", default=1000)
 
 # --- Security -------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -171,6 +173,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# The public address of MEDIA_ROOT (ending in /): the open platform takes image URLs, not uploads, so its
+# payloads link the catalog's images there. Empty in development: the admin's own /media/ is used.
+OPEN_PLATFORM_MEDIA_BASE_URL = env.str("OPEN_PLATFORM_MEDIA_BASE_URL", default="")
 # Product images are uploaded to the platforms later; 10 MB is the Channels store's limit for image links.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

@@ -44,6 +44,10 @@ class BindingState:
     remote_id: str
     listed_once: bool
     last_pushed_payload: dict | None
+    # The status the engine last recorded ("listed", "delisted", …) and when the product was first sent to the
+    # shop: what a platform whose body carries the listing (Tencent Ads) needs to rebuild it.
+    remote_status: str = ""
+    first_published_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +193,10 @@ class PlatformAdapter:
     # (Tencent Ads, the open platform). A stock change then republishes the product, and the payload hash
     # decides whether anything is sent.
     stock_in_payload: bool = False
+    # Listing, delisting and deleting are fields of the product body, not calls of their own (Tencent Ads:
+    # ON_SALE / OFF_SALE / STOP): the engine then hands ``product_set_listed`` the binding and the snapshot, and
+    # ``product_delete`` the binding, and keeps the body ``product_set_listed`` returns as the last pushed one.
+    listing_in_payload: bool = False
     freight_templates: str = FreightTemplates.PUSHED
 
     def __init__(self, shop: ShopConfig, *, on_call: Callable[[CallRecord], None] | None = None, cache=None):
@@ -234,10 +242,20 @@ class PlatformAdapter:
     def product_get(self, *, remote_id: str) -> RemoteProductState:
         raise NotSupported("product_get")
 
-    def product_delete(self, *, remote_id: str) -> None:
+    def product_delete(self, *, remote_id: str, binding: BindingState | None = None) -> None:
+        """Delete the product in the shop. ``binding`` is given only when ``listing_in_payload``."""
         raise NotSupported("product_delete")
 
-    def product_set_listed(self, *, remote_id: str, listed: bool) -> None:
+    def product_set_listed(
+        self,
+        *,
+        remote_id: str,
+        listed: bool,
+        binding: BindingState | None = None,
+        snapshot: ProductSnapshot | None = None,
+    ) -> ProductPayload | None:
+        """List or delist the product. ``binding`` and ``snapshot`` are given only when ``listing_in_payload``;
+        such an adapter returns the body it sent, which becomes the last pushed payload."""
         raise NotSupported("product_set_listed")
 
     def product_audit_cancel(self, *, remote_id: str) -> None:

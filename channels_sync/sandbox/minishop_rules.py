@@ -12,7 +12,7 @@ from typing import Any
 
 from channels_sync.sandbox.base import ApiError
 from channels_sync.sandbox.minishop_seed import NO_BRAND_ID, CategoryTree
-from channels_sync.sandbox.validation import check_int, invalid_args, join_path, read_dict, read_list, read_str
+from channels_sync.sandbox.validation import check_int, join_path, read_dict, read_list, read_str
 
 # --- errcodes (reference §4, seed 001) ----------------------------------------------------------------------------
 ERR_TOKEN_TOO_LONG = -2
@@ -68,7 +68,10 @@ def _url(value: Any, path: str) -> str:
 
 def _urls(data: Mapping[str, Any], key: str, *, prefix: str = "", allow_empty: bool) -> list[str]:
     path = join_path(prefix, key)
-    return [_url(url, f"{path}[{index}]") for index, url in enumerate(read_list(data, key, prefix=prefix, allow_empty=allow_empty))]
+    return [
+        _url(url, f"{path}[{index}]")
+        for index, url in enumerate(read_list(data, key, prefix=prefix, allow_empty=allow_empty))
+    ]
 
 
 def _attrs(data: Mapping[str, Any], key: str, *, prefix: str = "", required: bool) -> list[dict[str, str]]:
@@ -213,26 +216,3 @@ def check_out_product_id(body: Mapping[str, Any]) -> str:
     if len(out_product_id) > OUT_PRODUCT_ID_MAX:
         raise param(f"out_product_id is longer than {OUT_PRODUCT_ID_MAX} characters")
     return out_product_id
-
-
-__all__ = [
-    "ERR_DAILY_QUOTA",
-    "ERR_MINUTE_QUOTA",
-    "ERR_NOT_EDITABLE",
-    "ERR_NO_PERMISSION",
-    "ERR_PARAM",
-    "ERR_PRODUCT_ID_MISSING",
-    "ERR_SKU_MISSING",
-    "ERR_SPU_EXISTS",
-    "ERR_SPU_MISSING",
-    "ERR_TOKEN_TOO_LONG",
-    "SKU_FIELDS",
-    "SpuRules",
-    "check_out_product_id",
-    "fail",
-    "invalid_args",
-    "param",
-    "read_number_id",
-    "validate_sku",
-    "validate_skus",
-]

@@ -1,0 +1,5 @@
+"""The mini-shop (小商店, ``/product/...``; API reference §1, §4, seed 001)."""
+
+from channels_sync.platforms.minishop.client import ImageUploadType, MiniShopClient, StockUpdateType
+
+__all__ = ["ImageUploadType", "MiniShopClient", "StockUpdateType"]

@@ -80,6 +80,10 @@ REQUIRED_TEXT_FIELDS = (
     "skuList",
 )
 JSON_FIELDS = ("salesChannelList", "mediaList", "attributeList", "skuList")
+# Form fields that only the options fill: a missing one is fixed in the shop's defaults (or the product's options).
+OPTION_ONLY_FIELDS = frozenset(
+    {"categoryId", "brandName", "salesWay", "settlementWay", "deliveryWay", "deliveryTimeliness", "salesChannelList"}
+)
 
 
 # --- options -------------------------------------------------------------------------------------------------------
@@ -122,9 +126,9 @@ def _percent(options: Mapping[str, Any], name: str) -> Decimal:
     try:
         percent = Decimal(str(value))
     except InvalidOperation:
-        raise PayloadError(name, _("%(field)s is not a number.") % {"field": name}) from None
+        raise _fail(name, _("is not a number.")) from None
     if not 0 < percent <= FULL_PERCENT:
-        raise PayloadError(name, _("%(field)s must be above 0 and at most 100.") % {"field": name})
+        raise _fail(name, _("must be above 0 and at most 100."))
     return percent
 
 
@@ -176,7 +180,9 @@ def _image_url(image_urls: Mapping[int, str], asset_id: int, field: str) -> str:
     url = image_urls.get(asset_id)
     if not url:
         raise PayloadError(
-            field, _("%(field)s: image #%(asset)d has no URL yet.") % {"field": field, "asset": asset_id}, asset_id=asset_id
+            field,
+            _("%(field)s: image #%(asset)d has no URL yet.") % {"field": field, "asset": asset_id},
+            asset_id=asset_id,
         )
     return url
 
@@ -257,7 +263,12 @@ def _sku_specs(sku: SkuSnapshot) -> list[dict]:
     for position, spec in enumerate(sku.spec_dicts(), start=1):
         code = f"{spec.get('id', '').lstrip('$')}:{spec.get('vid', '').lstrip('$')}"
         specs.append(
-            {"specsCode": code, "specsName": spec.get("name", ""), "specsValue": spec.get("value", ""), "sorting": position}
+            {
+                "specsCode": code,
+                "specsName": spec.get("name", ""),
+                "specsValue": spec.get("value", ""),
+                "sorting": position,
+            }
         )
     return specs or [dict(UNIFORM_SPEC)]
 
@@ -271,6 +282,10 @@ def _skus(
     reference_percent = _percent(options, "reference_price_percent")
     sale_unit = _text(options.get("sale_unit"))
     min_quantity = options.get("min_delivery_quantity")
+    if not sale_unit:
+        raise _option_missing("skuList[0].saleUnit")
+    if min_quantity in (None, ""):
+        raise _option_missing("skuList[0].minDeliveryQuantity")
     weight = (Decimal(snapshot.weight_g) * GRAM).quantize(GRAM) if snapshot.weight_g else None
     skus = []
     for index, sku in enumerate(snapshot.skus):
@@ -314,11 +329,17 @@ def _fail(field: str, message: str) -> PayloadError:
     return PayloadError(field, f"{field}: {message}")
 
 
+def _option_missing(field: str) -> PayloadError:
+    return _fail(field, _("required: set it in the shop's open platform defaults or the product's options."))
+
+
 def validate_form(form: Mapping[str, str], *, joint_operation: bool = False) -> None:
     """Check a publishProduct form (without ``token``) by §6: required fields, enums, numbers, the JSON fields and
     their required sub-fields. Raises :class:`PayloadError` naming the first offending field."""
     for name in REQUIRED_TEXT_FIELDS:
         if not isinstance(form.get(name), str) or not form[name].strip():
+            if name in OPTION_ONLY_FIELDS:
+                raise _option_missing(name)
             raise _fail(name, _("required, and empty."))
     _check_choice(form, "salesWay", SALES_WAYS)
     _check_choice(form, "settlementWay", SETTLEMENT_WAYS)

@@ -112,7 +112,7 @@ def test_config_changes_only_the_given_keys(api):
 
     after = api.control("POST", "config", {"token_ttl_seconds": 60, "apps": {"wx_new_shop": "new-secret"}})
 
-    channels_config = {key: value for key, value in before.items() if key.startswith("channels_")}
+    channels_config = {key: value for key, value in before.items() if key.startswith(("channels_", "minishop_"))}
     assert {key: value for key, value in before.items() if key not in channels_config} == {
         "apps": [
             "wx_demo_channels",

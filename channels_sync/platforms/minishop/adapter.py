@@ -1,0 +1,358 @@
+"""The mini-shop adapter (小商店, API reference §4, seed 001): drafts, audit on listing, stock deltas, categories and
+the shop's own freight templates.
+
+add and update write the product's draft; listing submits the draft for audit and the platform lists it when the
+audit passes. The engine reads the product back after each write (``has_draft``) and writes wait, without
+failing, while an audit runs (9401023 "not editable"). An update of a listed product is submitted again, so the
+change reaches buyers once audited. Add and update share a per-shop quota (200 an hour, 1000 a day, §4) counted
+here before each call, so work beyond it waits for its window.
+
+Freight templates cannot be created or changed through the API (§4 has only ``get_freight_template``): the
+shop's templates are bound to the local ones of the same name, by Shops › Import freight templates or, when a
+product needs its template, by the push of that template, which looks the name up among the shop's templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from products.selectors import FreightTemplateSnapshot, ProductSnapshot
+
+from ...quotas import Quota, Window
+from ..adapter import (
+    BindingState,
+    CategoryImport,
+    CategoryNode,
+    DependencyPending,
+    PlatformAdapter,
+    ProductPayload,
+    RemoteProductState,
+    ShopConfig,
+)
+from ..errors import RejectedError
+from ..http import Timeouts
+from ..tokens import token_provider_for
+from . import payloads
+from .client import ERRCODE_NOT_EDITABLE, ERRCODE_SPU_EXISTS, ERRCODE_SPU_MISSING, ROOT_CATEGORY_ID, MiniShopClient
+from .payloads import EditStatus, ProductStatus, RemoteSpu
+
+TIMEOUTS = Timeouts(connect=5.0, read=20.0)
+UPLOAD_TIMEOUTS = Timeouts(connect=5.0, read=60.0)
+# The common WeChat daily-quota code (reference §1.3), shown when the client-side quota holds work back.
+QUOTA_ERRCODE = 45009
+# While the platform audits a draft, nothing can change it (9401023): look again after this long.
+AUDIT_WAIT_SECONDS = 20
+# cats[] has three levels (seed 001): level-3 categories are the leaves.
+CATEGORY_LEVELS = 3
+
+# The same words as the Channels adapter, so the admin's labels apply.
+STATUS_WORDS = {
+    ProductStatus.INITIAL: "initial",
+    ProductStatus.LISTED: "listed",
+    ProductStatus.DELISTED_BY_MERCHANT: "delisted",
+    ProductStatus.DELISTED_FOR_VIOLATION: "violation",
+}
+EDIT_STATUS_WORDS = {
+    EditStatus.INITIAL: "",
+    EditStatus.EDITING: "editing",
+    EditStatus.UNDER_AUDIT: "auditing",
+    EditStatus.AUDIT_FAILED: "rejected",
+    EditStatus.AUDIT_PASSED: "approved",
+}
+
+
+class MiniShopAdapter(PlatformAdapter):
+    platform = "minishop"
+    has_draft = True
+
+    def __init__(self, shop: ShopConfig, *, on_call=None, cache=None):
+        super().__init__(shop, on_call=on_call, cache=cache)
+        if cache is None:
+            from django.core.cache import cache as default_cache
+
+            cache = default_cache
+        tokens = token_provider_for(
+            base_url=shop.base_url, appid=shop.app_id, secret=shop.app_secret, cache=cache, timeouts=TIMEOUTS
+        )
+        self.client = MiniShopClient(shop.base_url, tokens=tokens, timeouts=TIMEOUTS, on_call=on_call)
+        self.write_quota = Quota(
+            cache=cache,
+            shop_key=str(shop.shop_id),
+            name="minishop_product_write",
+            windows=(
+                Window(3600, settings.MINISHOP_PRODUCT_WRITES_PER_HOUR),
+                Window(86400, settings.MINISHOP_PRODUCT_WRITES_PER_DAY),
+            ),
+            errcode=QUOTA_ERRCODE,
+        )
+
+    # Images ------------------------------------------------------------------------------------------------
+
+    def upload_image(self, *, filename: str, data: bytes, width: int, height: int) -> str:
+        """Uploaded as multipart ``media`` with upload_type/resp_type in the query (§4, §7.6), once per image."""
+        return self.client.image_upload_bytes(data, width, height, filename=filename, timeouts=UPLOAD_TIMEOUTS)
+
+    # Products ----------------------------------------------------------------------------------------------
+
+    def product_payload(
+        self,
+        *,
+        snapshot: ProductSnapshot,
+        image_urls: Mapping[int, str],
+        freight_template_remote_id: str | None,
+        binding: BindingState | None,
+        remote: RemoteProductState | None,
+        product_options: Mapping | None = None,
+    ) -> ProductPayload:
+        body = payloads.product_payload(
+            snapshot, image_urls=image_urls, freight_template_remote_id=freight_template_remote_id
+        )
+        warnings = ()
+        if snapshot.brand_remote_id:
+            warnings = (
+                _("The mini-shop does not share the Channels brand library: the product is sent without a brand."),
+            )
+        hash_basis = _without_stock(body)
+        if binding is None:
+            return ProductPayload(body=body, warnings=warnings, hash_basis=hash_basis)
+        draft = _spu(remote.draft) if remote is not None and remote.exists and remote.draft else None
+        if draft is not None and draft.under_audit:
+            raise DependencyPending(_("Waiting for the shop to finish auditing the product."), delay_seconds=30)
+        update = payloads.product_update_payload(
+            binding.remote_id,
+            snapshot,
+            image_urls=image_urls,
+            freight_template_remote_id=freight_template_remote_id,
+            remote_stock_by_out_sku_id=_stock_by_out_sku_id(draft) if draft is not None else None,
+        )
+        return ProductPayload(body=update, warnings=warnings, hash_basis=hash_basis)
+
+    def product_needs_remote_for_update(self, binding: BindingState) -> bool:
+        # The shop's stock (sales happen there) and whether an audit is running.
+        return True
+
+    def remote_sku_keys(self, *, snapshot: ProductSnapshot, remote: RemoteProductState | None) -> dict[int, str]:
+        if remote is None or not remote.exists or not remote.draft:
+            return {}
+        by_out_id = _spu(remote.draft).sku_ids_by_out_sku_id()
+        keys = {}
+        for sku in snapshot.skus:
+            sku_id = by_out_id.get(payloads.out_sku_id_for(snapshot.id, sku))
+            if sku_id:
+                keys[sku.id] = sku_id
+        return keys
+
+    def product_create(self, *, payload: ProductPayload, snapshot: ProductSnapshot) -> str:
+        """spu/add. A 9401001 "already exists" answer is an earlier add of the same out_product_id (a retry after
+        a lost answer): the product is looked up by it and its id returned, so the add is never doubled."""
+        self.write_quota.acquire()
+        try:
+            product_id, _created = self.client.spu_add(payload.body)
+        except RejectedError as error:
+            if error.errcode != ERRCODE_SPU_EXISTS:
+                raise
+            found = self.product_find(payload=payload, snapshot=snapshot)
+            if found is None:
+                raise
+            return found
+        return product_id
+
+    def product_update(self, *, remote_id: str, payload: ProductPayload) -> None:
+        """spu/update writes the draft; a listed product's draft is then submitted again (listing), since only an
+        audited draft reaches the online copy."""
+        before = self._draft(remote_id)
+        if before.under_audit:
+            raise DependencyPending(_("Waiting for the shop to finish auditing the product."), delay_seconds=30)
+        self.write_quota.acquire()
+        try:
+            self.client.spu_update(payload.body)
+            if before.listed:
+                self.client.spu_listing(remote_id)
+        except RejectedError as error:
+            self._raise_pending_if_not_editable(error)
+            raise
+
+    def product_find(self, *, payload: ProductPayload, snapshot: ProductSnapshot) -> str | None:
+        """A lost add is found by its out_product_id (spu/get takes it instead of product_id, seed 001)."""
+        try:
+            spu = _spu(self.client.spu_get(out_product_id=snapshot.out_product_id.strip(), need_edit_spu=True))
+        except RejectedError as error:
+            if error.errcode == ERRCODE_SPU_MISSING:
+                return None
+            raise
+        return spu.product_id
+
+    def product_get(self, *, remote_id: str) -> RemoteProductState:
+        """The draft (need_edit_spu 1) and, once the product was listed, the online copy (need_edit_spu 0)."""
+        try:
+            draft_answer = self.client.spu_get(product_id=remote_id, need_edit_spu=True)
+        except RejectedError as error:
+            if error.errcode == ERRCODE_SPU_MISSING:
+                return RemoteProductState(remote_id=remote_id, exists=False)
+            raise
+        draft = _spu(draft_answer)
+        online_answer = None
+        if draft.ever_listed:
+            try:
+                online_answer = self.client.spu_get(product_id=remote_id, need_edit_spu=False)
+            except RejectedError as error:
+                if error.errcode != ERRCODE_SPU_MISSING:
+                    raise
+        return RemoteProductState(
+            remote_id=remote_id,
+            exists=True,
+            listed=draft.listed,
+            status=STATUS_WORDS.get(draft.status, str(draft.status or "")),
+            edit_status=EDIT_STATUS_WORDS.get(draft.edit_status, str(draft.edit_status or "")),
+            reason=draft.reject_reason,
+            stock_by_sku_key=draft.stock_by_sku_id(),
+            raw={"edit_spu": draft_answer, "spu": online_answer},
+            draft=draft_answer,
+            online=online_answer,
+        )
+
+    def product_delete(self, *, remote_id: str) -> None:
+        if self._draft(remote_id).under_audit:
+            raise DependencyPending(
+                _("Waiting for the shop to finish auditing the product."), delay_seconds=AUDIT_WAIT_SECONDS
+            )
+        try:
+            self.client.spu_delete(remote_id)
+        except RejectedError as error:
+            self._raise_pending_if_not_editable(error)
+            raise
+
+    def product_set_listed(self, *, remote_id: str, listed: bool) -> None:
+        """Listing submits the draft for audit; the platform lists it when the audit passes. A draft already under
+        audit is on its way (only listing submits one), an approved draft already online needs nothing, and a
+        draft the audit rejected is refused with its reason until the product is edited."""
+        spu = self._draft(remote_id)
+        if not listed:
+            if spu.under_audit:
+                raise DependencyPending(
+                    _("Waiting for the shop to finish auditing the product."), delay_seconds=AUDIT_WAIT_SECONDS
+                )
+            if spu.listed:
+                self.client.spu_delisting(remote_id)
+            return
+        if spu.under_audit or (spu.listed and spu.edit_status == EditStatus.AUDIT_PASSED):
+            return
+        if spu.edit_status == EditStatus.AUDIT_FAILED:
+            raise RejectedError(
+                None,
+                _("The shop's audit rejected the product: %(reason)s") % {"reason": spu.reject_reason or "-"},
+                endpoint="/product/spu/listing",
+            )
+        self.client.spu_listing(remote_id)
+
+    def _draft(self, remote_id: str) -> RemoteSpu:
+        return _spu(self.client.spu_get(product_id=remote_id, need_edit_spu=True))
+
+    @staticmethod
+    def _raise_pending_if_not_editable(error: RejectedError) -> None:
+        if error.errcode == ERRCODE_NOT_EDITABLE:
+            raise DependencyPending(
+                _("Waiting for the shop to finish auditing the product."), delay_seconds=AUDIT_WAIT_SECONDS
+            ) from error
+
+    # Stock ---------------------------------------------------------------------------------------------------
+
+    def stock_read_all(self, *, remote_id: str) -> Mapping[str, int]:
+        """Every SKU's live stock in one sku/get_list call (need_real_stock 1), from the draft's SKUs."""
+        return payloads.parse_sku_list(self.client.sku_get_list(remote_id, need_edit_sku=True, need_real_stock=True))
+
+    def stock_read(self, *, remote_id: str, sku_key: str) -> int:
+        stock = self.stock_read_all(remote_id=remote_id)
+        if sku_key not in stock:
+            raise RejectedError(
+                None,
+                _("SKU %(sku)s is not in the shop's product %(product)s.") % {"sku": sku_key, "product": remote_id},
+                endpoint="/product/sku/get_list",
+            )
+        return stock[sku_key]
+
+    def stock_change(self, *, remote_id: str, sku_key: str, delta: int) -> None:
+        body = payloads.stock_update_payload(remote_id, sku_key, delta)
+        self.client.stock_update(str(body["product_id"]), str(body["sku_id"]), body["type"], body["stock_num"])
+
+    # Freight templates -----------------------------------------------------------------------------------------
+
+    def freight_create(self, *, snapshot: FreightTemplateSnapshot) -> str:
+        """The API cannot create templates: the shop's template of the same name is bound instead, if it has one."""
+        for template in self.client.freight_templates():
+            if template["name"] == snapshot.name.strip():
+                return template["template_id"]
+        raise RejectedError(
+            None,
+            _(
+                "The mini-shop API cannot create freight templates: create “%(name)s” in the mini-shop's own "
+                "admin, then run Shops › Import freight templates, which binds templates by name."
+            )
+            % {"name": snapshot.name},
+            endpoint="/product/delivery/get_freight_template",
+        )
+
+    def freight_update(self, *, remote_id: str, snapshot: FreightTemplateSnapshot) -> None:
+        raise RejectedError(
+            None,
+            _(
+                "The mini-shop API cannot change freight templates: change “%(name)s” in the mini-shop's own admin "
+                "(Shops › Import freight templates binds it by name)."
+            )
+            % {"name": snapshot.name},
+            endpoint="/product/delivery/get_freight_template",
+        )
+
+    def freight_delete(self, *, remote_id: str) -> None:
+        raise RejectedError(
+            None,
+            _("The mini-shop API cannot delete freight templates: delete it in the mini-shop's own admin."),
+            endpoint="/product/delivery/get_freight_template",
+        )
+
+    def freight_list(self) -> list[dict]:
+        return [
+            {
+                "remote_id": template["template_id"],
+                "name": template["name"],
+                "template": {"name": template["name"]},
+            }
+            for template in self.client.freight_templates()
+        ]
+
+    # Categories ----------------------------------------------------------------------------------------------------
+
+    def categories_import(self) -> CategoryImport:
+        """The tree from the roots (category/get with f_cat_id 0) down to level 3, whose categories are leaves."""
+        categories: list[CategoryNode] = []
+        frontier = [(None, child, 1) for child in self.client.category_get(ROOT_CATEGORY_ID)]
+        while frontier:
+            parent_id, node, level = frontier.pop(0)
+            children = self.client.category_get(node["cat_id"]) if level < CATEGORY_LEVELS else []
+            categories.append(
+                CategoryNode(
+                    remote_id=node["cat_id"],
+                    parent_remote_id=parent_id,
+                    name=node["name"],
+                    level=level,
+                    is_leaf=not children,
+                )
+            )
+            frontier += [(node["cat_id"], child, level + 1) for child in children]
+        return CategoryImport(categories=tuple(categories), attributes=())
+
+
+def _spu(answer: Mapping) -> RemoteSpu:
+    return payloads.parse_spu(answer)
+
+
+def _stock_by_out_sku_id(draft: RemoteSpu) -> dict[str, int]:
+    return {sku.out_sku_id: sku.stock_num for sku in draft.skus if sku.out_sku_id and sku.stock_num is not None}
+
+
+def _without_stock(body: dict) -> dict:
+    """The body with SKU stock blanked: stock goes out as deltas once listed, so it must not make a change."""
+    return {**body, "skus": [{**sku, "stock_num": 0} for sku in body.get("skus", [])]}

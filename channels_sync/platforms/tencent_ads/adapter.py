@@ -1,0 +1,188 @@
+"""The Tencent Ads sales-information adapter (API reference §5, seed 003).
+
+The platform holds no product, only sales information per (store, SKU), written by one upsert call,
+``product_salesinfos/add``. So:
+
+* create and update are the same upsert; the binding's remote id is ``"{external_store_id}:{out_product_id}"``;
+* a lost answer needs no lookup: the upsert is idempotent, so :meth:`product_find` answers None and the engine
+  sends the body again (a new call, with a fresh timestamp and nonce);
+* list, delist and delete are upserts too (``listing_in_payload``): list sends ON_SALE for the SKUs in stock,
+  delist OFF_SALE, delete STOP (and OFF_SALE) for the SKUs last pushed;
+* stock travels in the body as ON_SALE/OFF_SALE only (``stock_in_payload``): a stock change republishes the
+  product, and the payload hash (which holds the status, never the quantity) decides whether anything is sent;
+* the body holds every SKU; the client sends it in calls of at most 50;
+* NEW lasts ``new_sku_days`` from the binding's creation (the first publish to the shop); the switch to NORMAL is
+  part of the body, so it is sent with the next publish after the window (nothing is sent on a timer);
+* the platform has no read call: "Reconcile stock" and "Read status" are not supported there, and a product's
+  images are never uploaded (:meth:`upload_image` records a marker without any call).
+
+Everything comes from :class:`ShopConfig`: the app id and secret are the OAuth client id and secret, the
+decrypted refresh token is ``extra_secret``, the account, warehouse, store and landing page are ``options``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from django.utils.translation import gettext as _
+
+from products.selectors import ProductSnapshot
+
+from ...quotas import Quota, Window
+from ..adapter import BindingState, FreightTemplates, PlatformAdapter, ProductPayload, RemoteProductState, ShopConfig
+from ..errors import AuthError
+from ..http import Timeouts
+from . import payloads
+from .client import OAUTH_TOKEN_PATH, TencentAdsClient
+from .tokens import ads_token_provider_for
+
+TIMEOUTS = Timeouts(connect=5.0, read=20.0)
+# §5 "Default quotas": 10,000 a day per write API and 1,000 a minute, counted here per shop before each call so
+# that work beyond them waits for the window instead of being refused (design §4 "Quotas").
+WRITES_PER_MINUTE = 1000
+WRITES_PER_DAY = 10000
+# What the engine records as the "uploaded" URL of an image in a Tencent Ads shop (see upload_image).
+NO_IMAGE_SCHEME = "tencent-ads://no-image/"
+
+
+class TencentAdsAdapter(PlatformAdapter):
+    platform = "tencent_ads"
+    stock_in_payload = True
+    listing_in_payload = True
+    freight_templates = FreightTemplates.NONE
+
+    def __init__(self, shop: ShopConfig, *, on_call=None, cache=None, clock=None):
+        super().__init__(shop, on_call=on_call, cache=cache)
+        self._clock = clock or (lambda: datetime.now(tz=UTC))
+        self._client: TencentAdsClient | None = None
+        self._quota: Quota | None = None
+
+    @property
+    def client(self) -> TencentAdsClient:
+        """Built on first use, so a payload preview needs neither the refresh token nor the cache."""
+        if self._client is None:
+            if not self.shop.extra_secret:
+                raise AuthError(
+                    _("The shop has no Tencent Ads refresh token: enter it in the shop's Tencent Ads settings."),
+                    endpoint=OAUTH_TOKEN_PATH,
+                    config_error=True,
+                    outcome_unknown=False,
+                )
+            cache = self._shared_cache()
+            tokens = ads_token_provider_for(
+                base_url=self.shop.base_url,
+                client_id=self.shop.app_id,
+                client_secret=self.shop.app_secret,
+                refresh_token=self.shop.extra_secret,
+                cache=cache,
+                timeouts=TIMEOUTS,
+            )
+            self._client = TencentAdsClient(self.shop.base_url, tokens=tokens, timeouts=TIMEOUTS, on_call=self.on_call)
+        return self._client
+
+    @property
+    def write_quota(self) -> Quota:
+        if self._quota is None:
+            self._quota = Quota(
+                cache=self._shared_cache(),
+                shop_key=str(self.shop.shop_id),
+                name="tencent_ads_salesinfo_write",
+                windows=(Window(60, WRITES_PER_MINUTE), Window(86400, WRITES_PER_DAY)),
+            )
+        return self._quota
+
+    def _shared_cache(self):
+        if self.cache is not None:
+            return self.cache
+        from django.core.cache import cache
+
+        return cache
+
+    @property
+    def settings(self) -> payloads.SalesInfoSettings:
+        return payloads.settings_from_options(self.shop.options)
+
+    # Images --------------------------------------------------------------------------------------------------
+
+    def upload_image(self, *, filename: str, data: bytes, width: int, height: int) -> str:
+        """Sales information carries no image, so nothing is uploaded (no HTTP call). The engine uploads a
+        product's images before any publish; this marker records that the shop needs none of them."""
+        return f"{NO_IMAGE_SCHEME}{filename}"
+
+    # Products ----------------------------------------------------------------------------------------------
+
+    def product_payload(
+        self,
+        *,
+        snapshot: ProductSnapshot,
+        image_urls: Mapping[int, str],
+        freight_template_remote_id: str | None,
+        binding: BindingState | None,
+        remote: RemoteProductState | None,
+        product_options: Mapping | None = None,
+    ) -> ProductPayload:
+        listed = binding is not None and binding.remote_status == "listed"
+        return self._payload(snapshot, binding, listed=listed)
+
+    def _payload(self, snapshot: ProductSnapshot, binding: BindingState | None, *, listed: bool) -> ProductPayload:
+        settings = self.settings
+        new = payloads.is_new(
+            new_sku_days=settings.new_sku_days,
+            first_published_at=binding.first_published_at if binding is not None else None,
+            now=self._clock(),
+        )
+        body = payloads.sales_info_payload(
+            snapshot, settings, listed=listed, sku_status=payloads.NEW if new else payloads.NORMAL
+        )
+        warnings = ()
+        if listed and not any(
+            item["stock"]["sku_stock_status"] == payloads.ON_SALE for item in body["sku_sales_infos"]
+        ):
+            warnings = (_("No SKU has stock: every SKU is reported as off sale."),)
+        # The body holds no quantity, only ON_SALE/OFF_SALE: it is its own hash basis.
+        return ProductPayload(body=body, warnings=warnings)
+
+    def remote_sku_keys(self, *, snapshot: ProductSnapshot, remote: RemoteProductState | None) -> dict[int, str]:
+        return {sku.id: payloads.external_sku_id_for(snapshot.id, sku) for sku in snapshot.skus}
+
+    def product_create(self, *, payload: ProductPayload, snapshot: ProductSnapshot) -> str:
+        self._send(payload.body)
+        return payloads.remote_id_for(self.settings.external_store_id, snapshot.out_product_id)
+
+    def product_update(self, *, remote_id: str, payload: ProductPayload) -> None:
+        self._send(payload.body)
+
+    def product_find(self, *, payload: ProductPayload, snapshot: ProductSnapshot) -> str | None:
+        """None: the platform has no read call, and sending the upsert again is the safe way to settle it."""
+        return None
+
+    def product_set_listed(
+        self,
+        *,
+        remote_id: str,
+        listed: bool,
+        binding: BindingState | None = None,
+        snapshot: ProductSnapshot | None = None,
+    ) -> ProductPayload:
+        """ON_SALE for the SKUs in stock, or OFF_SALE for all: the product's body in its new state."""
+        if snapshot is None:
+            raise ValueError("Tencent Ads listing needs the product snapshot (listing_in_payload)")
+        payload = self._payload(snapshot, binding, listed=listed)
+        self._send(payload.body)
+        return payload
+
+    def product_delete(self, *, remote_id: str, binding: BindingState | None = None) -> None:
+        """STOP (and OFF_SALE) for every SKU last pushed: the platform keeps sales info, it deletes none."""
+        last = binding.last_pushed_payload if binding is not None else None
+        if not last or not last.get("sku_sales_infos"):
+            # Nothing was ever accepted for the product: nothing to stop.
+            return
+        self._send(payloads.with_statuses(last, sku_status=payloads.STOP, stock_status=payloads.OFF_SALE))
+
+    def _send(self, body: Mapping) -> None:
+        payloads.validate_body(body)
+        for batch in payloads.batches(body):
+            # A batch refused by the quota leaves the earlier ones sent: the retry sends them again, harmlessly.
+            self.write_quota.acquire()
+            self.client.salesinfos_add(batch)
