@@ -128,7 +128,18 @@ def _open_platform_demo_settings(shop: Shop) -> None:
     defaults.save()
 
 
+def _minishop_demo_freight_import(shop: Shop) -> None:
+    """The mini-shop cannot create freight templates: its templates are imported, once, when the demo shop is
+    created. The emulator's shops hold one named like the demo catalog's ("默认运费模板（演示）"), so the import binds
+    it and a demo product publishes as it is (channels_sync/sandbox/README.md, "Mini-shop (小商店)")."""
+    from .models import SyncJob
+    from .services import sync_job_enqueue
+
+    sync_job_enqueue(shop=shop, kind=SyncJob.Kind.FREIGHT_IMPORT)
+
+
 DEMO_SETTINGS_BUILDERS = {
+    Platform.MINISHOP: _minishop_demo_freight_import,
     Platform.TENCENT_ADS: _tencent_ads_demo_settings,
     Platform.OPEN_PLATFORM: _open_platform_demo_settings,
 }

@@ -131,7 +131,7 @@ def handle_product_publish(ctx: JobContext) -> dict:
         and ctx.adapter.freight_templates != FreightTemplates.NONE
     ):
         template_remote_id = _require_freight_template(ctx, snapshot.freight_template_id)
-    image_urls = ensure_images(ctx, snapshot.all_image_asset_ids())
+    image_urls = ensure_images(ctx, snapshot.all_image_asset_ids()) if ctx.adapter.uses_images else {}
     product_options = product_options_for(ctx.shop, product)
 
     def build(remote=None):

@@ -9,7 +9,7 @@ from products.selectors import product_snapshot
 
 from .jobs import binding_get, binding_state, product_options_for
 from .models import RemoteImage, Shop
-from .platforms.adapter import get_adapter
+from .platforms.adapter import ADAPTERS, adapter_class, get_adapter
 from .services import shop_config
 
 
@@ -24,7 +24,8 @@ class PayloadPreview:
 def product_payload_preview(*, product: Product, shop: Shop) -> PayloadPreview:
     """Build the payload with the shop's image URLs; images not uploaded yet get a readable placeholder."""
     snapshot = product_snapshot(product_id=product.pk)
-    asset_ids = snapshot.all_image_asset_ids()
+    uses_images = adapter_class(shop.platform).uses_images if shop.platform in ADAPTERS else True
+    asset_ids = snapshot.all_image_asset_ids() if uses_images else []
     urls = dict(RemoteImage.objects.filter(shop=shop, asset_id__in=asset_ids).values_list("asset_id", "remote_url"))
     pending = [i for i in asset_ids if i not in urls]
     for asset_id in pending:

@@ -198,6 +198,8 @@ class PlatformAdapter:
     # ``product_delete`` the binding, and keeps the body ``product_set_listed`` returns as the last pushed one.
     listing_in_payload: bool = False
     freight_templates: str = FreightTemplates.PUSHED
+    # Product bodies carry images the engine uploads first (``upload_image``); Tencent Ads sales info has none.
+    uses_images: bool = True
 
     def __init__(self, shop: ShopConfig, *, on_call: Callable[[CallRecord], None] | None = None, cache=None):
         self.shop = shop

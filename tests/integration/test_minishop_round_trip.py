@@ -1,5 +1,6 @@
-"""The mini-shop (小商店) end to end: publish from the admin action (the demo freight template bound by name), a
-draft, listing, the audit passing, a stock delta (type 2), a documented rejection (9401020) shown on the product
+"""The mini-shop (小商店) end to end: a product whose freight template is not imported yet fails with what to do;
+the shop's templates are imported (bound by name); publish from the admin action, a draft, listing, the audit
+passing, a stock delta (type 2), a documented rejection (9401020) shown on the product
 page, and a lost add answer giving exactly one remote product — through the admin, a real Celery worker on Redis,
 PostgreSQL and the emulator over HTTP."""
 
@@ -45,6 +46,11 @@ def tshirt(minishop_shop) -> Product:
     return Product.objects.get(out_product_id="DEMO-TSHIRT-001")
 
 
+def _import_freight_templates(client, shop):
+    data = {"action": "enqueue_freight_import", "_selected_action": [shop.pk]}
+    assert client.post(reverse("admin:channels_sync_shop_changelist"), data).status_code == 302
+
+
 def _action(client, action, objects, shop):
     data = {"action": action, "_selected_action": [o.pk for o in objects], "apply": "1", "shops": [shop.pk]}
     assert client.post(reverse("admin:products_product_changelist"), data).status_code == 302
@@ -76,11 +82,24 @@ def _remote(sandbox, remote_id):
 
 
 def test_minishop_round_trip(admin_client, minishop_shop, sandbox, worker, tshirt):
-    # Publish: the demo freight template is bound to the shop's template of the same name, then the draft is added.
+    # The shop cannot create templates: before the import, publishing says what to do and sends nothing.
     _action(admin_client, "shops_product_publish", [tshirt], minishop_shop)
+    wait_for_jobs(worker=worker)
+    failed = SyncJob.objects.get(kind=SyncJob.Kind.PRODUCT_PUBLISH, target_id=tshirt.pk)
+    assert failed.state == SyncJob.State.FAILED
+    # The engine's message (translated for the worker's language) names the template to import.
+    assert (failed.last_errcode, "默认运费模板（演示）" in failed.last_errmsg) == (None, True)
+    assert sandbox.applied(ADD, appid=MINISHOP_APP_ID) == []
+
+    # Shops › Import freight templates binds the shop's template of the demo template's name.
+    _import_freight_templates(admin_client, minishop_shop)
     wait_for_jobs(worker=worker)
     template = FreightTemplate.objects.get(name="默认运费模板（演示）")
     assert _binding(template, minishop_shop).remote_id == "5190"
+
+    # Publish: the draft is added.
+    _action(admin_client, "shops_product_publish", [tshirt], minishop_shop)
+    wait_for_jobs(worker=worker)
     binding = _binding(tshirt, minishop_shop)
     assert binding.remote_id == "23423523452345235"
     assert (binding.remote_status, binding.remote_edit_status) == ("initial", "editing")
@@ -113,7 +132,7 @@ def test_minishop_round_trip(admin_client, minishop_shop, sandbox, worker, tshir
     _action(admin_client, "shops_product_delist", [tshirt], minishop_shop)
     wait_for_jobs(worker=worker)
     assert _binding(tshirt, minishop_shop).remote_status == "delisted"
-    assert not SyncJob.objects.filter(state=SyncJob.State.FAILED).exists()
+    assert list(SyncJob.objects.filter(state=SyncJob.State.FAILED)) == [failed]
     assert len(sandbox.applied(ADD, appid=MINISHOP_APP_ID)) == 1
 
 
@@ -129,6 +148,8 @@ def test_a_rejection_shows_its_errcode_and_errmsg_on_the_product_page(admin_clie
         platform=Platform.MINISHOP, remote_id="9101", name="手工三级", parent=middle, level=3
     )
     Product.objects.filter(pk=cookies.pk).update(minishop_category=leaf)
+    _import_freight_templates(admin_client, minishop_shop)
+    wait_for_jobs(worker=worker)
 
     _action(admin_client, "shops_product_publish", [cookies], minishop_shop)
     wait_for_jobs(worker=worker)
@@ -144,6 +165,8 @@ def test_a_rejection_shows_its_errcode_and_errmsg_on_the_product_page(admin_clie
 
 
 def test_a_lost_add_answer_gives_exactly_one_remote_product(admin_client, minishop_shop, sandbox, worker, tshirt):
+    _import_freight_templates(admin_client, minishop_shop)
+    wait_for_jobs(worker=worker)
     sandbox.faults(drop_response_next=1, paths=[ADD])
 
     _action(admin_client, "shops_product_publish", [tshirt], minishop_shop)

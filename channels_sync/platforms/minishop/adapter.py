@@ -8,8 +8,9 @@ change reaches buyers once audited. Add and update share a per-shop quota (200 a
 here before each call, so work beyond it waits for its window.
 
 Freight templates cannot be created or changed through the API (§4 has only ``get_freight_template``): the
-shop's templates are bound to the local ones of the same name, by Shops › Import freight templates or, when a
-product needs its template, by the push of that template, which looks the name up among the shop's templates.
+shop's templates are bound to the local ones of the same name by Shops › Import freight templates
+(``FreightTemplates.IMPORTED``: a product whose template is not bound fails with what to do). Pushing a template
+to a mini-shop binds the shop's template of the same name, or is refused with the same advice.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..adapter import (
     CategoryImport,
     CategoryNode,
     DependencyPending,
+    FreightTemplates,
     PlatformAdapter,
     ProductPayload,
     RemoteProductState,
@@ -67,6 +69,8 @@ EDIT_STATUS_WORDS = {
 class MiniShopAdapter(PlatformAdapter):
     platform = "minishop"
     has_draft = True
+    # Templates are only listed by the API: a product's template must have been bound by an import.
+    freight_templates = FreightTemplates.IMPORTED
 
     def __init__(self, shop: ShopConfig, *, on_call=None, cache=None):
         super().__init__(shop, on_call=on_call, cache=cache)

@@ -43,7 +43,6 @@ TIMEOUTS = Timeouts(connect=5.0, read=20.0)
 WRITES_PER_MINUTE = 1000
 WRITES_PER_DAY = 10000
 # What the engine records as the "uploaded" URL of an image in a Tencent Ads shop (see upload_image).
-NO_IMAGE_SCHEME = "tencent-ads://no-image/"
 
 
 class TencentAdsAdapter(PlatformAdapter):
@@ -51,6 +50,8 @@ class TencentAdsAdapter(PlatformAdapter):
     stock_in_payload = True
     listing_in_payload = True
     freight_templates = FreightTemplates.NONE
+    # Sales information carries no image: nothing is uploaded for it.
+    uses_images = False
 
     def __init__(self, shop: ShopConfig, *, on_call=None, cache=None, clock=None):
         super().__init__(shop, on_call=on_call, cache=cache)
@@ -104,11 +105,6 @@ class TencentAdsAdapter(PlatformAdapter):
         return payloads.settings_from_options(self.shop.options)
 
     # Images --------------------------------------------------------------------------------------------------
-
-    def upload_image(self, *, filename: str, data: bytes, width: int, height: int) -> str:
-        """Sales information carries no image, so nothing is uploaded (no HTTP call). The engine uploads a
-        product's images before any publish; this marker records that the shop needs none of them."""
-        return f"{NO_IMAGE_SCHEME}{filename}"
 
     # Products ----------------------------------------------------------------------------------------------
 

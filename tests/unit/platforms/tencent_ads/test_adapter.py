@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from channels_sync.platforms.adapter import BindingState, ShopConfig, get_adapter
+from channels_sync.platforms.adapter import BindingState, NotSupported, ShopConfig, get_adapter
 from channels_sync.platforms.errors import AuthError, PayloadError
 from channels_sync.platforms.tencent_ads.client import SALESINFOS_ADD_PATH
 from channels_sync.platforms.tencent_ads.tokens import clear_ads_token_providers
@@ -165,10 +165,10 @@ def test_missing_settings_fail_the_payload(shop, token_cache):
         )
 
 
-def test_images_are_never_uploaded(adapter, calls):
-    url = adapter.upload_image(filename="abc.jpg", data=b"\xff\xd8", width=1, height=1)
-
-    assert url == "tencent-ads://no-image/abc.jpg"
+def test_sales_info_takes_no_images(adapter, calls):
+    assert adapter.uses_images is False
+    with pytest.raises(NotSupported):
+        adapter.upload_image(filename="abc.jpg", data=b"\xff\xd8", width=1, height=1)
     assert calls == []
 
 
