@@ -578,9 +578,8 @@ class MiniShop(Platform):
         if draft != product.draft:
             product.draft, product.edit_status, product.reject_reason = draft, EDIT_EDITING, ""
         product.update_time = now
-        for sku in skus:
-            if "skus" in body:
-                product.stock[sku["sku_id"]] = sku["stock_num"]
+        if "skus" in body:
+            product.stock.update({sku["sku_id"]: sku["stock_num"] for sku in skus})
         if counted:
             state.writes.append(now)
         self._record(
@@ -628,7 +627,7 @@ class MiniShop(Platform):
             if (status is None or product.status == status) and (need_edit or product.online is not None)
         ]
         chosen = matching[(page - 1) * page_size : page * page_size]
-        spus = [self._render(p, p.draft if need_edit else p.online) for p in chosen]  # type: ignore[arg-type]
+        spus = [self._render(product, _copy_of(product, draft=bool(need_edit))) for product in chosen]
         return ok(spus=spus, total_num=len(matching))
 
     def spu_delete(self, request: Request) -> dict[str, Any]:
@@ -874,6 +873,14 @@ def _query_int(request: Request, key: str, choices: tuple[int, ...] | None = Non
         allowed = f" ({', '.join(str(choice) for choice in choices)})" if choices else ""
         raise param(f"{key} must be an integer{allowed} in the query string")
     return int(value)
+
+
+def _copy_of(product: MiniShopProduct, *, draft: bool) -> dict[str, Any]:
+    """The draft, or the online copy (callers only ask for it once the product has one)."""
+    if draft:
+        return product.draft
+    assert product.online is not None
+    return product.online
 
 
 def _sku_fields(body: dict[str, Any]) -> dict[str, Any]:

@@ -115,6 +115,9 @@ def test_minishop_round_trip(admin_client, minishop_shop, sandbox, worker, tshir
     binding = _poll_until(tshirt, minishop_shop, worker, remote_status="listed", remote_edit_status="approved")
     assert binding.listed_once is True
     assert _remote(sandbox, binding.remote_id)["status"] == 5
+    layers = admin_client.get(reverse("admin:products_product_payload_preview", args=[tshirt.pk, minishop_shop.pk]))
+    assert layers.status_code == 200
+    assert "23423523452345235" in layers.content.decode()
 
     # A stock edit goes out as one type-2 delta.
     sku = tshirt.skus.order_by("position").first()

@@ -151,7 +151,8 @@ class MiniShopAdapter(PlatformAdapter):
 
     def product_create(self, *, payload: ProductPayload, snapshot: ProductSnapshot) -> str:
         """spu/add. A 9401001 "already exists" answer is an earlier add of the same out_product_id (a retry after
-        a lost answer): the product is looked up by it and its id returned, so the add is never doubled."""
+        a lost answer): the product is looked up by it, brought up to date with this body and its id returned, so
+        the add is never doubled."""
         self.write_quota.acquire()
         try:
             product_id, _created = self.client.spu_add(payload.body)
@@ -161,6 +162,8 @@ class MiniShopAdapter(PlatformAdapter):
             found = self.product_find(payload=payload, snapshot=snapshot)
             if found is None:
                 raise
+            update = ProductPayload(body={"product_id": int(found), **payload.body}, hash_basis=payload.hash_basis)
+            self.product_update(remote_id=found, payload=update)
             return found
         return product_id
 

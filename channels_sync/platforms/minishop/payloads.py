@@ -150,11 +150,14 @@ def product_payload(
         raise PayloadError(
             "express_info.template_id", "the mini-shop ships with freight templates only: choose a freight template"
         )
-    template_id = _remote_number(
-        freight_template_remote_id,
-        "express_info.template_id",
-        f"freight template {snapshot.freight_template_id} is not bound to the mini-shop yet (import its templates)",
-    )
+    template_text = "" if freight_template_remote_id is None else str(freight_template_remote_id).strip()
+    if not (template_text.isascii() and template_text.isdigit()):
+        # No remote id yet (or a preview's placeholder): the template is bound by importing the shop's ones.
+        raise PayloadError(
+            "express_info.template_id",
+            f"freight template {snapshot.freight_template_id} is not bound to the mini-shop yet (import its templates)",
+        )
+    template_id = int(template_text)
     return {
         "out_product_id": out_product_id,
         "title": title,

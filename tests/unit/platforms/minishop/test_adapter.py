@@ -45,15 +45,17 @@ def _products(control) -> list[dict]:
     return control.control("GET", "state", params={"appid": "wx_demo_minishop"})["minishop"]["products"]
 
 
-def test_a_9401001_answer_to_add_returns_the_existing_product(adapter, control):
-    payload = _payload(adapter)
-    first = adapter.product_create(payload=payload, snapshot=tshirt())
+def test_a_9401001_answer_to_add_returns_the_existing_product_brought_up_to_date(adapter, control):
+    first = adapter.product_create(payload=_payload(adapter), snapshot=tshirt())
+    changed = tshirt(title="纯棉圆领短袖T恤 女款 重发")
 
-    again = adapter.product_create(payload=payload, snapshot=tshirt())
+    again = adapter.product_create(payload=_payload(adapter, changed), snapshot=changed)
 
     assert again == first == "23423523452345235"
-    assert len(_products(control)) == 1
-    assert [e["endpoint"] for e in control.applied()].count(ADD) == 1
+    endpoints = [e["endpoint"] for e in control.applied()]
+    assert (endpoints.count(ADD), endpoints.count("/product/spu/update")) == (1, 1)
+    (product,) = _products(control)
+    assert product["edit_spu"]["title"] == "纯棉圆领短袖T恤 女款 重发"
 
 
 def test_minus_1_then_success_creates_exactly_one_product(adapter, control):

@@ -4,7 +4,7 @@ error family says (-1, -2, 9401001, 9401002, 9401020, 9401021, 9401023, 100002, 
 
 import pytest
 
-from channels_sync.platforms.errors import AuthError, RejectedError, SystemBusyError
+from channels_sync.platforms.errors import AuthError, RateLimitedError, RejectedError, SystemBusyError
 from channels_sync.platforms.minishop import MiniShopClient, StockUpdateType
 from channels_sync.platforms.minishop.payloads import (
     EditStatus,
@@ -203,3 +203,13 @@ def test_a_token_too_long_is_a_configuration_error_with_a_clear_message(server, 
 
     assert (raised.value.errcode, raised.value.config_error) == (-2, True)
     assert raised.value.errmsg == "the access token is too long: check the shop's app id and secret (token too long)"
+
+
+def test_the_shops_quota_answers_are_rate_limits(minishop, control):
+    control.control("POST", "config", {"minishop_quota": {"hour": 0}})
+
+    with pytest.raises(RateLimitedError) as raised:
+        minishop.spu_add(SEED_001_REQUEST)
+
+    assert (raised.value.errcode, raised.value.retry_after) == (45011, 60.0)
+    assert raised.value.errmsg == "add+update quota reached: 0/0 in the last hour"

@@ -136,9 +136,10 @@ def test_what_the_platform_would_refuse_is_a_payload_error_before_sending(snapsh
     assert (raised.value.field, raised.value.message) == (field, message)
 
 
-def test_a_template_not_bound_to_the_shop_is_a_payload_error():
+@pytest.mark.parametrize("template_remote_id", [None, "", "(pushed before the product)"])
+def test_a_template_not_bound_to_the_shop_is_a_payload_error(template_remote_id):
     with pytest.raises(PayloadError) as raised:
-        build(tshirt(), template_remote_id=None)
+        build(tshirt(), template_remote_id=template_remote_id)
 
     assert raised.value.field == "express_info.template_id"
     assert raised.value.message == "freight template 7 is not bound to the mini-shop yet (import its templates)"
