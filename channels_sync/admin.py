@@ -56,6 +56,7 @@ REMOTE_STATUS_LABELS = {
     "draft": _("Not listed yet"),
     "initial": _("Not listed yet"),
     "listed": _("Listed"),
+    "published": _("Published"),
     "delisted": _("Delisted"),
     "deleted": _("Deleted"),
     "missing": _("Missing in the shop"),

@@ -171,7 +171,7 @@ def handle_product_publish(ctx: JobContext) -> dict:
         is_deleted=False,
         last_pushed_hash=digest,
         last_pushed_payload=payload.body,
-        remote_status=binding.remote_status or "draft",
+        remote_status=binding.remote_status or ctx.adapter.created_status,
     )
     if not created:
         # Found the earlier create: bring it up to date with what was meant to be sent.

@@ -133,6 +133,7 @@ class ProductSnapshot:
     weight_g: int | None
     # Last, with a default, so snapshots built without it (tests, benchmarks) stay valid.
     minishop_category: CategorySnapshot | None = None
+    brand_name: str = ""  # the brand's Chinese name, "" for no brand
 
     def all_image_asset_ids(self) -> tuple[int, ...]:
         """Every image the product's payloads refer to, each once, in a stable order."""
@@ -184,6 +185,7 @@ def product_snapshot(*, product_id: int) -> ProductSnapshot:
         wechat_store_category=_category_snapshot(product.wechat_store_category),
         channels_category=_category_snapshot(product.channels_category),
         brand_remote_id=product.brand.remote_id if product.brand_id else "",
+        brand_name=product.brand.name_zh if product.brand_id else "",
         properties=tuple(
             PropertySnapshot(
                 attribute_remote_id=p.attribute.remote_id,

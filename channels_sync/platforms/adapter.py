@@ -200,6 +200,9 @@ class PlatformAdapter:
     freight_templates: str = FreightTemplates.PUSHED
     # Product bodies carry images the engine uploads first (``upload_image``); Tencent Ads sales info has none.
     uses_images: bool = True
+    # What a product is once created, before any listing: "draft" where listing is a step of its own, or
+    # "published" where the platform has no listing (the open platform).
+    created_status: str = "draft"
 
     def __init__(self, shop: ShopConfig, *, on_call: Callable[[CallRecord], None] | None = None, cache=None):
         self.shop = shop

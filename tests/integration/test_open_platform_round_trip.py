@@ -72,7 +72,7 @@ def test_a_demo_product_publishes_from_the_admin_and_shows_its_status(
     job = SyncJob.objects.get(kind=SyncJob.Kind.PRODUCT_PUBLISH, target_id=tshirt.pk)
     assert (job.state, job.last_errmsg) == (SyncJob.State.SUCCEEDED, "")
     binding = _binding(tshirt, open_shop)
-    assert (binding.remote_id, binding.remote_status, binding.last_errmsg) == ("DEMO-TSHIRT-001", "draft", "")
+    assert (binding.remote_id, binding.remote_status, binding.last_errmsg) == ("DEMO-TSHIRT-001", "published", "")
     (stored,) = remote()
     assert stored["supplierSpu"] == "DEMO-TSHIRT-001"
     assert stored["product"]["categoryId"] == 1001

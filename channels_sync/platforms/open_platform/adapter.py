@@ -48,8 +48,8 @@ from . import payloads
 from .client import OpenPlatformClient
 
 TIMEOUTS = Timeouts(connect=5.0, read=30.0)
-# What product_get reports: the state after a publish (the platform has no read endpoint).
-PUBLISHED_STATUS = "draft"
+# What product_get reports: the state after a publish (the platform has no read endpoint, and no listing).
+PUBLISHED_STATUS = "published"
 
 
 class OperationNotDocumented(NotSupported):
@@ -95,6 +95,7 @@ class OpenPlatformAdapter(PlatformAdapter):
     stock_in_payload = True
     # §6 has no freight template: delivery is the deliveryWay/deliveryTimeliness options.
     freight_templates = FreightTemplates.NONE
+    created_status = PUBLISHED_STATUS
 
     def __init__(self, shop: ShopConfig, *, on_call=None, cache=None):
         super().__init__(shop, on_call=on_call, cache=cache)

@@ -10,7 +10,7 @@ Where each field comes from (option = the product's override, else the shop's de
 * ``supplierSpu`` the product's out_product_id (the key the platform knows the product by); ``spuName`` the title;
   ``spuImage`` the main image; ``categoryId``, ``salesWay``, ``settlementWay``, ``deliveryWay``,
   ``deliveryTimeliness``, ``timePeriodType`` (default DAY) and ``salesChannelList`` options only;
-  ``brandName`` the option (the catalog snapshot carries no brand name); ``keyword`` the option, else the title.
+  ``brandName`` the option, else the product's brand; ``keyword`` the option, else the title.
 * ``description`` the text detail blocks (one per line), else the short title, else the title;
   ``pcIntroduction``/``appIntroduction`` the detail blocks as HTML (``<p>`` text, ``<img>`` images).
 * ``mediaList`` the head images: the first as ``main_media_type`` (MAIN_PICTURE) with sorting 1, the others as
@@ -153,7 +153,7 @@ def product_form(
         "spuName": snapshot.title,
         "spuImage": main_image,
         "categoryId": _text(options.get("category_id")),
-        "brandName": _text(options.get("brand_name")),
+        "brandName": _text(options.get("brand_name")) or snapshot.brand_name,
         "keyword": _text(options.get("keyword")) or snapshot.title,
         "description": description or snapshot.short_title or snapshot.title,
         "pcIntroduction": introduction,

@@ -193,7 +193,7 @@ def test_a_changed_supplier_spu_is_refused_on_update(adapter, calls):
 def test_the_remote_state_is_what_the_last_publish_implies(adapter):
     state = adapter.product_get(remote_id="DEMO-TSHIRT-001")
 
-    assert (state.exists, state.listed, state.status) == (True, None, "draft")
+    assert (state.exists, state.listed, state.status) == (True, None, "published")
     assert adapter.product_find(payload=None, snapshot=tshirt()) is None
     assert adapter.stock_in_payload is True
     assert adapter.has_draft is False

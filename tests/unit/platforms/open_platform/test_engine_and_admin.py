@@ -122,7 +122,7 @@ def test_a_publish_binds_the_product_by_supplier_spu_with_images_as_media_urls(s
 
     assert job.state == SyncJob.State.SUCCEEDED
     bound = binding(shop, product)
-    assert (bound.remote_id, bound.remote_status, bound.last_errmsg) == ("OPEN-001", "draft", "")
+    assert (bound.remote_id, bound.remote_status, bound.last_errmsg) == ("OPEN-001", "published", "")
     main = product.images.order_by("position").first().asset
     assert RemoteImage.objects.get(shop=shop, asset=main).remote_url == MEDIA_BASE + main.image.name
     (stored,) = remote_products(sandbox)
