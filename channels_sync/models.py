@@ -655,10 +655,10 @@ class OpenPlatformOptions(models.Model):
     sales_channels = models.JSONField(_("sales channels and regions"), null=True, blank=True)
     sale_unit = models.CharField(_("sale unit"), max_length=20, blank=True, help_text=_("e.g. 件, 箱, 盒."))
     agreement_price_percent = models.DecimalField(
-        _("agreement price (% of the sale price)"), max_digits=5, decimal_places=2, null=True, blank=True
+        _("agreement price (percent of the sale price)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     reference_price_percent = models.DecimalField(
-        _("reference price (% of the original price)"), max_digits=5, decimal_places=2, null=True, blank=True
+        _("reference price (percent of the original price)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     min_delivery_quantity = models.PositiveIntegerField(_("minimum delivery quantity"), null=True, blank=True)
     main_media_type = models.CharField(
