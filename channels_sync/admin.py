@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -49,6 +50,7 @@ from .models import (
     TencentAdsSettings,
     ThirdPartySourceDeclaration,
 )
+from .platforms.adapter import ADAPTERS, adapter_class
 from .previews import product_payload_preview
 
 # Remote states as the adapters report them (V1.17: draft/listed/delisted; Channels store §3.1: the rest).
@@ -233,6 +235,16 @@ class ShopAdmin(SyncPermissionsMixin, admin.ModelAdmin):
     def get_inlines(self, request, obj):
         inline = SHOP_SETTINGS_INLINES.get(obj.platform) if obj is not None else None
         return [inline] if inline is not None else []
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if obj.platform in SHOP_SETTINGS_INLINES and "_addanother" not in request.POST:
+            # The platform's settings can only be shown once the platform is known: go on to them.
+            self.message_user(
+                request,
+                _("The shop is saved; now enter its %(platform)s settings.") % {"platform": obj.get_platform_display()},
+            )
+            return HttpResponseRedirect(reverse("admin:channels_sync_shop_change", args=[obj.pk]))
+        return super().response_add(request, obj, post_url_continue)
 
     def get_queryset(self, request):
         return (
@@ -628,9 +640,11 @@ class SyncedCatalogAdminMixin(SyncPermissionsMixin):
         rows = []
         for b in bindings:
             error = f"{b.last_errcode}: {b.last_errmsg}" if b.last_errmsg else ""
-            preview = ""
+            preview, preview_label = "", ""
             if isinstance(obj, Product):
                 preview = reverse("admin:products_product_payload_preview", args=[obj.pk, b.shop_id])
+                has_draft = b.shop.platform in ADAPTERS and adapter_class(b.shop.platform).has_draft
+                preview_label = _("local, draft and online") if has_draft else _("payload as sent")
             rows.append(
                 (
                     b.shop.name,
@@ -642,13 +656,14 @@ class SyncedCatalogAdminMixin(SyncPermissionsMixin):
                     error,
                     b.remote_reason,
                     preview,
+                    preview_label,
                 )
             )
         body = format_html_join(
             "",
             "<tr><td>{}</td><td>{} {}</td><td><code>{}</code></td><td>{}</td><td>{}</td>"
             '<td style="color:#ba2121">{}</td><td>{}</td><td><a href="{}">{}</a></td></tr>',
-            ((*r[:8], r[8], _("local, draft and online") if r[8] else "") for r in rows),
+            rows,
         )
         return format_html(
             '<table class="sync-panel"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th></th><th>{}</th><th>{}</th>'

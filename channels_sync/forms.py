@@ -1,6 +1,7 @@
 """Admin forms of the sync engine: shop credentials, shop choice for actions, order delivery."""
 
 import re
+from urllib.parse import urlsplit
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,16 @@ DELIVERY_COMPANIES = [
 ]
 
 
+# The production API host of each platform with a known one (the open platform's is configured per shop).
+PLATFORM_HOSTS = {
+    "wechat_store": "api.weixin.qq.com",
+    "channels": "api.weixin.qq.com",
+    "minishop": "api.weixin.qq.com",
+    "tencent_ads": "api.e.qq.com",
+}
+KNOWN_HOSTS = frozenset(PLATFORM_HOSTS.values())
+
+
 class ShopAdminForm(forms.ModelForm):
     """The app secret is write-only: typed once, stored encrypted, never shown again."""
 
@@ -30,19 +41,45 @@ class ShopAdminForm(forms.ModelForm):
         required=False,
         strip=True,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text=_("Stored encrypted and never shown again. Leave empty to keep the current secret."),
+        help_text=_(
+            "Stored encrypted and never shown again. Leave empty to keep the current secret. For Tencent Ads, the "
+            "OAuth client secret; for the open platform, its access token."
+        ),
     )
 
     base_url = forms.URLField(
         label=_("API base URL"),
         assume_scheme="https",
         initial="https://api.weixin.qq.com",
-        help_text=_("The platform's API address; point it at the local emulator in development."),
+        help_text=_(
+            "The platform's API address (WeChat platforms: https://api.weixin.qq.com; Tencent Ads: "
+            "https://api.e.qq.com; the open platform: its own address); point it at the local emulator in development."
+        ),
     )
 
     class Meta:
         model = Shop
         fields = ["name", "platform", "app_id", "app_secret", "base_url", "push_token", "is_enabled"]
+
+    def clean(self):
+        cleaned = super().clean()
+        platform, base_url = cleaned.get("platform"), cleaned.get("base_url")
+        if platform and base_url:
+            host = urlsplit(base_url).hostname or ""
+            # A platform's known host given to another platform is a mix-up that would only fail at the first call.
+            expected = PLATFORM_HOSTS.get(platform)
+            if host in KNOWN_HOSTS and host != expected:
+                if expected:
+                    message = _("This platform's API is at https://%(host)s, not %(given)s.") % {
+                        "host": expected,
+                        "given": host,
+                    }
+                else:
+                    message = _(
+                        "%(given)s is a WeChat or Tencent Ads address; enter the open platform's own address."
+                    ) % {"given": host}
+                self.add_error("base_url", message)
+        return cleaned
 
     def clean_app_secret(self):
         secret = self.cleaned_data["app_secret"]

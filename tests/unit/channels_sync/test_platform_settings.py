@@ -163,3 +163,62 @@ def test_the_shop_page_shows_the_settings_of_its_platform_only(admin_client):
     # The refresh token and the app secret are write-only.
     assert ADS_REFRESH_TOKEN not in ads_page
     assert ADS_SECRET not in ads_page
+
+
+def test_the_product_page_links_drafted_shops_to_their_layers_and_the_others_to_the_payload(admin_client):
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    product = factories.product()
+    _bind(product, _shop("channels", "视频号"), remote_id="C1")
+    _bind(product, _shop("open_platform", "开放平台"), remote_id="O1")
+
+    page = admin_client.get(reverse("admin:products_product_change", args=[product.pk])).content.decode()
+
+    assert page.count(">local, draft and online</a>") == 1
+    assert page.count(">payload as sent</a>") == 1
+
+
+@pytest.mark.parametrize(
+    ("platform", "base_url", "error"),
+    [
+        pytest.param(
+            "tencent_ads",
+            "https://api.weixin.qq.com",
+            "This platform's API is at https://api.e.qq.com, not api.weixin.qq.com.",
+            id="ads-on-wechat-host",
+        ),
+        pytest.param(
+            "minishop",
+            "https://api.e.qq.com",
+            "This platform's API is at https://api.weixin.qq.com, not api.e.qq.com.",
+            id="minishop-on-ads-host",
+        ),
+        pytest.param(
+            "open_platform",
+            "https://api.weixin.qq.com",
+            "api.weixin.qq.com is a WeChat or Tencent Ads address; enter the open platform's own address.",
+            id="open-platform-on-wechat-host",
+        ),
+    ],
+)
+def test_a_shop_on_another_platforms_host_is_refused_with_a_field_error(
+    admin_client, english, platform, base_url, error
+):
+    data = {"name": "新店", "platform": platform, "app_id": "app", "app_secret": "s", "base_url": base_url}
+
+    response = admin_client.post(reverse("admin:channels_sync_shop_add"), data)
+
+    assert response.context["adminform"].form.errors == {"base_url": [error]}
+    assert not Shop.objects.filter(name="新店").exists()
+
+
+def test_a_tencent_ads_shop_on_its_own_host_or_the_emulator_is_saved(admin_client):
+    for name, base_url in (("广告", "https://api.e.qq.com"), ("广告模拟器", "http://127.0.0.1:8765")):
+        data = {"name": name, "platform": "tencent_ads", "app_id": name, "app_secret": "s", "base_url": base_url}
+
+        response = admin_client.post(reverse("admin:channels_sync_shop_add"), data)
+
+        # Saved, and on to the shop's page, where its Tencent Ads settings are asked for.
+        shop = Shop.objects.get(name=name)
+        assert response.status_code == 302
+        assert response.url == reverse("admin:channels_sync_shop_change", args=[shop.pk])
+    assert sorted(Shop.objects.values_list("base_url", flat=True)) == ["http://127.0.0.1:8765", "https://api.e.qq.com"]
