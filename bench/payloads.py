@@ -1,10 +1,12 @@
-"""Building the WeChat Store V1.17 product payload, and hashing it, for products of 1, 50 and 500 SKUs.
+"""Building each platform's product payload, and hashing it, for products of 1, 50 and 500 SKUs.
 
 Pure: the snapshots are built directly from the selector dataclasses (no database, no HTTP), so the figures
-are the cost of ``payloads.product_payload`` and ``payload_hash`` alone. Django is configured only because the
-payload module imports the catalog's model constants.
+are the cost of the adapter's ``product_payload`` (the body and its checks) and ``payload_hash`` alone, for
+every platform: WeChat Store V1.17, the Channels store, the mini-shop, Tencent Ads sales info and the open
+platform's publishProduct. Django is configured only because the payload modules import the catalog's constants.
 
-    python bench/payloads.py [--skus 1,50,500] [--repeat 7] [--min-time 0.2] [--no-save]
+    python bench/payloads.py [--skus 1,50,500] [--platforms wechat_store,channels,…] [--repeat 7]
+                             [--min-time 0.2] [--no-save]
 """
 
 from __future__ import annotations
@@ -14,13 +16,52 @@ import gc
 import json
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from _common import django_setup, heading, median, table, write_results
 
 NAME = "payloads"
 DEFAULT_SKU_COUNTS = (1, 50, 500)
+PLATFORMS = ("wechat_store", "channels", "minishop", "tencent_ads", "open_platform")
+# The per-shop settings a Tencent Ads and an open-platform shop hold (as ShopConfig.options carries them).
+PLATFORM_OPTIONS = {
+    "tencent_ads": {
+        "account_id": 10001234,
+        "data_warehouse_id": 101,
+        "external_store_id": "BENCH-STORE",
+        "store_type": "SHOP",
+        "sale_channel_name": "WECHAT_MINIPROGRAM",
+        "miniprogram_appid": "wx_bench_miniprogram",
+        "landing_page_template": "pages/item/index?id={out_product_id}&sku={sku_code}",
+        "new_sku_days": 0,
+    },
+    "open_platform": {
+        "category_id": 1001,
+        "brand_name": "基准品牌",
+        "sales_way": "DIRECT_SELLING",
+        "settlement_way": "PROPORTIONAL",
+        "delivery_way": "FACTORY_DELIVERY",
+        "delivery_timeliness": 2,
+        "time_period_type": "DAY",
+        "sales_channels": [
+            {
+                "salesChannel": "DEFAULT",
+                "displayTimeStart": "2025-01-01 00:00:00",
+                "displayTimeEnd": "2035-12-31 23:59:59",
+                "sevenDaysForReturn": 1,
+                "salesRegionList": ["全国"],
+            }
+        ],
+        "sale_unit": "件",
+        "agreement_price_percent": "90.00",
+        "reference_price_percent": "100.00",
+        "min_delivery_quantity": 1,
+        "is_joint_operation": False,
+    },
+}
 TEMPLATE_REMOTE_ID = 103312920
 IMAGE_BASE_URL = "http://mmbiz.qpic.cn/mmbiz/bench"
+IMAGE_BASE_URLS = {"channels": "https://mmecimage.cn/p/bench"}
 
 
 def spec_shape(sku_count: int) -> tuple[int, int] | None:
@@ -87,7 +128,9 @@ def snapshot(sku_count: int):
         wechat_store_category=CategorySnapshot(
             remote_id="537020101", name="T恤", path_remote_ids=("537000002", "537000201", "537020101"), level=3
         ),
-        channels_category=None,
+        channels_category=CategorySnapshot(
+            remote_id="6091", name="T恤", path_remote_ids=("6033", "6057", "6091"), level=3
+        ),
         brand_remote_id="",
         properties=(
             PropertySnapshot("10002001", "品牌", "50867", "UNIQLO/优衣库", "wechat_store"),
@@ -123,11 +166,52 @@ def snapshot(sku_count: int):
         freight_template_id=7,
         express_fees=(),
         weight_g=None,
+        minishop_category=CategorySnapshot(
+            remote_id="6091", name="T恤", path_remote_ids=("6033", "6057", "6091"), level=3
+        ),
+        brand_name="",
     )
 
 
-def image_urls(product) -> dict[int, str]:
-    return {asset_id: f"{IMAGE_BASE_URL}{asset_id}/0" for asset_id in product.all_image_asset_ids()}
+def platform_adapter(platform: str):
+    """The platform's adapter for a shop that is never called (payloads make no HTTP call)."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from channels_sync.platforms.adapter import ShopConfig, get_adapter
+
+    shop = ShopConfig(
+        platform=platform,
+        app_id="bench-app",
+        app_secret="bench-secret",
+        base_url="http://127.0.0.1:9",
+        shop_id=1,
+        options=PLATFORM_OPTIONS.get(platform, {}),
+    )
+    return get_adapter(shop, cache=LocMemCache("bench", {}))
+
+
+def skus_in_body(platform: str, body: dict) -> int:
+    """How many SKUs a product body carries, in the platform's own field."""
+    if platform == "wechat_store":
+        return len(body["sku_list"])
+    if platform == "tencent_ads":
+        return len(body["sku_sales_infos"])
+    if platform == "open_platform":
+        return len(json.loads(body["skuList"]))
+    return len(body["skus"])
+
+
+def wire_bytes(platform: str, body: dict) -> bytes:
+    """The body as it goes out: a form for the open platform, compact UTF-8 JSON elsewhere."""
+    if platform == "open_platform":
+        return urlencode(body).encode()
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def image_urls(product, platform: str = "wechat_store") -> dict[int, str]:
+    """Each image as the platform's upload answers it (Channels product images must be mmecimage.cn/p/ links)."""
+    base = IMAGE_BASE_URLS.get(platform, IMAGE_BASE_URL)
+    return {asset_id: f"{base}{asset_id}/0" for asset_id in product.all_image_asset_ids()}
 
 
 def measure(fn: Callable[[], object], *, repeat: int, min_time: float) -> dict[str, float]:
@@ -173,6 +257,11 @@ def main(argv: list[str] | None = None) -> int:
         default=",".join(map(str, DEFAULT_SKU_COUNTS)),
         help="SKU counts to measure, comma separated (default %(default)s)",
     )
+    parser.add_argument(
+        "--platforms",
+        default=",".join(PLATFORMS),
+        help="platforms to measure, comma separated (default %(default)s)",
+    )
     parser.add_argument("--repeat", type=int, default=7, help="timed runs per figure (default %(default)s)")
     parser.add_argument(
         "--min-time", type=float, default=0.2, help="seconds each timed run lasts at least (default %(default)s)"
@@ -181,43 +270,60 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sku_counts = [int(part) for part in args.skus.split(",") if part.strip()]
 
+    platforms = [part.strip() for part in args.platforms.split(",") if part.strip()]
+    unknown = sorted(set(platforms) - set(PLATFORMS))
+    if unknown:
+        parser.error(f"unknown platforms: {', '.join(unknown)} (known: {', '.join(PLATFORMS)})")
+
     django_setup(database=False)
     from channels_sync.models import payload_hash
-    from channels_sync.platforms.wechat_store.payloads import product_payload
 
-    heading(f"V1.17 product payload: build and hash ({args.repeat} runs of ≥ {args.min_time} s each)")
+    heading(f"Product payloads: build and hash ({args.repeat} runs of ≥ {args.min_time} s each)")
     figures = []
-    for sku_count in sku_counts:
-        product = snapshot(sku_count)
-        urls = image_urls(product)
+    for platform in platforms:
+        adapter = platform_adapter(platform)
+        for sku_count in sku_counts:
+            product = snapshot(sku_count)
+            urls = image_urls(product, platform)
 
-        def build(product=product, urls=urls):
-            return product_payload(product, image_urls=urls, freight_template_remote_id=TEMPLATE_REMOTE_ID)
+            def build(adapter=adapter, product=product, urls=urls):
+                return adapter.product_payload(
+                    snapshot=product,
+                    image_urls=urls,
+                    freight_template_remote_id=str(TEMPLATE_REMOTE_ID),
+                    binding=None,
+                    remote=None,
+                    product_options={},
+                )
 
-        body = build()
-        assert len(body["sku_list"]) == sku_count, (len(body["sku_list"]), sku_count)
-        wire = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        built = measure(build, repeat=args.repeat, min_time=args.min_time)
-        hashed = measure(lambda body=body: payload_hash(body), repeat=args.repeat, min_time=args.min_time)
-        figures.append(
-            {
-                "skus": sku_count,
-                "json_bytes": len(wire),
-                "build_us_min": built["min_ns"] / 1000,
-                "build_us_median": built["median_ns"] / 1000,
-                "build_loops": built["loops"],
-                "hash_us_min": hashed["min_ns"] / 1000,
-                "hash_us_median": hashed["median_ns"] / 1000,
-                "hash_loops": hashed["loops"],
-                "build_and_hash_us_median": (built["median_ns"] + hashed["median_ns"]) / 1000,
-                "us_per_sku_median": (built["median_ns"] + hashed["median_ns"]) / 1000 / sku_count,
-            }
-        )
+            payload = build()
+            sent_skus = skus_in_body(platform, payload.body)
+            assert sent_skus == sku_count, (platform, sent_skus, sku_count)
+            built = measure(build, repeat=args.repeat, min_time=args.min_time)
+            hashed = measure(
+                lambda basis=payload.hash_basis: payload_hash(basis), repeat=args.repeat, min_time=args.min_time
+            )
+            figures.append(
+                {
+                    "platform": platform,
+                    "skus": sku_count,
+                    "wire_bytes": len(wire_bytes(platform, payload.body)),
+                    "build_us_min": built["min_ns"] / 1000,
+                    "build_us_median": built["median_ns"] / 1000,
+                    "build_loops": built["loops"],
+                    "hash_us_min": hashed["min_ns"] / 1000,
+                    "hash_us_median": hashed["median_ns"] / 1000,
+                    "hash_loops": hashed["loops"],
+                    "build_and_hash_us_median": (built["median_ns"] + hashed["median_ns"]) / 1000,
+                    "us_per_sku_median": (built["median_ns"] + hashed["median_ns"]) / 1000 / sku_count,
+                }
+            )
     print(
         table(
             [
+                "platform",
                 "SKUs",
-                "JSON bytes",
+                "wire bytes",
                 "build µs min",
                 "build µs median",
                 "hash µs min",
@@ -227,8 +333,9 @@ def main(argv: list[str] | None = None) -> int:
             ],
             [
                 [
+                    f["platform"],
                     f["skus"],
-                    f["json_bytes"],
+                    f["wire_bytes"],
                     f["build_us_min"],
                     f["build_us_median"],
                     f["hash_us_min"],
@@ -241,14 +348,19 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     print(
-        "\nbuild: payloads.product_payload(snapshot, image_urls=…, freight_template_remote_id=…)"
-        "\nhash:  channels_sync.models.payload_hash(body) (canonical JSON, sorted keys, SHA-256)"
-        "\nJSON bytes: the body as sent (UTF-8, ensure_ascii=False, compact separators)"
+        "\nbuild: the platform adapter's product_payload(snapshot=…, image_urls=…, …): the body and its checks"
+        "\nhash:  channels_sync.models.payload_hash(hash_basis) (canonical JSON, sorted keys, SHA-256)"
+        "\nwire bytes: the body as sent (JSON: UTF-8, ensure_ascii=False, compact; the open platform: the form)"
     )
     if not args.no_save:
         path = write_results(
             NAME,
-            parameters={"sku_counts": sku_counts, "repeat": args.repeat, "min_time_s": args.min_time},
+            parameters={
+                "sku_counts": sku_counts,
+                "platforms": platforms,
+                "repeat": args.repeat,
+                "min_time_s": args.min_time,
+            },
             figures=figures,
         )
         print(f"\nwritten: {path.relative_to(path.parents[2])}")

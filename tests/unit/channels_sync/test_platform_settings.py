@@ -200,9 +200,8 @@ def test_the_product_page_links_drafted_shops_to_their_layers_and_the_others_to_
         ),
     ],
 )
-def test_a_shop_on_another_platforms_host_is_refused_with_a_field_error(
-    admin_client, english, platform, base_url, error
-):
+def test_a_shop_on_another_platforms_host_is_refused_with_a_field_error(admin_client, platform, base_url, error):
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     data = {"name": "新店", "platform": platform, "app_id": "app", "app_secret": "s", "base_url": base_url}
 
     response = admin_client.post(reverse("admin:channels_sync_shop_add"), data)

@@ -164,7 +164,7 @@ def test_the_form_goes_out_urlencoded_with_the_token_field(stub, http_session):
     assert request.body == b"token=demo-open-token&supplierSpu=%E4%B8%AD%E6%96%87+SPU"
 
 
-def test_list_delist_and_delete_are_refused_before_any_call(adapter, calls):
+def test_list_delist_and_delete_are_refused_before_any_call(adapter, calls, english):
     for call in (
         lambda: adapter.product_set_listed(remote_id="X", listed=True),
         lambda: adapter.product_set_listed(remote_id="X", listed=False, binding=None),

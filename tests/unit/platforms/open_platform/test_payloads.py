@@ -259,7 +259,7 @@ def test_sales_channel_keys_are_sent_in_the_documented_order_whatever_the_stored
         ({"is_joint_operation": True}, "skuList[0].checkPriceMsgList[0].attachment"),
     ],
 )
-def test_a_missing_or_invalid_field_is_refused_before_sending_with_its_name(options, field):
+def test_a_missing_or_invalid_field_is_refused_before_sending_with_its_name(options, field, english):
     with pytest.raises(PayloadError) as caught:
         build(**options)
 

@@ -198,7 +198,7 @@ def test_price_rules(price, field):
     assert error.value.field == f"sku_sales_infos[0].{field}"
 
 
-def test_the_same_sku_twice_is_refused():
+def test_the_same_sku_twice_is_refused(english):
     body = json.loads(json.dumps(SEED_CORRECTED))
     body["sku_sales_infos"] *= 2
 

@@ -62,7 +62,7 @@ def test_valid_settings_save_with_the_refresh_token_encrypted():
         ({"refresh_token": ""}, "refresh_token", "refresh token"),
     ],
 )
-def test_settings_that_the_platform_would_refuse_are_field_errors(changes, field, text):
+def test_settings_that_the_platform_would_refuse_are_field_errors(changes, field, text, english):
     errors = _errors(**changes)
 
     assert field in errors
