@@ -52,3 +52,16 @@ class Quota:
     def used(self, *, now: float | None = None) -> dict[int, int]:
         now = time.time() if now is None else now
         return {w.seconds: int(self.cache.get(self._key(w, now)[0]) or 0) for w in self.windows}
+
+
+def product_write_quota(*, cache, shop_id: int, name: str, per_hour: int, per_day: int, errcode: int) -> Quota:
+    """The add+update quota of one shop of a WeChat shop platform (the Channels store §3.3, the mini-shop §4):
+    ``per_hour`` calls an hour and ``per_day`` a day. ``errcode`` is the platform's code for a full quota, shown
+    when the quota holds work back."""
+    return Quota(
+        cache=cache,
+        shop_key=str(shop_id),
+        name=name,
+        windows=(Window(3600, per_hour), Window(86400, per_day)),
+        errcode=errcode,
+    )

@@ -209,6 +209,15 @@ class PlatformAdapter:
         self.on_call = on_call
         self.cache = cache
 
+    def shared_cache(self):
+        """The cache the adapter was given, else Django's default cache: where access tokens and quota counts
+        live, shared by every worker."""
+        if self.cache is not None:
+            return self.cache
+        from django.core.cache import cache
+
+        return cache
+
     # Images ----------------------------------------------------------------------------------------
     def upload_image(self, *, filename: str, data: bytes, width: int, height: int) -> str:
         raise NotSupported("upload_image")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import mimetypes
 import os
 import re
 import threading
@@ -233,6 +234,11 @@ class _Answer:
 
 
 # --- the base client --------------------------------------------------------------------------------------------
+
+
+def guess_content_type(filename: str) -> str:
+    """The content type of a file by the extension of ``filename``; ``application/octet-stream`` when unknown."""
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
 
 
 def normalize_base_url(base_url: str) -> str:

@@ -21,13 +21,17 @@ import logging
 import threading
 import time
 import uuid
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import requests
 
 from channels_sync.platforms.errors import ProtocolError, TransportError
 from channels_sync.platforms.http import OnCall, Timeouts, normalize_base_url
 from channels_sync.platforms.wechat import WeChatJsonClient
+
+if TYPE_CHECKING:
+    from channels_sync.platforms.adapter import ShopConfig
 
 logger = logging.getLogger("channels_sync.platforms")
 
@@ -53,10 +57,10 @@ class TokenCache(Protocol):
     def delete(self, key: str) -> Any: ...
 
 
-def token_cache_key(base_url: str, appid: str) -> str:
-    """The cache key of one account's token: a hash of base URL and app id (never of the secret)."""
+def token_cache_key(base_url: str, appid: str, *, prefix: str = CACHE_KEY_PREFIX) -> str:
+    """The cache key of one account's token: ``prefix`` and a hash of base URL and app id (never of the secret)."""
     digest = hashlib.sha256(f"{normalize_base_url(base_url)}\n{appid}".encode()).hexdigest()[:40]
-    return f"{CACHE_KEY_PREFIX}:{digest}"
+    return f"{prefix}:{digest}"
 
 
 class AccessTokenProvider:
@@ -196,23 +200,26 @@ class AccessTokenProvider:
         return token, expires_in
 
 
-class _ProviderRegistry:
-    """One provider per (base URL, app id) per process; rebuilt when the shop's secret or cache changes."""
+ProviderT = TypeVar("ProviderT", bound=AccessTokenProvider)
+
+
+class ProviderRegistry(Generic[ProviderT]):
+    """One provider per (base URL, account id) per process, rebuilt when its credentials or its cache change."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._providers: dict[tuple[str, str], AccessTokenProvider] = {}
+        self._providers: dict[tuple[str, str], ProviderT] = {}
 
     def get(
-        self, *, base_url: str, appid: str, secret: str, cache: TokenCache, timeouts: Timeouts
-    ) -> AccessTokenProvider:
-        key = (normalize_base_url(base_url), appid)
+        self, *, base_url: str, account_id: str, is_current: Callable[[ProviderT], bool], build: Callable[[], ProviderT]
+    ) -> ProviderT:
+        """The provider of ``account_id`` at ``base_url``: the one kept while ``is_current`` accepts it (built with
+        the caller's credentials and cache), else a new one from ``build``."""
+        key = (normalize_base_url(base_url), account_id)
         with self._lock:
             provider = self._providers.get(key)
-            if provider is None or not provider.has_secret(secret) or provider.cache is not cache:
-                provider = AccessTokenProvider(
-                    base_url=base_url, appid=appid, secret=secret, cache=cache, timeouts=timeouts
-                )
+            if provider is None or not is_current(provider):
+                provider = build()
                 self._providers[key] = provider
             return provider
 
@@ -221,7 +228,7 @@ class _ProviderRegistry:
             self._providers.clear()
 
 
-_registry = _ProviderRegistry()
+_registry: ProviderRegistry[AccessTokenProvider] = ProviderRegistry()
 
 
 def token_provider_for(
@@ -231,7 +238,22 @@ def token_provider_for(
 
     The first caller's ``timeouts`` and ``cache`` build it; a changed secret or cache builds a new one.
     """
-    return _registry.get(base_url=base_url, appid=appid, secret=secret, cache=cache, timeouts=timeouts)
+    return _registry.get(
+        base_url=base_url,
+        account_id=appid,
+        is_current=lambda provider: provider.has_secret(secret) and provider.cache is cache,
+        build=lambda: AccessTokenProvider(
+            base_url=base_url, appid=appid, secret=secret, cache=cache, timeouts=timeouts
+        ),
+    )
+
+
+def shop_token_provider(shop: ShopConfig, *, cache: TokenCache, timeouts: Timeouts) -> AccessTokenProvider:
+    """The process's provider (:func:`token_provider_for`) for the WeChat account of ``shop``: its app id and
+    secret, at its base URL."""
+    return token_provider_for(
+        base_url=shop.base_url, appid=shop.app_id, secret=shop.app_secret, cache=cache, timeouts=timeouts
+    )
 
 
 def clear_token_providers() -> None:

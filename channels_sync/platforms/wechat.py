@@ -4,28 +4,32 @@ of API reference §1.3 and the access-token handling of design §5.
 * :class:`WeChatJsonClient` judges ``{"errcode", "errmsg"}`` answers; the token provider uses it directly, since
   the token endpoints take no access token.
 * :class:`WeChatApiClient` adds ``?access_token=`` from a :class:`TokenSource` and, on 40001/40014/42001, drops
-  the failed token (only if it is still the cached one) and retries the call exactly once (reference §7.2).
+  the failed token (only if it is still the cached one) and retries the call exactly once (reference §7.2). It
+  also sends the image upload of the shops (Channels store §3.6, mini-shop §4), whose answers each client reads.
+* :func:`answer_object`, :func:`answer_list` and :func:`answer_text` read fields of a success answer; a missing
+  object or a value of the wrong type is a :class:`ProtocolError`.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any, ClassVar, Protocol
+from enum import IntEnum
+from typing import Any, ClassVar
 
 import requests
+from urllib3 import encode_multipart_formdata
 
+from channels_sync.platforms.access_tokens import TokenSource, send_with_token
 from channels_sync.platforms.errors import (
     AuthError,
     PlatformError,
+    ProtocolError,
     RateLimitedError,
     RejectedError,
     SystemBusyError,
 )
-from channels_sync.platforms.http import JsonHttpClient, OnCall, Timeouts, redact_text
-
-logger = logging.getLogger("channels_sync.platforms")
+from channels_sync.platforms.http import JsonHttpClient, OnCall, Timeouts, guess_content_type, redact_text
 
 ERRCODE_OK = 0
 ERRCODE_SYSTEM_BUSY = -1
@@ -40,19 +44,23 @@ MINUTE_QUOTA_ERRCODE = 45011
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
+class ImageUploadType(IntEnum):
+    """``upload_type`` of the shops' image upload (Channels store §3.6, mini-shop §4): bytes as multipart
+    ``media``, or a URL for the platform to fetch."""
+
+    BYTES = 0
+    URL = 1
+
+
+# resp_type 1 of the image upload: the answer is a link the product may use as an image.
+RESP_TYPE_IMAGE_URL = 1
+
+
 def seconds_until_next_beijing_day(now: datetime | None = None) -> float:
     """Seconds from ``now`` until the next 00:00 in Beijing, when daily quotas (45009) reset."""
     now = (now or datetime.now(tz=UTC)).astimezone(BEIJING)
     midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     return (midnight - now).total_seconds()
-
-
-class TokenSource(Protocol):
-    """Where :class:`WeChatApiClient` gets its access token (``tokens.AccessTokenProvider`` in production)."""
-
-    def get_token(self) -> str: ...
-
-    def invalidate(self, failed_token: str) -> bool: ...
 
 
 class WeChatJsonClient(JsonHttpClient):
@@ -136,18 +144,35 @@ class WeChatApiClient(WeChatJsonClient):
             "content_type": content_type,
             "timeouts": timeouts,
         }
-        token = self._token()
-        try:
-            return self._send_with_token(token, method, path, params, options)
-        except AuthError as error:
-            if error.errcode not in TOKEN_ERRCODES:
-                raise
-            dropped = self.tokens.invalidate(token)
-            logger.info(
-                "platform.token.rejected",
-                extra={"endpoint": error.endpoint, "errcode": error.errcode, "cached_token_dropped": dropped},
-            )
-        return self._send_with_token(self._token(), method, path, params, options)
+        return send_with_token(
+            self.tokens,
+            lambda token: self._send_with_token(token, method, path, params, options),
+            token_errcodes=TOKEN_ERRCODES,
+        )
+
+    def post_image(
+        self, path: str, data: bytes, width: int, height: int, *, filename: str, timeouts: Timeouts | None = None
+    ) -> dict[str, Any]:
+        """Upload image bytes to a shop's image upload ``path`` (Channels store §3.6, mini-shop §4) for a link.
+
+        The image travels as the multipart form field ``media``; ``upload_type`` 0, ``resp_type`` 1, ``height``
+        and ``width`` go in the query string (in the body the platform refuses them, reference §7.6).
+        ``filename`` only names the part and picks its content type. Returns the answer.
+        """
+        body, multipart_type = encode_multipart_formdata({"media": (filename, data, guess_content_type(filename))})
+        params = {
+            "upload_type": str(int(ImageUploadType.BYTES)),
+            "resp_type": str(RESP_TYPE_IMAGE_URL),
+            "height": str(height),
+            "width": str(width),
+        }
+        return self.call("POST", path, params=params, raw_body=body, content_type=multipart_type, timeouts=timeouts)
+
+    def post_image_url(self, path: str, url: str, *, timeouts: Timeouts | None = None) -> dict[str, Any]:
+        """Have a shop's image upload ``path`` fetch ``url`` (``{"img_url": …}``, ``upload_type`` 1,
+        ``resp_type`` 1 in the query string) for a link. Returns the answer."""
+        params = {"upload_type": str(int(ImageUploadType.URL)), "resp_type": str(RESP_TYPE_IMAGE_URL)}
+        return self.call("POST", path, params=params, json_body={"img_url": url}, timeouts=timeouts)
 
     def _send_with_token(
         self, token: str, method: str, path: str, params: Mapping[str, str] | None, options: dict[str, Any]
@@ -156,10 +181,30 @@ class WeChatApiClient(WeChatJsonClient):
         query = {**(params or {}), "access_token": token}
         return self.request(method, path, params=query, secrets=(token,), **options)
 
-    def _token(self) -> str:
-        try:
-            return self.tokens.get_token()
-        except PlatformError as error:
-            # Whatever happened to the token request, the API call itself was never sent.
-            error.outcome_unknown = False
-            raise
+
+# --- reading success answers ----------------------------------------------------------------------------------------
+
+
+def answer_text(answer: Any, key: str) -> str:
+    """``answer[key]`` as text; ``""`` when it is absent, null or a boolean (or ``answer`` is not an object)."""
+    value = answer.get(key) if isinstance(answer, Mapping) else None
+    return "" if value is None or isinstance(value, bool) else str(value)
+
+
+def answer_object(answer: Mapping[str, Any], key: str, endpoint: str) -> dict[str, Any]:
+    """``answer[key]``, an object the success answer must hold (else a :class:`ProtocolError`)."""
+    value = answer.get(key)
+    if not isinstance(value, dict):
+        raise ProtocolError(f"success answer without the {key} object", endpoint=endpoint, http_status=200)
+    return value
+
+
+def answer_list(answer: Mapping[str, Any], key: str, endpoint: str) -> list[Any]:
+    """``answer[key]`` as a list. A read may leave an empty list out of its answer (absent or null: ``[]``); a value
+    that is not a list is a broken answer (:class:`ProtocolError`)."""
+    value = answer.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ProtocolError(f"{key} is not a list", endpoint=endpoint, http_status=200)
+    return value

@@ -34,6 +34,11 @@ class ApiError(Exception):
         self.http_status = http_status
 
 
+def ok(**extra: Any) -> dict[str, Any]:
+    """A WeChat success answer: ``errcode`` 0 and ``errmsg`` "ok", then ``extra``."""
+    return {"errcode": 0, "errmsg": "ok", **extra}
+
+
 def dump_json(data: Any) -> bytes:
     """Serialise like the platforms do: UTF-8 with Chinese text kept readable (``ensure_ascii=False``)."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -97,6 +102,15 @@ class Request:
         if not isinstance(data, dict):
             raise ApiError(ERR_BAD_JSON, "data format error: the body must be a JSON object")
         return data
+
+
+def forget_app_states(states: dict[str, Any], appid: str | None) -> None:
+    """Drop one app's entry of a platform's per-app ``states``, or every entry when ``appid`` is ``None`` (what
+    :meth:`Platform.reset` does to state kept per app id)."""
+    if appid is None:
+        states.clear()
+    else:
+        states.pop(appid, None)
 
 
 Handler = Callable[[Request], "dict[str, Any] | Response"]

@@ -23,10 +23,10 @@ import string
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from channels_sync.sandbox.base import ApiError, Platform, Request, RouteTable, dump_json
+from channels_sync.sandbox.audits import AuditSettings, parse_seconds, record_audit
+from channels_sync.sandbox.base import ApiError, Platform, Request, RouteTable, dump_json, forget_app_states, ok
 from channels_sync.sandbox.channels_rules import (
     ERR_ILLEGAL_CATEGORY,
     ERR_NO_SKUS,
@@ -64,7 +64,7 @@ from channels_sync.sandbox.channels_rules import (
     validate_third_party_source,
 )
 from channels_sync.sandbox.channels_seed import BRANDS, Category, CategoryTree, build_category_tree
-from channels_sync.sandbox.context import ALPHANUMERIC, IdFactory, SandboxContext
+from channels_sync.sandbox.context import ALPHANUMERIC, IdFactory, SandboxContext, beijing_time, hour_and_day_counts
 from channels_sync.sandbox.push import PushQueue, PushResult, QueuedPush
 from channels_sync.sandbox.tokens import TokenStore, WeChatTokenAuth
 from channels_sync.sandbox.validation import (
@@ -74,6 +74,7 @@ from channels_sync.sandbox.validation import (
     read_dict,
     read_int,
     read_list,
+    read_query_int,
     read_str,
 )
 
@@ -104,11 +105,8 @@ NONCE_LENGTH = 16
 # Audit results are not made by a call; the applied log files them under this endpoint.
 AUDIT_ENDPOINT = "audit"
 
-DEFAULT_AUDIT_DELAY_SECONDS = 5.0
-DEFAULT_REJECT_REASON = "商品信息不符合平台规范"
 DEFAULT_QUOTA = {"hour": 200, "day": 1000}
 DEFAULT_STOCK_UPDATES_PER_SKU_PER_SECOND = 10
-HOUR, DAY = 3600.0, 86400.0
 
 LIST_PAGE_DEFAULT, LIST_PAGE_MAX = 10, 30
 BRAND_PAGE_DEFAULT, BRAND_PAGE_MAX = 10, 100
@@ -125,17 +123,6 @@ FIRST_THIRD_PARTY_SOURCE_ID = 100001
 # Common WeChat media codes, used by image upload (the reference names none): empty media, invalid media size.
 ERR_EMPTY_MEDIA = 44001
 ERR_MEDIA_SIZE = 40006
-
-BEIJING = timezone(timedelta(hours=8))
-
-
-def ok(**extra: Any) -> dict[str, Any]:
-    return {"errcode": 0, "errmsg": "ok", **extra}
-
-
-def beijing_time(timestamp: float) -> str:
-    """``"YYYY-MM-DD HH:MM:SS"`` in China time, the platform's format for ``create_time`` and ``update_time``."""
-    return datetime.fromtimestamp(timestamp, tz=UTC).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def encode_key(kind: str, position: int) -> str:
@@ -157,97 +144,24 @@ def decode_key(kind: str, key: str) -> int:
 # --- configuration ---------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AuditOutcome:
-    passed: bool
-    reject_reason: str = ""
-
-    def as_json(self) -> dict[str, Any]:
-        return {"outcome": "pass" if self.passed else "reject", "reject_reason": self.reject_reason}
-
-
-def _outcome(value: Any, path: str, default_reason: str) -> AuditOutcome:
-    """``"pass"``, ``"reject"`` or ``{"outcome": "pass"|"reject", "reject_reason": "…"}``."""
-    reason = default_reason
-    if isinstance(value, dict):
-        unknown = sorted(set(value) - {"outcome", "reject_reason"})
-        if unknown:
-            raise invalid_args(f"{path} has unknown key(s): {', '.join(unknown)}")
-        reason = value.get("reject_reason", default_reason)
-        if not isinstance(reason, str) or not reason:
-            raise invalid_args(f"{path}.reject_reason must be a non-empty string")
-        value = value.get("outcome")
-    if value not in ("pass", "reject"):
-        raise invalid_args(f"{path} must be 'pass', 'reject' or {{outcome, reject_reason}}")
-    return AuditOutcome(True) if value == "pass" else AuditOutcome(False, reason)
-
-
-def _seconds(value: Any, path: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise invalid_args(f"{path} must be a number >= 0")
-    return float(value)
-
-
 @dataclass
-class AuditSettings:
-    """``channels_audit``: how long an audit takes and how it ends. Per product (by product_id or out_product_id)
-    first, then the ``next`` queue (one outcome per audit that finishes), then the default ``outcome``."""
+class ChannelsAuditSettings(AuditSettings):
+    """``channels_audit``: how long an audit takes and how it ends; ``upload_seconds`` is the stage before it in
+    which the submitted draft is still uploading (edit_status 7)."""
 
-    delay_seconds: float = DEFAULT_AUDIT_DELAY_SECONDS
+    config_key = "channels_audit"
+    KEYS = AuditSettings.KEYS | {"upload_seconds"}
+
     upload_seconds: float = 0.0
-    outcome: AuditOutcome = field(default_factory=lambda: AuditOutcome(True))
-    reject_reason: str = DEFAULT_REJECT_REASON
-    next: list[AuditOutcome] = field(default_factory=list)
-    products: dict[str, AuditOutcome] = field(default_factory=dict)
-
-    KEYS = frozenset({"delay_seconds", "upload_seconds", "outcome", "reject_reason", "next", "products"})
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "delay_seconds": self.delay_seconds,
-            "upload_seconds": self.upload_seconds,
-            "outcome": self.outcome.as_json()["outcome"],
-            "reject_reason": self.reject_reason,
-            "next": [outcome.as_json() for outcome in self.next],
-            "products": {key: outcome.as_json() for key, outcome in self.products.items()},
-        }
+        # upload_seconds right after delay_seconds, where GET /__sandbox__/config has always shown it.
+        return {"delay_seconds": self.delay_seconds, "upload_seconds": self.upload_seconds, **super().as_json()}
 
-    def merged(self, data: Any) -> AuditSettings:
-        """A copy with the keys of ``data`` changed (the others keep their values)."""
-        path = "channels_audit"
-        if not isinstance(data, dict):
-            raise invalid_args(f"{path} must be an object")
-        unknown = sorted(set(data) - self.KEYS)
-        if unknown:
-            raise invalid_args(f"{path} has unknown key(s): {', '.join(unknown)}")
-        settings = copy.deepcopy(self)
-        if "delay_seconds" in data:
-            settings.delay_seconds = _seconds(data["delay_seconds"], f"{path}.delay_seconds")
+    def merge_delays(self, data: dict[str, Any], path: str) -> None:
+        super().merge_delays(data, path)
         if "upload_seconds" in data:
-            settings.upload_seconds = _seconds(data["upload_seconds"], f"{path}.upload_seconds")
-        if "reject_reason" in data:
-            if not isinstance(data["reject_reason"], str) or not data["reject_reason"]:
-                raise invalid_args(f"{path}.reject_reason must be a non-empty string")
-            settings.reject_reason = data["reject_reason"]
-        if "outcome" in data:
-            settings.outcome = _outcome(data["outcome"], f"{path}.outcome", settings.reject_reason)
-        elif not settings.outcome.passed:
-            settings.outcome = AuditOutcome(False, settings.reject_reason)
-        if "next" in data:
-            if not isinstance(data["next"], list):
-                raise invalid_args(f"{path}.next must be a list")
-            settings.next = [
-                _outcome(item, f"{path}.next[{index}]", settings.reject_reason)
-                for index, item in enumerate(data["next"])
-            ]
-        if "products" in data:
-            if not isinstance(data["products"], dict):
-                raise invalid_args(f"{path}.products must map product ids (or out_product_ids) to outcomes")
-            settings.products = {
-                str(key): _outcome(item, f"{path}.products.{key}", settings.reject_reason)
-                for key, item in data["products"].items()
-            }
-        return settings
+            self.upload_seconds = parse_seconds(data["upload_seconds"], f"{path}.upload_seconds")
 
 
 # --- state -----------------------------------------------------------------------------------------------------------
@@ -379,7 +293,7 @@ class ChannelsStore(Platform):
         self.tree = tree or build_category_tree()
         self.brands = {brand.brand_id: brand for brand in BRANDS}
         self.event_url = event_url
-        self.audit = AuditSettings()
+        self.audit = ChannelsAuditSettings()
         self.quota = dict(DEFAULT_QUOTA)
         self.stock_rate = DEFAULT_STOCK_UPDATES_PER_SKU_PER_SECOND
         self._states: dict[str, ShopState] = {}
@@ -432,10 +346,7 @@ class ChannelsStore(Platform):
         return self._auth(request)
 
     def reset(self, appid: str | None) -> None:
-        if appid is None:
-            self._states.clear()
-        else:
-            self._states.pop(appid, None)
+        forget_app_states(self._states, appid)
 
     def tick(self) -> None:
         self._advance()
@@ -602,10 +513,7 @@ class ChannelsStore(Platform):
     # --- quota, stock flow, events ----------------------------------------------------------------------------------
 
     def _quota_used(self, state: ShopState) -> tuple[int, int]:
-        now = self._ctx.now()
-        while state.submissions and state.submissions[0] <= now - DAY:
-            state.submissions.popleft()
-        return sum(1 for moment in state.submissions if moment > now - HOUR), len(state.submissions)
+        return hour_and_day_counts(state.submissions, self._ctx.now())
 
     def _check_quota(self, state: ShopState) -> None:
         """§3.3: add, update and audit/cancel share 200 per hour and 1000 per day per shop (rolling windows on the
@@ -718,16 +626,8 @@ class ChannelsStore(Platform):
             else:
                 self._finish_audit(appid, product, due_at)
 
-    def _audit_outcome(self, product: ChannelsProduct) -> AuditOutcome:
-        for key in (product.product_id, product.out_product_id):
-            if key and key in self.audit.products:
-                return self.audit.products[key]
-        if self.audit.next:
-            return self.audit.next.pop(0)
-        return self.audit.outcome
-
     def _finish_audit(self, appid: str, product: ChannelsProduct, due_at: float) -> None:
-        outcome = self._audit_outcome(product)
+        outcome = self.audit.outcome_for(product.product_id, product.out_product_id)
         self._unschedule(product)
         product.audit_time = due_at
         list_now = outcome.passed and (product.status == STATUS_LISTED or product.list_on_pass)
@@ -744,15 +644,8 @@ class ChannelsStore(Platform):
             )
         if list_now:
             self._put_online(appid, product)
-        self._ctx.applied.record(
-            platform=self.name,
-            endpoint=AUDIT_ENDPOINT,
-            appid=appid,
-            product_id=product.product_id,
-            outcome="pass" if outcome.passed else "reject",
-            reject_reason=product.reject_reason,
-            edit_status=product.edit_status,
-            status=product.status,
+        record_audit(
+            self._ctx, platform=self.name, endpoint=AUDIT_ENDPOINT, appid=appid, product=product, outcome=outcome
         )
 
     def _put_online(self, appid: str, product: ChannelsProduct) -> None:
@@ -1307,14 +1200,6 @@ class ChannelsStore(Platform):
 
     # --- uploads (§3.6) -----------------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _query_int(request: Request, key: str, *, choices: tuple[int, ...] | None = None) -> int:
-        value = request.query.get(key, "")
-        if not value.isdigit() or (choices is not None and int(value) not in choices):
-            allowed = f" ({', '.join(str(choice) for choice in choices)})" if choices else ""
-            raise invalid_args(f"{key} must be an integer{allowed} in the query string")
-        return int(value)
-
     def image_upload(self, request: Request) -> dict[str, Any]:
         """§3.6 basics/img/upload. ``upload_type`` and ``resp_type`` must be in the query (in the body: 10020055).
         upload_type 0: multipart ``media`` plus ``height`` and ``width`` in the query; 1: JSON ``{"img_url"}``.
@@ -1323,11 +1208,11 @@ class ChannelsStore(Platform):
         state = self._state_for(request)
         if "upload_type" not in request.query or "resp_type" not in request.query:
             raise invalid_args("upload_type and resp_type must be in the query string, not the body")
-        upload_type = self._query_int(request, "upload_type", choices=(0, 1))
-        resp_type = self._query_int(request, "resp_type", choices=(0, 1))
+        upload_type = read_query_int(request, "upload_type", choices=(0, 1))
+        resp_type = read_query_int(request, "resp_type", choices=(0, 1))
         source: dict[str, Any] = {"upload_type": upload_type}
         if upload_type == 0:
-            height, width = self._query_int(request, "height"), self._query_int(request, "width")
+            height, width = read_query_int(request, "height"), read_query_int(request, "width")
             if not height or not width:
                 raise invalid_args("height and width must be > 0")
             if not request.content_type.startswith("multipart/form-data"):

@@ -19,11 +19,11 @@ import functools
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from channels_sync.sandbox.base import ApiError, Platform, Request, RouteTable
-from channels_sync.sandbox.context import ALPHANUMERIC, SandboxContext
+from channels_sync.sandbox.audits import AuditSettings, record_audit
+from channels_sync.sandbox.base import ApiError, Platform, Request, RouteTable, forget_app_states, ok
+from channels_sync.sandbox.context import ALPHANUMERIC, SandboxContext, beijing_time, hour_and_day_counts
 from channels_sync.sandbox.minishop_rules import (
     ERR_DAILY_QUOTA,
     ERR_MINUTE_QUOTA,
@@ -54,6 +54,7 @@ from channels_sync.sandbox.validation import (
     multipart_media,
     read_int,
     read_list,
+    read_query_int,
     read_str,
 )
 
@@ -73,11 +74,8 @@ STOCK_DELTA = 2
 
 # Audit results are not made by a call; the applied log files them under this endpoint.
 AUDIT_ENDPOINT = "minishop/audit"
-DEFAULT_AUDIT_DELAY_SECONDS = 5.0
-DEFAULT_REJECT_REASON = "商品信息不符合平台规范"
 # §4 "Listing rules": add + update share 200/hour and 1000/day.
 DEFAULT_QUOTA = {"hour": 200, "day": 1000}
-HOUR, DAY = 3600.0, 86400.0
 LIST_PAGE_DEFAULT, LIST_PAGE_MAX = 10, 100
 # Ids above 2^53 (seed 001 answers 23423523452345235): a JavaScript client would lose digits, Python does not.
 FIRST_PRODUCT_ID = 23423523452345235
@@ -87,102 +85,15 @@ LINK_LIMIT_BYTES = 10 * 1024 * 1024
 IMAGE_HOST = "https://mmbiz.qpic.cn/mini_shop/"
 IMAGE_KEY_LENGTH = 32
 MEDIA_ID_LENGTH = 64
-BEIJING = timezone(timedelta(hours=8))
-
-
-def ok(**extra: Any) -> dict[str, Any]:
-    return {"errcode": 0, "errmsg": "ok", **extra}
-
-
-def beijing_time(timestamp: float) -> str:
-    """``"YYYY-MM-DD HH:MM:SS"`` in China time, as seed 001's ``create_time``."""
-    return datetime.fromtimestamp(timestamp, tz=UTC).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
 
 
 # --- configuration -----------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AuditOutcome:
-    passed: bool
-    reject_reason: str = ""
+class MiniShopAuditSettings(AuditSettings):
+    """``minishop_audit``: how long an audit takes and how it ends."""
 
-    def as_json(self) -> dict[str, Any]:
-        return {"outcome": "pass" if self.passed else "reject", "reject_reason": self.reject_reason}
-
-
-def _outcome(value: Any, path: str, default_reason: str) -> AuditOutcome:
-    """``"pass"``, ``"reject"`` or ``{"outcome": "pass"|"reject", "reject_reason": "…"}``."""
-    reason = default_reason
-    if isinstance(value, dict):
-        unknown = sorted(set(value) - {"outcome", "reject_reason"})
-        if unknown:
-            raise invalid_args(f"{path} has unknown key(s): {', '.join(unknown)}")
-        reason = value.get("reject_reason", default_reason)
-        if not isinstance(reason, str) or not reason:
-            raise invalid_args(f"{path}.reject_reason must be a non-empty string")
-        value = value.get("outcome")
-    if value not in ("pass", "reject"):
-        raise invalid_args(f"{path} must be 'pass', 'reject' or {{outcome, reject_reason}}")
-    return AuditOutcome(True) if value == "pass" else AuditOutcome(False, reason)
-
-
-@dataclass
-class AuditSettings:
-    """``minishop_audit``: how long an audit takes and how it ends. Per product (by product_id or out_product_id)
-    first, then the ``next`` queue (one outcome per audit that finishes), then the default ``outcome``."""
-
-    delay_seconds: float = DEFAULT_AUDIT_DELAY_SECONDS
-    outcome: AuditOutcome = field(default_factory=lambda: AuditOutcome(True))
-    reject_reason: str = DEFAULT_REJECT_REASON
-    next: list[AuditOutcome] = field(default_factory=list)
-    products: dict[str, AuditOutcome] = field(default_factory=dict)
-
-    KEYS = frozenset({"delay_seconds", "outcome", "reject_reason", "next", "products"})
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "delay_seconds": self.delay_seconds,
-            "outcome": self.outcome.as_json()["outcome"],
-            "reject_reason": self.reject_reason,
-            "next": [outcome.as_json() for outcome in self.next],
-            "products": {key: outcome.as_json() for key, outcome in self.products.items()},
-        }
-
-    def merged(self, data: Any) -> AuditSettings:
-        path = "minishop_audit"
-        if not isinstance(data, dict):
-            raise invalid_args(f"{path} must be an object")
-        unknown = sorted(set(data) - self.KEYS)
-        if unknown:
-            raise invalid_args(f"{path} has unknown key(s): {', '.join(unknown)}")
-        settings = copy.deepcopy(self)
-        if "delay_seconds" in data:
-            delay = data["delay_seconds"]
-            if isinstance(delay, bool) or not isinstance(delay, int | float) or delay < 0:
-                raise invalid_args(f"{path}.delay_seconds must be a number >= 0")
-            settings.delay_seconds = float(delay)
-        if "reject_reason" in data:
-            if not isinstance(data["reject_reason"], str) or not data["reject_reason"]:
-                raise invalid_args(f"{path}.reject_reason must be a non-empty string")
-            settings.reject_reason = data["reject_reason"]
-        if "outcome" in data:
-            settings.outcome = _outcome(data["outcome"], f"{path}.outcome", settings.reject_reason)
-        if "next" in data:
-            if not isinstance(data["next"], list):
-                raise invalid_args(f"{path}.next must be a list")
-            settings.next = [
-                _outcome(item, f"{path}.next[{index}]", settings.reject_reason)
-                for index, item in enumerate(data["next"])
-            ]
-        if "products" in data:
-            if not isinstance(data["products"], dict):
-                raise invalid_args(f"{path}.products must map product ids (or out_product_ids) to outcomes")
-            settings.products = {
-                str(key): _outcome(item, f"{path}.products.{key}", settings.reject_reason)
-                for key, item in data["products"].items()
-            }
-        return settings
+    config_key = "minishop_audit"
 
 
 # --- state --------------------------------------------------------------------------------------------------------
@@ -257,7 +168,7 @@ class MiniShop(Platform):
         self.tokens = tokens
         self._auth = WeChatTokenAuth(tokens)
         self.tree = tree or build_category_tree()
-        self.audit = AuditSettings()
+        self.audit = MiniShopAuditSettings()
         self.quota = dict(DEFAULT_QUOTA)
         self.no_permission: frozenset[str] = frozenset()
         self._states: dict[str, ShopState] = {}
@@ -294,10 +205,7 @@ class MiniShop(Platform):
         return appid
 
     def reset(self, appid: str | None) -> None:
-        if appid is None:
-            self._states.clear()
-        else:
-            self._states.pop(appid, None)
+        forget_app_states(self._states, appid)
 
     def tick(self) -> None:
         self._advance()
@@ -448,10 +356,7 @@ class MiniShop(Platform):
     # --- quota --------------------------------------------------------------------------------------------------
 
     def _quota_used(self, state: ShopState) -> tuple[int, int]:
-        now = self.ctx.now()
-        while state.writes and state.writes[0] <= now - DAY:
-            state.writes.popleft()
-        return sum(1 for moment in state.writes if moment > now - HOUR), len(state.writes)
+        return hour_and_day_counts(state.writes, self.ctx.now())
 
     def _check_quota(self, state: ShopState) -> None:
         """§4: add and update share 200 an hour and 1000 a day (rolling windows on the sandbox clock)."""
@@ -488,16 +393,8 @@ class MiniShop(Platform):
         for due_at, _seq, appid, product in due:
             self._finish_audit(appid, product, due_at)
 
-    def _audit_outcome(self, product: MiniShopProduct) -> AuditOutcome:
-        for key in (str(product.product_id), product.out_product_id):
-            if key in self.audit.products:
-                return self.audit.products[key]
-        if self.audit.next:
-            return self.audit.next.pop(0)
-        return self.audit.outcome
-
     def _finish_audit(self, appid: str, product: MiniShopProduct, due_at: float) -> None:
-        outcome = self._audit_outcome(product)
+        outcome = self.audit.outcome_for(str(product.product_id), product.out_product_id)
         product.due_at, product.audit_time = None, due_at
         if outcome.passed:
             product.edit_status = EDIT_APPROVED
@@ -505,15 +402,8 @@ class MiniShop(Platform):
             product.status, product.update_time = STATUS_LISTED, due_at
         else:
             product.edit_status, product.reject_reason = EDIT_REJECTED, outcome.reject_reason
-        self.ctx.applied.record(
-            platform=self.name,
-            endpoint=AUDIT_ENDPOINT,
-            appid=appid,
-            product_id=product.product_id,
-            outcome="pass" if outcome.passed else "reject",
-            reject_reason=product.reject_reason,
-            edit_status=product.edit_status,
-            status=product.status,
+        record_audit(
+            self.ctx, platform=self.name, endpoint=AUDIT_ENDPOINT, appid=appid, product=product, outcome=outcome
         )
 
     # --- spu ----------------------------------------------------------------------------------------------------
@@ -829,11 +719,11 @@ class MiniShop(Platform):
         ``pic_file.temp_img_url`` (a link products may use), 0 ``media_id`` and ``pay_media_id``. At most 2 MB for
         resp_type 0 and 10 MB for resp_type 1."""
         state = self._state(request)
-        upload_type = _query_int(request, "upload_type", (0, 1))
-        resp_type = _query_int(request, "resp_type", (0, 1))
+        upload_type = read_query_int(request, "upload_type", choices=(0, 1))
+        resp_type = read_query_int(request, "resp_type", choices=(0, 1))
         source: dict[str, Any] = {"upload_type": upload_type}
         if upload_type == 0:
-            height, width = _query_int(request, "height"), _query_int(request, "width")
+            height, width = read_query_int(request, "height"), read_query_int(request, "width")
             if not height or not width:
                 raise param("height and width must be > 0 in the query string")
             if not request.content_type.startswith("multipart/form-data"):
@@ -865,14 +755,6 @@ class MiniShop(Platform):
             state.media[pic_file["media_id"]] = info
         self._record(request, **info, **pic_file)
         return ok(pic_file=pic_file)
-
-
-def _query_int(request: Request, key: str, choices: tuple[int, ...] | None = None) -> int:
-    value = request.query.get(key, "")
-    if not value.isdigit() or (choices is not None and int(value) not in choices):
-        allowed = f" ({', '.join(str(choice) for choice in choices)})" if choices else ""
-        raise param(f"{key} must be an integer{allowed} in the query string")
-    return int(value)
 
 
 def _copy_of(product: MiniShopProduct, *, draft: bool) -> dict[str, Any]:

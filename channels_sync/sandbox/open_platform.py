@@ -23,7 +23,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from channels_sync.sandbox.base import ERR_REQUIRE_POST, ERR_SYSTEM, ApiError, Platform, Request, RouteTable
+from channels_sync.sandbox.base import (
+    ERR_REQUIRE_POST,
+    ERR_SYSTEM,
+    ApiError,
+    Platform,
+    Request,
+    RouteTable,
+    forget_app_states,
+)
 from channels_sync.sandbox.context import SandboxContext
 
 PUBLISH_PATH = "/api/open/product/publishProduct"
@@ -384,10 +392,7 @@ class OpenPlatform(Platform):
         return {"success": False, "code": code, "message": error.errmsg}
 
     def reset(self, appid: str | None) -> None:
-        if appid is None:
-            self._states.clear()
-        else:
-            self._states.pop(appid, None)
+        forget_app_states(self._states, appid)
 
     def merchants(self) -> list[str]:
         return sorted({merchant.merchant_id for merchant in self._tokens.values()})

@@ -26,7 +26,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from channels_sync.sandbox.base import (
@@ -38,8 +38,9 @@ from channels_sync.sandbox.base import (
     Request,
     Response,
     RouteTable,
+    forget_app_states,
 )
-from channels_sync.sandbox.context import ALPHANUMERIC, SandboxContext
+from channels_sync.sandbox.context import ALPHANUMERIC, BEIJING, SandboxContext
 from channels_sync.sandbox.tencent_ads_rules import (
     CODE_OK,
     ERR_ACCOUNT,
@@ -76,7 +77,6 @@ ACCESS_TOKEN_LENGTH = 40
 TRACE_ID_LENGTH = 32
 _TOKEN_SHAPE = re.compile(rf"^[A-Za-z0-9]{{{ACCESS_TOKEN_LENGTH}}}$")
 DEFAULT_QUOTA = {"per_minute": 1000, "per_day": 10000}
-BEIJING = timezone(timedelta(hours=8))
 
 # The account of every sandbox app used as a client (README "Tencent Ads").
 SHARED_ACCOUNT = {10001234: (101,)}
@@ -213,10 +213,7 @@ class TencentAds(Platform):
     def reset(self, appid: str | None) -> None:
         """Forget sales infos and quota counters (one client's, or all). Access tokens stay: like the sandbox's
         WeChat tokens, they are credentials, and expire with the clock."""
-        if appid is None:
-            self._states.clear()
-        else:
-            self._states.pop(appid, None)
+        forget_app_states(self._states, appid)
 
     def snapshot(self, appid: str) -> dict[str, Any] | None:
         """One client's sales infos and quota use, once it has called. The control API's ``state`` names sandbox

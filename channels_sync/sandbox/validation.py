@@ -115,6 +115,16 @@ def read_id(data: Mapping[str, Any], key: str, *, prefix: str = "") -> str:
     return str(value).strip()
 
 
+def read_query_int(request: Request, key: str, *, choices: tuple[int, ...] | None = None) -> int:
+    """Query parameter ``key`` as a whole number >= 0 (e.g. upload_type of an image upload), one of ``choices``
+    when given."""
+    value = request.query.get(key, "")
+    if not value.isdigit() or (choices is not None and int(value) not in choices):
+        allowed = f" ({', '.join(str(choice) for choice in choices)})" if choices else ""
+        raise invalid_args(f"{key} must be an integer{allowed} in the query string")
+    return int(value)
+
+
 _BOUNDARY_SAFE = re.compile(r"^[\x20-\x7e]+$")
 
 

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from channels_sync.sandbox.base import ApiError, Platform, Request, RouteTable
+from channels_sync.sandbox.base import ApiError, Platform, Request, RouteTable, forget_app_states
 from channels_sync.sandbox.context import ALPHANUMERIC, SandboxContext
 from channels_sync.sandbox.tokens import AppConfig, TokenStore, WeChatTokenAuth
 from channels_sync.sandbox.validation import (
@@ -246,10 +246,7 @@ class WeChatStore(Platform):
         return self._auth(request)
 
     def reset(self, appid: str | None) -> None:
-        if appid is None:
-            self._states.clear()
-        else:
-            self._states.pop(appid, None)
+        forget_app_states(self._states, appid)
 
     def snapshot(self, appid: str) -> dict[str, Any]:
         state = self._states.get(appid) or StoreState()

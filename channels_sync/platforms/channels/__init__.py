@@ -4,9 +4,9 @@ from channels_sync.platforms.channels.client import (
     CHANNELS_PREFIX,
     SHOP_PREFIX,
     ChannelsClient,
-    ImageUploadType,
     ProductDataType,
     StockDiffType,
 )
+from channels_sync.platforms.wechat import ImageUploadType
 
 __all__ = ["CHANNELS_PREFIX", "SHOP_PREFIX", "ChannelsClient", "ImageUploadType", "ProductDataType", "StockDiffType"]

@@ -22,17 +22,18 @@ Conventions of the whole client:
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Iterable, Mapping
 from enum import IntEnum
 from typing import Any, ClassVar
 
 import requests
-from urllib3 import encode_multipart_formdata
 
 from channels_sync.platforms.errors import ProtocolError
 from channels_sync.platforms.http import OnCall, Timeouts
 from channels_sync.platforms.wechat import TokenSource, WeChatApiClient
+from channels_sync.platforms.wechat import answer_list as _list
+from channels_sync.platforms.wechat import answer_object as _object
+from channels_sync.platforms.wechat import answer_text as _text
 
 CHANNELS_PREFIX = "/channels/ec"
 SHOP_PREFIX = "/shop/ec"
@@ -65,16 +66,6 @@ class StockDiffType(IntEnum):
     SUBTRACT = 2
     SET = 3
 
-
-class ImageUploadType(IntEnum):
-    """``upload_type`` of the image upload (§3.6): bytes as multipart ``media``, or a URL for the platform to fetch."""
-
-    BYTES = 0
-    URL = 1
-
-
-# §3.6 resp_type 1: the answer is an mmecimage.cn link, the only kind product images may use.
-RESP_TYPE_IMAGE_URL = 1
 
 # Endpoint (path after the prefix) -> default prefix. The current docs put these four under /shop/ec/ (§3.2
 # "Conflict"); the emulator serves both prefixes.
@@ -288,17 +279,8 @@ class ChannelsClient(WeChatApiClient):
         names the part and picks its content type. Returns ``pic_file.img_url``, the never-expiring
         ``mmecimage.cn/p/`` link product images must use. ``timeouts`` may allow a slower upload.
         """
-        content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-        body, multipart_type = encode_multipart_formdata({"media": (filename, data, content_type)})
-        params = {
-            "upload_type": str(int(ImageUploadType.BYTES)),
-            "resp_type": str(RESP_TYPE_IMAGE_URL),
-            "height": str(height),
-            "width": str(width),
-        }
         path = self.path("basics/img/upload")
-        answer = self.call("POST", path, params=params, raw_body=body, content_type=multipart_type, timeouts=timeouts)
-        return _image_url(answer, path)
+        return _image_url(self.post_image(path, data, width, height, filename=filename, timeouts=timeouts), path)
 
     def image_upload_url(self, url: str, *, timeouts: Timeouts | None = None) -> str:
         """POST /shop/ec/basics/img/upload?upload_type=1&resp_type=1 — API reference §3.6.
@@ -306,10 +288,8 @@ class ChannelsClient(WeChatApiClient):
         The platform fetches ``url`` (sent as ``{"img_url": …}``; no redirects allowed). Returns
         ``pic_file.img_url``, as :meth:`image_upload_bytes` does.
         """
-        params = {"upload_type": str(int(ImageUploadType.URL)), "resp_type": str(RESP_TYPE_IMAGE_URL)}
         path = self.path("basics/img/upload")
-        answer = self.call("POST", path, params=params, json_body={"img_url": url}, timeouts=timeouts)
-        return _image_url(answer, path)
+        return _image_url(self.post_image_url(path, url, timeouts=timeouts), path)
 
     # --- categories and brands (§3.2) -----------------------------------------------------------------------------
 
@@ -395,32 +375,10 @@ def _id(answer: Mapping[str, Any], key: str, endpoint: str) -> str:
     return _id_value(answer.get(key), key, endpoint)
 
 
-def _text(answer: Any, key: str) -> str:
-    value = answer.get(key) if isinstance(answer, Mapping) else None
-    return "" if value is None or isinstance(value, bool) else str(value)
-
-
 def _count(answer: Mapping[str, Any], key: str, endpoint: str) -> int:
     value = answer.get(key, 0)
     if isinstance(value, bool) or not isinstance(value, int):
         raise ProtocolError(f"{key} is not an integer", endpoint=endpoint, http_status=200)
-    return value
-
-
-def _object(answer: Mapping[str, Any], key: str, endpoint: str) -> dict[str, Any]:
-    value = answer.get(key)
-    if not isinstance(value, dict):
-        raise ProtocolError(f"success answer without the {key} object", endpoint=endpoint, http_status=200)
-    return value
-
-
-def _list(answer: Mapping[str, Any], key: str, endpoint: str) -> list[Any]:
-    # A read may leave an empty list out of its answer; a value that is not a list is a broken answer.
-    value = answer.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise ProtocolError(f"{key} is not a list", endpoint=endpoint, http_status=200)
     return value
 
 

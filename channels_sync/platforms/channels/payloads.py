@@ -32,6 +32,7 @@ from channels_sync.platforms.responses import read_items as _items
 from channels_sync.platforms.responses import read_number as _number
 from channels_sync.platforms.responses import read_object as _obj
 from channels_sync.platforms.responses import read_text as _text
+from channels_sync.platforms.skus import out_sku_id_for
 from products.models import (
     AFTERSALE_DESC_MAX_LENGTH,
     CHANNELS_SHORT_TITLE_MAX_LENGTH,
@@ -254,15 +255,6 @@ def _remote_id(value: int | str, field: str) -> str:
     if not (text.isascii() and text.isdigit()):
         raise PayloadError(field, f"{value!r} is not a numeric remote id")
     return text
-
-
-def out_sku_id_for(product_id: int, sku: SkuSnapshot) -> str:
-    """The ``out_sku_id`` a SKU is sent with: its merchant code, or ``"{product id}-{SKU id}"`` when it has none.
-
-    The fallback is built from local primary keys, so it never changes for the SKU, and the sync can find the
-    remote ``sku_id`` of every SKU by it (§3.3 out_sku_id).
-    """
-    return sku.out_sku_id or f"{product_id}-{sku.id}"
 
 
 def _sku_combination(sku: SkuSnapshot) -> list[tuple[str, str]]:

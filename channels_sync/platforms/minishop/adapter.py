@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from products.selectors import FreightTemplateSnapshot, ProductSnapshot
 
-from ...quotas import Quota, Window
+from ...quotas import product_write_quota
 from ..adapter import (
     BindingState,
     CategoryImport,
@@ -36,7 +36,8 @@ from ..adapter import (
 )
 from ..errors import RejectedError
 from ..http import Timeouts
-from ..tokens import token_provider_for
+from ..skus import sku_keys_by_out_sku_id
+from ..tokens import shop_token_provider
 from . import payloads
 from .client import ERRCODE_NOT_EDITABLE, ERRCODE_SPU_EXISTS, ERRCODE_SPU_MISSING, ROOT_CATEGORY_ID, MiniShopClient
 from .payloads import EditStatus, ProductStatus, RemoteSpu
@@ -74,22 +75,15 @@ class MiniShopAdapter(PlatformAdapter):
 
     def __init__(self, shop: ShopConfig, *, on_call=None, cache=None):
         super().__init__(shop, on_call=on_call, cache=cache)
-        if cache is None:
-            from django.core.cache import cache as default_cache
-
-            cache = default_cache
-        tokens = token_provider_for(
-            base_url=shop.base_url, appid=shop.app_id, secret=shop.app_secret, cache=cache, timeouts=TIMEOUTS
-        )
+        cache = self.shared_cache()
+        tokens = shop_token_provider(shop, cache=cache, timeouts=TIMEOUTS)
         self.client = MiniShopClient(shop.base_url, tokens=tokens, timeouts=TIMEOUTS, on_call=on_call)
-        self.write_quota = Quota(
+        self.write_quota = product_write_quota(
             cache=cache,
-            shop_key=str(shop.shop_id),
+            shop_id=shop.shop_id,
             name="minishop_product_write",
-            windows=(
-                Window(3600, settings.MINISHOP_PRODUCT_WRITES_PER_HOUR),
-                Window(86400, settings.MINISHOP_PRODUCT_WRITES_PER_DAY),
-            ),
+            per_hour=settings.MINISHOP_PRODUCT_WRITES_PER_HOUR,
+            per_day=settings.MINISHOP_PRODUCT_WRITES_PER_DAY,
             errcode=QUOTA_ERRCODE,
         )
 
@@ -142,12 +136,7 @@ class MiniShopAdapter(PlatformAdapter):
         if remote is None or not remote.exists or not remote.draft:
             return {}
         by_out_id = _spu(remote.draft).sku_ids_by_out_sku_id()
-        keys = {}
-        for sku in snapshot.skus:
-            sku_id = by_out_id.get(payloads.out_sku_id_for(snapshot.id, sku))
-            if sku_id:
-                keys[sku.id] = sku_id
-        return keys
+        return sku_keys_by_out_sku_id(snapshot, by_out_id)
 
     def product_create(self, *, payload: ProductPayload, snapshot: ProductSnapshot) -> str:
         """spu/add. A 9401001 "already exists" answer is an earlier add of the same out_product_id (a retry after

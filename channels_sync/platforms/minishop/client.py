@@ -17,16 +17,16 @@ sent back as numbers.
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Mapping
 from enum import IntEnum
 from typing import Any
 
-from urllib3 import encode_multipart_formdata
-
 from channels_sync.platforms.errors import AuthError, PlatformError, ProtocolError
 from channels_sync.platforms.http import Timeouts
 from channels_sync.platforms.wechat import WeChatApiClient
+from channels_sync.platforms.wechat import answer_list as _list
+from channels_sync.platforms.wechat import answer_object as _object
+from channels_sync.platforms.wechat import answer_text as _text
 
 ERRCODE_TOKEN_TOO_LONG = -2
 ERRCODE_BAD_PARAMS = 9401020
@@ -49,15 +49,6 @@ class StockUpdateType(IntEnum):
 
     SET = 1
     DELTA = 2
-
-
-class ImageUploadType(IntEnum):
-    BYTES = 0
-    URL = 1
-
-
-# resp_type 1: the answer is a link the product may use as an image.
-RESP_TYPE_IMAGE_URL = 1
 
 
 class MiniShopClient(WeChatApiClient):
@@ -218,25 +209,14 @@ class MiniShopClient(WeChatApiClient):
         The image travels as the multipart form field ``media``; ``upload_type``, ``resp_type``, ``height`` and
         ``width`` go in the query string. Returns the link of ``pic_file`` (``temp_img_url``).
         """
-        content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-        body, multipart_type = encode_multipart_formdata({"media": (filename, data, content_type)})
-        params = {
-            "upload_type": str(int(ImageUploadType.BYTES)),
-            "resp_type": str(RESP_TYPE_IMAGE_URL),
-            "height": str(height),
-            "width": str(width),
-        }
         path = "/product/img/upload"
-        answer = self.call("POST", path, params=params, raw_body=body, content_type=multipart_type, timeouts=timeouts)
-        return _image_url(answer, path)
+        return _image_url(self.post_image(path, data, width, height, filename=filename, timeouts=timeouts), path)
 
     def image_upload_url(self, url: str, *, timeouts: Timeouts | None = None) -> str:
         """POST /product/img/upload?upload_type=1&resp_type=1 — API reference §4: the platform fetches
         ``{"img_url": …}``. Returns the link, as :meth:`image_upload_bytes` does."""
-        params = {"upload_type": str(int(ImageUploadType.URL)), "resp_type": str(RESP_TYPE_IMAGE_URL)}
         path = "/product/img/upload"
-        answer = self.call("POST", path, params=params, json_body={"img_url": url}, timeouts=timeouts)
-        return _image_url(answer, path)
+        return _image_url(self.post_image_url(path, url, timeouts=timeouts), path)
 
 
 # --- helpers ------------------------------------------------------------------------------------------------------
@@ -263,27 +243,6 @@ def _id(answer: Mapping[str, Any], key: str, endpoint: str) -> str:
     if isinstance(value, bool) or not isinstance(value, int | str) or str(value).strip() in ("", "0"):
         raise ProtocolError(f"success answer without a valid {key}", endpoint=endpoint, http_status=200)
     return str(value).strip()
-
-
-def _text(answer: Any, key: str) -> str:
-    value = answer.get(key) if isinstance(answer, Mapping) else None
-    return "" if value is None or isinstance(value, bool) else str(value)
-
-
-def _object(answer: Mapping[str, Any], key: str, endpoint: str) -> dict[str, Any]:
-    value = answer.get(key)
-    if not isinstance(value, dict):
-        raise ProtocolError(f"success answer without the {key} object", endpoint=endpoint, http_status=200)
-    return value
-
-
-def _list(answer: Mapping[str, Any], key: str, endpoint: str) -> list[Any]:
-    value = answer.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise ProtocolError(f"{key} is not a list", endpoint=endpoint, http_status=200)
-    return value
 
 
 def _image_url(answer: Mapping[str, Any], endpoint: str) -> str:

@@ -24,7 +24,8 @@ from channels_sync.platforms.responses import read_items as _items
 from channels_sync.platforms.responses import read_number as _number
 from channels_sync.platforms.responses import read_object as _obj
 from channels_sync.platforms.responses import read_text as _text
-from products.selectors import ProductSnapshot, SkuSnapshot
+from channels_sync.platforms.skus import out_sku_id_for
+from products.selectors import ProductSnapshot
 
 __all__ = [
     "NO_BRAND_ID",
@@ -78,14 +79,6 @@ class ProductStatus(IntEnum):
 
 
 # --- Products ---------------------------------------------------------------------------------------------------
-
-
-def out_sku_id_for(product_id: int, sku: SkuSnapshot) -> str:
-    """The ``out_sku_id`` a SKU is sent with: its merchant code, or ``"{product id}-{SKU id}"`` when it has none.
-
-    Built from local primary keys, so it never changes, and the sync finds each SKU's remote ``sku_id`` by it.
-    """
-    return sku.out_sku_id or f"{product_id}-{sku.id}"
 
 
 def _image_url(image_urls: Mapping[int, str], asset_id: int, field: str) -> str:

@@ -70,7 +70,7 @@ class TencentAdsAdapter(PlatformAdapter):
                     config_error=True,
                     outcome_unknown=False,
                 )
-            cache = self._shared_cache()
+            cache = self.shared_cache()
             tokens = ads_token_provider_for(
                 base_url=self.shop.base_url,
                 client_id=self.shop.app_id,
@@ -86,19 +86,12 @@ class TencentAdsAdapter(PlatformAdapter):
     def write_quota(self) -> Quota:
         if self._quota is None:
             self._quota = Quota(
-                cache=self._shared_cache(),
+                cache=self.shared_cache(),
                 shop_key=str(self.shop.shop_id),
                 name="tencent_ads_salesinfo_write",
                 windows=(Window(60, WRITES_PER_MINUTE), Window(86400, WRITES_PER_DAY)),
             )
         return self._quota
-
-    def _shared_cache(self):
-        if self.cache is not None:
-            return self.cache
-        from django.core.cache import cache
-
-        return cache
 
     @property
     def settings(self) -> payloads.SalesInfoSettings:

@@ -31,10 +31,11 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 import requests
 
+from channels_sync.platforms.access_tokens import TokenSource, send_with_token
 from channels_sync.platforms.errors import (
     AuthError,
     PlatformError,
@@ -218,14 +219,6 @@ class AdsJsonClient(JsonHttpClient):
             self._outer_on_call(record)
 
 
-class AdsTokenSource(Protocol):
-    """What :class:`TencentAdsClient` needs of its token provider (``tokens.AdsTokenProvider``)."""
-
-    def get_token(self) -> str: ...
-
-    def invalidate(self, failed_token: str) -> bool: ...
-
-
 class TencentAdsClient(AdsJsonClient):
     """The sales-information API of one advertiser account, with OAuth access tokens from ``tokens``."""
 
@@ -233,7 +226,7 @@ class TencentAdsClient(AdsJsonClient):
         self,
         base_url: str,
         *,
-        tokens: AdsTokenSource,
+        tokens: TokenSource,
         timeouts: Timeouts,
         on_call: OnCall | None = None,
         session: requests.Session | None = None,
@@ -252,19 +245,10 @@ class TencentAdsClient(AdsJsonClient):
         return self._call_with_token(SALESINFOS_ADD_PATH, body).get("data") or {}
 
     def _call_with_token(self, path: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        token = self._token()
-        try:
-            return self._send_once(path, body, token)
-        except AuthError as error:
-            if error.errcode not in TOKEN_CODES:
-                raise
-            # Refused before anything was applied: safe to repeat once with a fresh token (and a fresh nonce).
-            dropped = self.tokens.invalidate(token)
-            logger.info(
-                "platform.token.rejected",
-                extra={"endpoint": error.endpoint, "errcode": error.errcode, "cached_token_dropped": dropped},
-            )
-        return self._send_once(path, body, self._token())
+        # A repeat after a refused token is a new call, with a fresh nonce too.
+        return send_with_token(
+            self.tokens, lambda token: self._send_once(path, body, token), token_errcodes=TOKEN_CODES
+        )
 
     def _send_once(self, path: str, body: Mapping[str, Any], token: str) -> dict[str, Any]:
         try:
@@ -279,14 +263,6 @@ class TencentAdsClient(AdsJsonClient):
     def _common_params(self, token: str) -> dict[str, str]:
         # The token goes last so that nothing else can replace it; the nonce is never reused.
         return {"timestamp": str(int(self.clock())), "nonce": new_nonce(), "access_token": token}
-
-    def _token(self) -> str:
-        try:
-            return self.tokens.get_token()
-        except PlatformError as error:
-            # Whatever happened to the token request, the API call itself was never sent.
-            error.outcome_unknown = False
-            raise
 
 
 def new_nonce() -> str:

@@ -35,6 +35,7 @@ from urllib.parse import quote
 from django.utils.translation import gettext as _
 
 from channels_sync.platforms.errors import PayloadError
+from channels_sync.platforms.skus import out_sku_id_for
 from products.selectors import ProductSnapshot, SkuSnapshot
 
 JsonDict = dict[str, Any]
@@ -131,7 +132,7 @@ def as_decimal(value: Any) -> Decimal:
 
 def external_sku_id_for(product_id: int, sku: SkuSnapshot) -> str:
     """The SKU's merchant code, or ``"{product id}-{SKU id}"`` (the id the Channels store's out_sku_id uses)."""
-    return sku.out_sku_id or f"{product_id}-{sku.id}"
+    return out_sku_id_for(product_id, sku)
 
 
 def remote_id_for(external_store_id: str, out_product_id: str) -> str:

@@ -19,16 +19,20 @@ Neither the client secret nor either token appears in a log line, a repr, an exc
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import threading
 from typing import Any
 
 import requests
 
 from channels_sync.platforms.errors import ProtocolError, TransportError
-from channels_sync.platforms.http import OnCall, Timeouts, normalize_base_url
-from channels_sync.platforms.tokens import STABLE_TOKEN_PATH, AccessTokenProvider, TokenCache
+from channels_sync.platforms.http import OnCall, Timeouts
+from channels_sync.platforms.tokens import (
+    STABLE_TOKEN_PATH,
+    AccessTokenProvider,
+    ProviderRegistry,
+    TokenCache,
+    token_cache_key,
+)
 
 from .client import OAUTH_TOKEN_PATH, AdsJsonClient
 
@@ -41,8 +45,7 @@ REFRESH_TOKEN_CACHE_SECONDS = 30 * 86400
 
 def ads_token_cache_key(base_url: str, client_id: str) -> str:
     """The cache key of one client's access token: a hash of base URL and client id (never of a secret)."""
-    digest = hashlib.sha256(f"{normalize_base_url(base_url)}\n{client_id}".encode()).hexdigest()[:40]
-    return f"{CACHE_KEY_PREFIX}:{digest}"
+    return token_cache_key(base_url, client_id, prefix=CACHE_KEY_PREFIX)
 
 
 class AdsTokenProvider(AccessTokenProvider):
@@ -131,61 +134,26 @@ class AdsTokenProvider(AccessTokenProvider):
         return self._refresh_token
 
 
-class _AdsProviderRegistry:
-    """One provider per (base URL, client id) per process; rebuilt when the credentials or the cache change."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._providers: dict[tuple[str, str], AdsTokenProvider] = {}
-
-    def get(
-        self,
-        *,
-        base_url: str,
-        client_id: str,
-        client_secret: str,
-        refresh_token: str,
-        cache: TokenCache,
-        timeouts: Timeouts,
-    ) -> AdsTokenProvider:
-        key = (normalize_base_url(base_url), client_id)
-        with self._lock:
-            provider = self._providers.get(key)
-            if (
-                provider is None
-                or not provider.has_credentials(client_secret, refresh_token)
-                or provider.cache is not cache
-            ):
-                provider = AdsTokenProvider(
-                    base_url=base_url,
-                    client_id=client_id,
-                    client_secret=client_secret,
-                    refresh_token=refresh_token,
-                    cache=cache,
-                    timeouts=timeouts,
-                )
-                self._providers[key] = provider
-            return provider
-
-    def clear(self) -> None:
-        with self._lock:
-            self._providers.clear()
-
-
-_registry = _AdsProviderRegistry()
+_registry: ProviderRegistry[AdsTokenProvider] = ProviderRegistry()
 
 
 def ads_token_provider_for(
     *, base_url: str, client_id: str, client_secret: str, refresh_token: str, cache: TokenCache, timeouts: Timeouts
 ) -> AdsTokenProvider:
-    """The process's provider for one OAuth client (see :class:`_AdsProviderRegistry`)."""
+    """The process's provider for one OAuth client: one per (base URL, client id), rebuilt when the credentials
+    or the cache change."""
     return _registry.get(
         base_url=base_url,
-        client_id=client_id,
-        client_secret=client_secret,
-        refresh_token=refresh_token,
-        cache=cache,
-        timeouts=timeouts,
+        account_id=client_id,
+        is_current=lambda provider: provider.has_credentials(client_secret, refresh_token) and provider.cache is cache,
+        build=lambda: AdsTokenProvider(
+            base_url=base_url,
+            client_id=client_id,
+            client_secret=client_secret,
+            refresh_token=refresh_token,
+            cache=cache,
+            timeouts=timeouts,
+        ),
     )
 
 

@@ -21,7 +21,7 @@ from ..adapter import (
 )
 from ..errors import RejectedError
 from ..http import Timeouts
-from ..tokens import token_provider_for
+from ..tokens import shop_token_provider
 from . import payloads
 from .client import ROOT_CATEGORY_ID, ProductFilter, ProductListing, WeChatStoreClient
 
@@ -37,13 +37,7 @@ class WeChatStoreAdapter(PlatformAdapter):
 
     def __init__(self, shop: ShopConfig, *, on_call=None, cache=None):
         super().__init__(shop, on_call=on_call, cache=cache)
-        if cache is None:
-            from django.core.cache import cache as default_cache
-
-            cache = default_cache
-        tokens = token_provider_for(
-            base_url=shop.base_url, appid=shop.app_id, secret=shop.app_secret, cache=cache, timeouts=TIMEOUTS
-        )
+        tokens = shop_token_provider(shop, cache=self.shared_cache(), timeouts=TIMEOUTS)
         self.client = WeChatStoreClient(shop.base_url, tokens=tokens, timeouts=TIMEOUTS, on_call=on_call)
 
     # Images ------------------------------------------------------------------------------------------------

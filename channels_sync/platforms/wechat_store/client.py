@@ -12,14 +12,14 @@ modified with ``shelf/mod``, all templates are read from ``templates_info``, and
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Iterable, Mapping, Sequence
 from enum import IntEnum
 from typing import Any, TypeVar
 
 from channels_sync.platforms.errors import ProtocolError
-from channels_sync.platforms.http import Timeouts
+from channels_sync.platforms.http import Timeouts, guess_content_type
 from channels_sync.platforms.wechat import WeChatApiClient
+from channels_sync.platforms.wechat import answer_object as _object
 
 ROOT_CATEGORY_ID = 1
 
@@ -291,7 +291,7 @@ class WeChatStoreClient(WeChatApiClient):
         The body is the raw image bytes (not multipart, reference §7.4); ``filename`` must carry the extension.
         Returns ``image_url``. ``timeouts`` may allow a slower upload than the client's default.
         """
-        content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        content_type = guess_content_type(filename)
         path = "/merchant/common/upload_img"
         answer = self.call(
             "POST", path, params={"filename": filename}, raw_body=data, content_type=content_type, timeouts=timeouts
@@ -333,13 +333,6 @@ def _required(answer: Mapping[str, Any], key: str, kind: type[_Id], endpoint: st
     value = answer.get(key)
     if not isinstance(value, kind) or isinstance(value, bool) or value == "":
         raise ProtocolError(f"success answer without a valid {key}", endpoint=endpoint, http_status=200)
-    return value
-
-
-def _object(answer: Mapping[str, Any], key: str, endpoint: str) -> dict[str, Any]:
-    value = answer.get(key)
-    if not isinstance(value, dict):
-        raise ProtocolError(f"success answer without the {key} object", endpoint=endpoint, http_status=200)
     return value
 
 
