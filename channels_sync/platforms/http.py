@@ -49,7 +49,9 @@ MAX_RECORDED_CHARS = 8000
 DEFAULT_RETRY_AFTER_SECONDS = 60.0
 
 REDACTED = "***"
-SENSITIVE_KEYS = frozenset({"access_token", "secret", "appsecret", "app_secret", "token", "refresh_token"})
+SENSITIVE_KEYS = frozenset(
+    {"access_token", "secret", "appsecret", "app_secret", "client_secret", "token", "refresh_token"}
+)
 _KEY_ALTERNATIVES = "|".join(sorted(SENSITIVE_KEYS, key=len, reverse=True))
 # ``access_token=…`` in a URL or query string. The leading \b keeps ``token`` from matching inside other names.
 _SENSITIVE_PARAM = re.compile(rf"(?i)\b({_KEY_ALTERNATIVES})=[^&#\s\"']*")

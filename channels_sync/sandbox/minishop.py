@@ -703,7 +703,7 @@ class MiniShop(Platform):
     def category_get(self, request: Request) -> dict[str, Any]:
         """§4 category/get: the children of ``f_cat_id`` (0 = the first level); an unknown id is 9401020."""
         body = request.optional_json()
-        f_cat_id = 0 if body.get("f_cat_id") in (None, 0, "0") else read_number_id(body, "f_cat_id")
+        f_cat_id = 0 if body.get("f_cat_id") is None or _is_zero(body["f_cat_id"]) else read_number_id(body, "f_cat_id")
         if f_cat_id and self.tree.get(f_cat_id) is None:
             raise param(f"f_cat_id {f_cat_id} is not a category")
         return ok(cat_list=[category.as_json() for category in self.tree.children(f_cat_id)])
@@ -755,6 +755,11 @@ class MiniShop(Platform):
             state.media[pic_file["media_id"]] = info
         self._record(request, **info, **pic_file)
         return ok(pic_file=pic_file)
+
+
+def _is_zero(value: Any) -> bool:
+    """``f_cat_id`` 0 (the roots) as a JSON number."""
+    return not isinstance(value, bool) and isinstance(value, int) and value == 0
 
 
 def _copy_of(product: MiniShopProduct, *, draft: bool) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """The mini-shop's rules (reference §4, seed 001): spu and SKU bodies. Pure functions over JSON, the category tree
-and the shop's template ids; every rule answers 9401020 "参数有误" with an errmsg that names the field and the
-rule (README, "Mini-shop (小商店)"). The shared ``validation`` readers raise 40097; the mini-shop platform turns
-those into 9401020 as well.
+and the shop's template ids; every rule answers 9401020 "参数有误" (a SKU price above the limit 9401043) with an
+errmsg that names the field and the rule (README, "Mini-shop (小商店)"). The shared ``validation`` readers raise
+40097; the mini-shop platform turns those into 9401020 as well.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ ERR_SPU_MISSING = 9401002
 ERR_PARAM = 9401020
 ERR_NO_PERMISSION = 9401021
 ERR_NOT_EDITABLE = 9401023
+# Community threads (reference §4 "Errors"): a SKU price above the limit.
+ERR_PRICE_TOO_HIGH = 9401043
 ERR_PRODUCT_ID_MISSING = 100002
 ERR_SKU_MISSING = 100004
 # Not documented for the mini-shop: the common WeChat quota codes (reference §1.3) answer the add+update quota.
@@ -48,13 +50,13 @@ def param(message: str) -> ApiError:
 
 
 def read_number_id(data: Mapping[str, Any], key: str, *, prefix: str = "") -> int:
-    """A numeric id (``product_id``, ``sku_id``, ``cat_id``, ``template_id``) sent as a number or a digit string."""
+    """A numeric id (``product_id``, ``sku_id``, ``cat_id``, ``template_id``, ``f_cat_id``): a JSON number, as seed
+    001 types them (``cats[].cat_id``, ``express_info.template_id`` and ``data.product_id`` are "number"); a digit
+    string is refused like any other non-number."""
     path = join_path(prefix, key)
     value = data.get(key)
     if value is None:
         raise param(f"{path} is required")
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise param(f"{path} must be a positive number")
     return value
@@ -95,7 +97,7 @@ def _price(data: Mapping[str, Any], key: str, path: str, *, minimum: int) -> int
     if value is None:
         raise param(f"{join_path(path, key)} is required")
     if value > PRICE_MAX:
-        raise param(f"{join_path(path, key)} {value} is above {PRICE_MAX} fen")
+        raise fail(ERR_PRICE_TOO_HIGH, f"{join_path(path, key)} {value} is above {PRICE_MAX} fen")
     return value
 
 

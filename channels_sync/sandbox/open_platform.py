@@ -9,6 +9,8 @@ choices made here are documented in the sandbox README ("Open platform (publishP
 * Answers are ``{"success", "code", "message"}`` with HTTP-like codes: 200 ok, 400 a parameter error naming the
   field, 401 token missing or invalid, 429 too frequent, 500 system error (the faults' errcode -1).
 * A ``supplierSpu`` the merchant published before is an update of that product (its SKUs are replaced).
+* Requiredness follows seed 004's tables (the primary source): ``salesWay``, ``settlementWay``, ``deliveryWay`` and
+  ``deliveryTimeliness`` are required ("yes"), although §6's prose lists them after "optional".
 """
 
 from __future__ import annotations
@@ -93,8 +95,12 @@ REQUIRED_FIELDS = (
     "skuList",
 )
 OPTIONAL_FIELDS = ("appIntroduction", "timePeriodType")
-_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
-_NUMBER = re.compile(r"^\d+(\.\d+)?$")
+_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$", re.ASCII)
+# ASCII digits only: Python's \d and str.isdigit() also take "²" or "٢٤" (and int("²") raises).
+_NUMBER = re.compile(r"^\d+(\.\d+)?$", re.ASCII)
+_WHOLE = re.compile(r"^\d+$", re.ASCII)
+# categoryId is a Java Long (seed 004): 1 to 2^63 - 1.
+LONG_MAX = 2**63 - 1
 
 
 def bad_parameter(reason: str) -> ApiError:
@@ -235,12 +241,12 @@ def validate(form: dict[str, str], merchant: Merchant) -> dict[str, Any]:
     time_period_type = form.get("timePeriodType") or "DAY"
     if time_period_type not in TIME_PERIOD_TYPES:
         raise bad_parameter(f"timePeriodType must be one of {', '.join(TIME_PERIOD_TYPES)}")
-    if not form["categoryId"].isdigit():
+    if not _WHOLE.fullmatch(form["categoryId"]) or not 0 < int(form["categoryId"]) <= LONG_MAX:
         raise bad_parameter("categoryId must be a positive integer")
     category_id = int(form["categoryId"])
     if category_id not in CATEGORIES:
         raise bad_parameter(f"categoryId {category_id} is not a known category")
-    if not _NUMBER.match(form["deliveryTimeliness"]) or Decimal(form["deliveryTimeliness"]) <= 0:
+    if not _NUMBER.fullmatch(form["deliveryTimeliness"]) or Decimal(form["deliveryTimeliness"]) <= 0:
         raise bad_parameter("deliveryTimeliness must be a number > 0")
 
     channels = _json_list(form, "salesChannelList")

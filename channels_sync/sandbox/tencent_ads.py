@@ -208,7 +208,11 @@ class TencentAds(Platform):
 
     def error_response(self, error: ApiError) -> Response:
         response = Response.json(self.error_body(error), status=error.http_status)
-        return _with_headers(response, (("X-TSA-Trace-Id", self._trace_id()),))
+        headers = [("X-TSA-Trace-Id", self._trace_id())]
+        remaining = getattr(error, "rate_limit_remaining", None)
+        if remaining is not None:
+            headers.append(("X-RateLimit-Remaining", remaining))
+        return _with_headers(response, tuple(headers))
 
     def reset(self, appid: str | None) -> None:
         """Forget sales infos and quota counters (one client's, or all). Access tokens stay: like the sandbox's
@@ -277,22 +281,17 @@ class TencentAds(Platform):
     def salesinfos_add(self, request: Request) -> Response:
         """§5: add or replace the sales info of at most 50 SKUs."""
         client_id = request.appid or ""
-        client = self._client(client_id)
-        token = self._tokens[request.query["access_token"]]
-        self._check_timestamp(request.query.get("timestamp", ""))
-        nonce = request.query.get("nonce", "")
-        if not nonce or len(nonce) > NONCE_MAX_LENGTH:
-            raise param(f"nonce must be 1 to {NONCE_MAX_LENGTH} characters")
-        if nonce in token.nonces:
-            raise ApiError(ERR_NONCE_USED, "The nonce has been used before")
-        token.nonces.add(nonce)
-        state = self._states.setdefault(client_id, ClientState())
-        self._count_call(state)
-        account_id, warehouse_id, items = validate_request(decode_body(request.body, request.content_type))
-        if client is None or account_id not in client.accounts:
-            raise ApiError(ERR_ACCOUNT, f"account_id {account_id} is not authorised for this client")
-        if warehouse_id not in client.accounts[account_id]:
-            raise ApiError(ERR_WAREHOUSE, f"data_warehouse_id {warehouse_id} does not exist for account {account_id}")
+        state = self._states.get(client_id)
+        try:
+            self._check_call(request)
+            state = self._states.setdefault(client_id, ClientState())
+            self._count_call(state)
+            account_id, warehouse_id, items = self._check_body(request, client_id)
+        except ApiError as error:
+            # A refusal of the API carries the quota header too, once the client has a count (README).
+            if state is not None:
+                error.rate_limit_remaining = self._remaining(state)
+            raise
         now = self.ctx.now()
         applied = []
         for item in items:
@@ -323,6 +322,26 @@ class TencentAds(Platform):
         )
         return self._answer({}, state=state)
 
+    def _check_call(self, request: Request) -> None:
+        """The common parameters after the token: the timestamp, then the nonce (used from here on)."""
+        token = self._tokens[request.query["access_token"]]
+        self._check_timestamp(request.query.get("timestamp", ""))
+        nonce = request.query.get("nonce", "")
+        if not nonce or len(nonce) > NONCE_MAX_LENGTH:
+            raise param(f"nonce must be 1 to {NONCE_MAX_LENGTH} characters")
+        if nonce in token.nonces:
+            raise ApiError(ERR_NONCE_USED, "The nonce has been used before")
+        token.nonces.add(nonce)
+
+    def _check_body(self, request: Request, client_id: str) -> tuple[int, int, list[dict[str, Any]]]:
+        client = self._client(client_id)
+        account_id, warehouse_id, items = validate_request(decode_body(request.body, request.content_type))
+        if client is None or account_id not in client.accounts:
+            raise ApiError(ERR_ACCOUNT, f"account_id {account_id} is not authorised for this client")
+        if warehouse_id not in client.accounts[account_id]:
+            raise ApiError(ERR_WAREHOUSE, f"data_warehouse_id {warehouse_id} does not exist for account {account_id}")
+        return account_id, warehouse_id, items
+
     # --- helpers ------------------------------------------------------------------------------------------------
 
     def _client(self, client_id: str) -> AdsClient | None:
@@ -334,7 +353,8 @@ class TencentAds(Platform):
         return AdsClient(app.appid, app.secret, f"{app.appid}-refresh-token", SHARED_ACCOUNT)
 
     def _check_timestamp(self, value: str) -> None:
-        if not value.isdigit():
+        # ASCII digits only: str.isdigit() also takes "²" or "１", which int() refuses or reads as another number.
+        if not (value.isascii() and value.isdigit()):
             raise ApiError(ERR_TIMESTAMP, "timestamp is required, in seconds")
         # Against the wall clock: the offset tests add to the sandbox clock (to expire tokens) cannot move the
         # caller's clock, so it must not make every timestamp stale.
@@ -345,11 +365,7 @@ class TencentAds(Platform):
     def _count_call(self, state: ClientState) -> None:
         """Count the call against the client's quotas; beyond one of them it is refused and not counted."""
         now = self.ctx.now()
-        while state.minute_calls and state.minute_calls[0] <= now - 60:
-            state.minute_calls.popleft()
-        day = datetime.fromtimestamp(now, tz=UTC).astimezone(BEIJING).date().isoformat()
-        if state.day != day:
-            state.day, state.day_calls = day, 0
+        self._forget_old_calls(state, now)
         if state.day_calls >= self.quota["per_day"]:
             raise ApiError(ERR_PER_DAY, "daily request limit exceeded")
         if len(state.minute_calls) >= self.quota["per_minute"]:
@@ -360,11 +376,25 @@ class TencentAds(Platform):
     def _answer(self, data: dict[str, Any], *, state: ClientState | None = None) -> Response:
         headers = [("X-TSA-Trace-Id", self._trace_id())]
         if state is not None:
-            day_left = max(0, self.quota["per_day"] - state.day_calls) * 100 // self.quota["per_day"]
-            minute_left = max(0, self.quota["per_minute"] - len(state.minute_calls)) * 100 // self.quota["per_minute"]
-            headers.append(("X-RateLimit-Remaining", f"{day_left},{minute_left}"))
+            headers.append(("X-RateLimit-Remaining", self._remaining(state)))
         response = Response.json({"code": CODE_OK, "message": "", "data": data})
         return _with_headers(response, tuple(headers))
+
+    @staticmethod
+    def _forget_old_calls(state: ClientState, now: float) -> None:
+        """Drop the calls of the rolling minute that are over, and the count of a Beijing day that is over."""
+        while state.minute_calls and state.minute_calls[0] <= now - 60:
+            state.minute_calls.popleft()
+        day = datetime.fromtimestamp(now, tz=UTC).astimezone(BEIJING).date().isoformat()
+        if state.day != day:
+            state.day, state.day_calls = day, 0
+
+    def _remaining(self, state: ClientState) -> str:
+        """``X-RateLimit-Remaining``: the percentages of the day's and the minute's quota left, "day%,minute%"."""
+        self._forget_old_calls(state, self.ctx.now())
+        day_left = max(0, self.quota["per_day"] - state.day_calls) * 100 // self.quota["per_day"]
+        minute_left = max(0, self.quota["per_minute"] - len(state.minute_calls)) * 100 // self.quota["per_minute"]
+        return f"{day_left},{minute_left}"
 
     def _trace_id(self) -> str:
         return self.ctx.ids.chars(TRACE_ID_LENGTH, "0123456789abcdef")

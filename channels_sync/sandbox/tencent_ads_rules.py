@@ -95,7 +95,11 @@ def _bytes(value: Any, path: str, low: int, high: int, *, required: bool = True)
         return None
     if not isinstance(value, str):
         raise param(f"{path} must be a string")
-    length = len(value.encode("utf-8"))
+    try:
+        length = len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        # A lone surrogate (an escaped \ud800 in the JSON text) has no UTF-8 bytes.
+        raise param(f"{path} must be valid UTF-8 text") from None
     if not low <= length <= high:
         raise param(f"{path} must be {low} to {high} bytes, got {length}")
     return value

@@ -170,7 +170,7 @@ def test_rejections_reach_the_admin_with_the_platform_code_and_message(admin_cli
             settings.refresh_from_db()
             settings.set_refresh_token(refresh_token)
             settings.save()
-            cache.delete(ads_token_cache_key(sandbox.url, ADS_CLIENT_ID))
+            cache.delete(ads_token_cache_key(sandbox.url, ADS_CLIENT_ID, refresh_token))
         if fault:
             sandbox.faults(errcode_next=1, paths=[SALES_PATH], **fault)
         SyncJob.objects.filter(state=SyncJob.State.FAILED).delete()

@@ -5,7 +5,8 @@ add and update write the product's draft; listing submits the draft for audit an
 audit passes. The engine reads the product back after each write (``has_draft``) and writes wait, without
 failing, while an audit runs (9401023 "not editable"). An update of a listed product is submitted again, so the
 change reaches buyers once audited. Add and update share a per-shop quota (200 an hour, 1000 a day, §4) counted
-here before each call, so work beyond it waits for its window.
+here before each call, so work beyond it waits for its window; an update of a listed product that changes only SKU
+prices or stock is not counted (§4).
 
 Freight templates cannot be created or changed through the API (§4 has only ``get_freight_template``): the
 shop's templates are bound to the local ones of the same name by Shops › Import freight templates
@@ -140,31 +141,42 @@ class MiniShopAdapter(PlatformAdapter):
 
     def product_create(self, *, payload: ProductPayload, snapshot: ProductSnapshot) -> str:
         """spu/add. A 9401001 "already exists" answer is an earlier add of the same out_product_id (a retry after
-        a lost answer): the product is looked up by it, brought up to date with this body and its id returned, so
-        the add is never doubled."""
+        a lost answer): the product is looked up by it (spu/get with out_product_id), brought up to date with this
+        body, keeping the shop's stock of the SKUs it has (sales may have happened there since), and its id
+        returned, so the add is never doubled."""
         self.write_quota.acquire()
         try:
             product_id, _created = self.client.spu_add(payload.body)
         except RejectedError as error:
             if error.errcode != ERRCODE_SPU_EXISTS:
                 raise
-            found = self.product_find(payload=payload, snapshot=snapshot)
-            if found is None:
+            try:
+                draft_answer = self.client.spu_get(out_product_id=snapshot.out_product_id.strip(), need_edit_spu=True)
+            except RejectedError as lookup:
+                if lookup.errcode == ERRCODE_SPU_MISSING:
+                    raise error from lookup
                 raise
-            update = ProductPayload(body={"product_id": int(found), **payload.body}, hash_basis=payload.hash_basis)
-            self.product_update(remote_id=found, payload=update)
-            return found
+            draft = _spu(draft_answer)
+            body = payloads.with_remote_stock(payload.body, _stock_by_out_sku_id(draft))
+            self._update(draft.product_id, {"product_id": int(draft.product_id), **body}, draft_answer)
+            return draft.product_id
         return product_id
 
     def product_update(self, *, remote_id: str, payload: ProductPayload) -> None:
         """spu/update writes the draft; a listed product's draft is then submitted again (listing), since only an
         audited draft reaches the online copy."""
-        before = self._draft(remote_id)
+        self._update(remote_id, payload.body, self.client.spu_get(product_id=remote_id, need_edit_spu=True))
+
+    def _update(self, remote_id: str, body: Mapping, draft_answer: Mapping) -> None:
+        """spu/update of ``body`` over the draft ``draft_answer`` (spu/get, need_edit_spu 1) just read."""
+        before = _spu(draft_answer)
         if before.under_audit:
             raise DependencyPending(_("Waiting for the shop to finish auditing the product."), delay_seconds=30)
-        self.write_quota.acquire()
+        # §4: price/stock-only changes on listed items do not count towards the add+update quota.
+        if not (before.listed and payloads.changes_only_prices_or_stock(body, draft_answer)):
+            self.write_quota.acquire()
         try:
-            self.client.spu_update(payload.body)
+            self.client.spu_update(body)
             if before.listed:
                 self.client.spu_listing(remote_id)
         except RejectedError as error:

@@ -8,7 +8,8 @@ codes are mapped as §4 reads:
 * -2 "token too long" and 9401021 "no permission for the API": :class:`AuthError` with ``config_error`` set,
   because only a person fixing the shop's credentials or its API permissions can heal them;
 * 9401020 bad parameters, 9401002 SPU does not exist, 9401001 SPU already exists, 9401023 SPU not editable,
-  100002 product_id / 100004 SKU does not exist: :class:`RejectedError` with the platform's errcode and errmsg.
+  100002 product_id / 100004 SKU does not exist, and the community's 9401043 (SKU price too high) and 9401006
+  (SKU not in the online data): :class:`RejectedError` with the platform's errcode and errmsg.
 
 Remote ids (``product_id``, ``sku_id``, ``cat_id``, ``template_id``) are JSON numbers on the wire, some above 2^53
 (seed 001 answers 23423523452345235): exact in Python, but kept as strings everywhere outside this client, and
@@ -36,6 +37,9 @@ ERRCODE_SPU_EXISTS = 9401001
 ERRCODE_NOT_EDITABLE = 9401023
 ERRCODE_PRODUCT_ID_MISSING = 100002
 ERRCODE_SKU_MISSING = 100004
+# Community threads (§4 "Errors"): a SKU price above the limit; a draft-only SKU read in the online data.
+ERRCODE_PRICE_TOO_HIGH = 9401043
+ERRCODE_ONLINE_SKU_MISSING = 9401006
 CONFIG_ERRMSGS = {
     ERRCODE_TOKEN_TOO_LONG: "the access token is too long: check the shop's app id and secret",
     ERRCODE_NO_PERMISSION: "the app has no permission for this mini-shop API: grant it in the mini-shop's admin",
@@ -122,14 +126,18 @@ class MiniShopClient(WeChatApiClient):
     def sku_add(self, product_id: str, sku: Mapping[str, Any]) -> str:
         """POST /product/sku/add — API reference §4. One SKU joins the draft; returns its ``sku_id``."""
         path = "/product/sku/add"
-        data = _object(self.post(path, {"product_id": _number(product_id), **sku}), "data", path)
+        data = _object(self.post(path, {**sku, "product_id": _number(product_id)}), "data", path)
         return _id(data, "sku_id", path)
 
     def sku_batch_add(self, skus: list[Mapping[str, Any]]) -> dict[str, str]:
         """POST /product/sku/batch_add — API reference §4. Each SKU names its product (``out_product_id`` or
-        ``product_id``). Returns out_sku_id -> sku_id from ``data[]``."""
+        ``product_id``, a string here, sent as a number). Returns out_sku_id -> sku_id from ``data[]``."""
         path = "/product/sku/batch_add"
-        answer = self.post(path, {"skus": [dict(sku) for sku in skus]})
+        items = [
+            {**sku, "product_id": _number(sku["product_id"])} if sku.get("product_id") is not None else dict(sku)
+            for sku in skus
+        ]
+        answer = self.post(path, {"skus": items})
         added = {}
         for item in _list(answer, "data", path):
             if not isinstance(item, dict):
@@ -140,7 +148,8 @@ class MiniShopClient(WeChatApiClient):
     def sku_update(self, product_id: str, sku_id: str, fields: Mapping[str, Any]) -> str:
         """POST /product/sku/update — API reference §4. Changes the given fields of one draft SKU; returns
         ``data.update_time`` (100004 for an unknown SKU)."""
-        body = {"product_id": _number(product_id), "sku_id": _number(sku_id), **fields}
+        body = {"product_id": _number(product_id), "sku_id": _number(sku_id)}
+        body = {**body, **fields, **body}  # the ids named by the arguments, as numbers, whatever ``fields`` holds
         return _text(self.post("/product/sku/update", body).get("data"), "update_time")
 
     def sku_get_list(
@@ -161,11 +170,19 @@ class MiniShopClient(WeChatApiClient):
     def stock_update(self, product_id: str, sku_id: str, update_type: int, stock_num: int) -> str:
         """POST /product/stock/update — API reference §4. ``update_type``: see :class:`StockUpdateType`; the sync
         sends deltas (type 2) and never 1, which would overwrite sales made meanwhile. Returns
-        ``data.update_time`` (100002 unknown product, 100004 unknown SKU)."""
+        ``data.update_time`` (100002 unknown product, 100004 unknown SKU).
+
+        Raises ValueError, before sending, for a ``type`` other than 1 or 2 and for type 1 with a ``stock_num``
+        that is not > 0 (§4: a full overwrite must be > 0)."""
+        kind = StockUpdateType(update_type)
+        if isinstance(stock_num, bool) or not isinstance(stock_num, int):
+            raise ValueError(f"stock_num must be a whole number, not {stock_num!r}")
+        if kind == StockUpdateType.SET and stock_num <= 0:
+            raise ValueError(f"type 1 (full overwrite) needs stock_num > 0, not {stock_num}")
         body = {
             "product_id": _number(product_id),
             "sku_id": _number(sku_id),
-            "type": int(update_type),
+            "type": int(kind),
             "stock_num": stock_num,
         }
         return _text(self.post("/product/stock/update", body).get("data"), "update_time")

@@ -35,12 +35,14 @@ __all__ = [
     "RemoteSku",
     "RemoteSpu",
     "ResponseShapeError",
+    "changes_only_prices_or_stock",
     "out_sku_id_for",
     "parse_sku_list",
     "parse_spu",
     "product_payload",
     "product_update_payload",
     "stock_update_payload",
+    "with_remote_stock",
 ]
 
 JsonDict = dict[str, Any]
@@ -251,13 +253,46 @@ def product_update_payload(
     New SKUs keep their local stock.
     """
     body = product_payload(snapshot, image_urls=image_urls, freight_template_remote_id=freight_template_remote_id)
-    remote_stock = remote_stock_by_out_sku_id or {}
-    skus = [
-        {**sku, "stock_num": int(remote_stock[sku["out_sku_id"]])} if sku["out_sku_id"] in remote_stock else sku
-        for sku in body["skus"]
-    ]
     product_id = _remote_number(remote_product_id, "product_id", "no remote product id")
-    return {"product_id": product_id, **body, "skus": skus}
+    return {"product_id": product_id, **with_remote_stock(body, remote_stock_by_out_sku_id or {})}
+
+
+def with_remote_stock(body: Mapping[str, Any], remote_stock_by_out_sku_id: Mapping[str, int]) -> JsonDict:
+    """``body`` (an add or update body) with the shop's ``stock_num`` for each SKU the shop already has (by
+    ``out_sku_id``); new SKUs keep theirs."""
+    skus = [
+        {**sku, "stock_num": int(remote_stock_by_out_sku_id[sku["out_sku_id"]])}
+        if sku["out_sku_id"] in remote_stock_by_out_sku_id
+        else sku
+        for sku in body.get("skus", [])
+    ]
+    return {**body, "skus": skus}
+
+
+# Fields of a SKU whose change alone, on a listed product, is not counted by the add+update quota (§4).
+PRICE_AND_STOCK_FIELDS = ("sale_price", "market_price", "stock_num")
+
+
+def changes_only_prices_or_stock(body: Mapping[str, Any], draft: Mapping[str, Any]) -> bool:
+    """Whether the update ``body`` changes nothing of ``draft`` (a ``spu/get`` answer with ``need_edit_spu`` 1)
+    but SKU prices and stock (§4: such an update of a listed product does not count towards the quota).
+
+    Every field of the body except ``product_id`` must equal the draft's, and its SKUs the draft's in the same
+    order (new, removed or reordered SKUs are changes); a field the answer shapes differently counts as changed."""
+    for key, value in body.items():
+        if key not in ("product_id", "skus") and draft.get(key) != value:
+            return False
+    if "skus" not in body:
+        return True
+    draft_skus = draft.get("skus")
+    if not isinstance(draft_skus, list) or len(draft_skus) != len(body["skus"]):
+        return False
+    for sku, remote in zip(body["skus"], draft_skus, strict=True):
+        if not isinstance(remote, Mapping):
+            return False
+        if any(remote.get(key) != value for key, value in sku.items() if key not in PRICE_AND_STOCK_FIELDS):
+            return False
+    return True
 
 
 def stock_update_payload(product_id: str, sku_id: str, delta: int) -> JsonDict:

@@ -54,14 +54,20 @@ MAIN_MEDIA_TYPE = "MAIN_PICTURE"
 EXTRA_MEDIA_TYPE = "CAROUSEL_PICTURE"
 # §6 writes "yyyy-MM-dd hh:mm:ss" but its example has 23:59:59: a 24-hour clock.
 DISPLAY_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-_DISPLAY_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
+_DISPLAY_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$", re.ASCII)
+# The emulator's syntax of the form's numbers: ASCII digits only (str.isdigit() also takes "²", which int() refuses),
+# no sign, exponent or blank; categoryId is a Java Long (seed 004), 1 to 2^63 - 1.
+_WHOLE_TEXT = re.compile(r"^\d+$", re.ASCII)
+_NUMBER_TEXT = re.compile(r"^\d+(\.\d+)?$", re.ASCII)
+LONG_MAX = 2**63 - 1
 # skuSpecs is required; a SKU of a uniform-spec product has no combination, so it sends this one spec.
 UNIFORM_SPEC = {"specsCode": "default", "specsName": "规格", "specsValue": "默认"}
 FULL_PERCENT = Decimal(100)
 CENT = Decimal("0.01")
 GRAM = Decimal("0.001")
 
-# The form fields in the order of §6's parameter table (the token first, added by the client).
+# The form fields in the order of §6's parameter table (the token first, added by the client). Required as seed 004's
+# table says: salesWay, settlementWay, deliveryWay and deliveryTimeliness are "yes" there, whatever §6's prose says.
 REQUIRED_TEXT_FIELDS = (
     "supplierSpu",
     "spuName",
@@ -357,7 +363,7 @@ def validate_form(form: Mapping[str, str], *, joint_operation: bool = False) -> 
     _check_choice(form, "deliveryWay", DELIVERY_WAYS)
     if form.get("timePeriodType"):
         _check_choice(form, "timePeriodType", TIME_PERIOD_TYPES)
-    if not form["categoryId"].isdigit() or int(form["categoryId"]) <= 0:
+    if not _WHOLE_TEXT.fullmatch(form["categoryId"]) or not 0 < int(form["categoryId"]) <= LONG_MAX:
         raise _fail("categoryId", _("must be a positive whole number."))
     if _number_text(form["deliveryTimeliness"]) is None or _number_text(form["deliveryTimeliness"]) <= 0:
         raise _fail("deliveryTimeliness", _("must be a positive number."))
@@ -393,11 +399,10 @@ def _check_choice(form: Mapping[str, str], name: str, choices: Sequence[str]) ->
 
 
 def _number_text(text: str) -> Decimal | None:
-    try:
-        value = Decimal(text)
-    except (InvalidOperation, TypeError):
+    """A plain decimal number (``24``, ``0.5``), or None: no sign, exponent, blank or non-ASCII digit."""
+    if not isinstance(text, str) or not _NUMBER_TEXT.fullmatch(text):
         return None
-    return value if value.is_finite() else None
+    return Decimal(text)
 
 
 def _decode_list(form: Mapping[str, str], name: str) -> list[Any]:
@@ -429,7 +434,10 @@ def _optional_text(obj: Mapping[str, Any], key: str, path: str) -> None:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | Decimal | float) and not isinstance(value, bool)
+    """A JSON number: an int or a finite Decimal (json.loads gives NaN and Infinity as floats)."""
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _require_positive(obj: Mapping[str, Any], key: str, path: str, *, whole: bool = False) -> None:
@@ -439,10 +447,12 @@ def _require_positive(obj: Mapping[str, Any], key: str, path: str, *, whole: boo
         raise _fail(f"{path}.{key}", message)
 
 
-def _optional_non_negative(obj: Mapping[str, Any], key: str, path: str) -> None:
+def _optional_non_negative(obj: Mapping[str, Any], key: str, path: str, *, whole: bool = False) -> None:
     value = obj.get(key)
     if value is not None and (not _is_number(value) or value < 0):
         raise _fail(f"{path}.{key}", _("must be a number of at least 0."))
+    if value is not None and whole and value != int(value):
+        raise _fail(f"{path}.{key}", _("must be a whole number."))
 
 
 def _optional_int(obj: Mapping[str, Any], key: str, path: str) -> None:
@@ -506,7 +516,8 @@ def _check_sku(value: Any, path: str, joint_operation: bool) -> str:
     _require_positive(sku, "agreementPrice", path)
     _require_positive(sku, "referencePrice", path)
     _require_positive(sku, "minDeliveryQuantity", path, whole=True)
-    _optional_non_negative(sku, "quantity", path)
+    # A stock is a whole number of items, as the emulator reads it.
+    _optional_non_negative(sku, "quantity", path, whole=True)
     _optional_non_negative(sku, "weight", path)
     for key in (
         "upc",
@@ -532,6 +543,7 @@ def _check_sku(value: Any, path: str, joint_operation: bool) -> str:
         obj = _object(attribute, attribute_path)
         _require_text(obj, "attributeName", attribute_path)
         _require_text(obj, "attributeValue", attribute_path)
+        _optional_int(obj, "sorting", attribute_path)
     checks = _list(sku, "checkPriceMsgList", path, required=joint_operation)
     for index, check in enumerate(checks):
         check_path = f"{path}.checkPriceMsgList[{index}]"

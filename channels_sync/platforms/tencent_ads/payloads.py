@@ -5,7 +5,9 @@ One sales-info item per SKU (``sku_sales_infos[]`` of ``product_salesinfos/add``
 * ``external_store_id``, ``store_type`` and ``sale_channel_name`` come from the shop's settings;
 * ``external_sku_id`` is the SKU's merchant code, or ``"{product id}-{SKU id}"`` when it has none: the same id the
   Channels store uses for ``out_sku_id``, built from primary keys so it never changes for the SKU;
-* ``price`` holds the catalog's fen as yuan: ``current_price`` and ``daily_price`` are the sale price,
+* ``price`` is required (seed 003 marks the struct without 必填, but its ``current_price`` and
+  ``sku_price`` are 必填, so no item is valid without it; the emulator refuses it the same way) and holds the
+  catalog's fen as yuan: ``current_price`` and ``daily_price`` are the sale price,
   ``sku_price`` the original price (the sale price when there is none), each exact to the cent. The catalog has
   no promotions, so ``sku_promotions`` is never sent;
 * ``stock.sku_stock_status`` is ON_SALE when the product is listed in the shop and the SKU has stock, else
@@ -302,7 +304,10 @@ def validate_body(body: Mapping[str, Any]) -> None:
         _check_enum(item.get("sale_channel_name"), f"{path}.sale_channel_name", SALE_CHANNELS)
         _check_enum(item.get("store_type"), f"{path}.store_type", STORE_TYPES)
         _check_enum(item.get("sku_status"), f"{path}.sku_status", SKU_STATUSES)
-        price = item.get("price") or {}
+        price = item.get("price")
+        if not isinstance(price, Mapping):
+            # Required although seed 003 marks ``price`` without 必填: its current_price and sku_price are 必填.
+            raise PayloadError(f"{path}.price", _("%(field)s is required.") % {"field": f"{path}.price"})
         _check_amount(price.get("daily_price"), f"{path}.price.daily_price", required=False)
         current = _check_amount(price.get("current_price"), f"{path}.price.current_price", required=True)
         original = _check_amount(price.get("sku_price"), f"{path}.price.sku_price", required=True)

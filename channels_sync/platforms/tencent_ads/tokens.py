@@ -19,6 +19,7 @@ Neither the client secret nor either token appears in a log line, a repr, an exc
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Any
 
@@ -43,9 +44,19 @@ CACHE_KEY_PREFIX = "channels_sync:tencent_ads_access_token"
 REFRESH_TOKEN_CACHE_SECONDS = 30 * 86400
 
 
-def ads_token_cache_key(base_url: str, client_id: str) -> str:
-    """The cache key of one client's access token: a hash of base URL and client id (never of a secret)."""
-    return token_cache_key(base_url, client_id, prefix=CACHE_KEY_PREFIX)
+def authorisation_id(refresh_token: str) -> str:
+    """A stable name of one account's authorisation: a hash of the refresh token the merchant entered.
+
+    Marketing API tokens belong to an authorisation, not to the app: two shops of one OAuth client that authorise
+    different accounts must not share an access token.
+    """
+    return hashlib.sha256(refresh_token.encode()).hexdigest()[:24]
+
+
+def ads_token_cache_key(base_url: str, client_id: str, refresh_token: str) -> str:
+    """The cache key of one authorisation's access token: a hash of base URL, client id and the authorisation's
+    id (never a secret itself)."""
+    return token_cache_key(base_url, f"{client_id}#{authorisation_id(refresh_token)}", prefix=CACHE_KEY_PREFIX)
 
 
 class AdsTokenProvider(AccessTokenProvider):
@@ -77,7 +88,8 @@ class AdsTokenProvider(AccessTokenProvider):
             **options,
         )
         self._refresh_token = refresh_token
-        self.cache_key = ads_token_cache_key(self.base_url, client_id)
+        self._authorisation = authorisation_id(refresh_token)
+        self.cache_key = ads_token_cache_key(self.base_url, client_id, refresh_token)
         self.lock_key = f"{self.cache_key}:lock"
         self.refresh_key = f"{self.cache_key}:refresh"
         self._client = AdsJsonClient(self.base_url, timeouts=timeouts, on_call=on_call, session=session)
@@ -122,14 +134,15 @@ class AdsTokenProvider(AccessTokenProvider):
         if isinstance(new_refresh, str) and new_refresh and new_refresh != refresh_token:
             lifetime = data.get("refresh_token_expires_in")
             ttl = lifetime if isinstance(lifetime, int) and lifetime > 0 else REFRESH_TOKEN_CACHE_SECONDS
-            # Kept with the settings' token it replaced: once a person enters a new one, the old chain is ignored.
-            self.cache.set(self.refresh_key, {"from": self._refresh_token, "token": new_refresh}, ttl)
+            # Kept under the authorisation it belongs to (a hash, never the token): once a person enters a new
+            # refresh token, the old chain is ignored.
+            self.cache.set(self.refresh_key, {"from": self._authorisation, "token": new_refresh}, ttl)
             logger.info("platform.tencent_ads.refresh_token_rotated", extra={"client_id": self.appid})
         return token, expires_in
 
     def _current_refresh_token(self) -> str:
         rotated = self.cache.get(self.refresh_key)
-        if isinstance(rotated, dict) and rotated.get("from") == self._refresh_token and rotated.get("token"):
+        if isinstance(rotated, dict) and rotated.get("from") == self._authorisation and rotated.get("token"):
             return rotated["token"]
         return self._refresh_token
 
@@ -144,7 +157,7 @@ def ads_token_provider_for(
     or the cache change."""
     return _registry.get(
         base_url=base_url,
-        account_id=client_id,
+        account_id=f"{client_id}#{authorisation_id(refresh_token)}",
         is_current=lambda provider: provider.has_credentials(client_secret, refresh_token) and provider.cache is cache,
         build=lambda: AdsTokenProvider(
             base_url=base_url,

@@ -67,6 +67,12 @@ def test_redact_text_masks_query_parameters_json_fields_and_literal_values():
     )
 
 
+def test_redact_text_masks_the_oauth_client_secret_of_tencent_ads():
+    text = "GET /oauth/token?client_id=ads_demo_client&client_secret=demo-ads-secret&grant_type=refresh_token"
+
+    assert redact_text(text) == "GET /oauth/token?client_id=ads_demo_client&client_secret=***&grant_type=refresh_token"
+
+
 def test_truncate_keeps_small_values_and_summarises_large_ones():
     small = {"a": 1}
     large = {"products_info": ["商品" * 10] * 100}

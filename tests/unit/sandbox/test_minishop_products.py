@@ -86,8 +86,6 @@ def test_the_spu_rules_answer_9401020_naming_the_field(minishop, changes, errmsg
 @pytest.mark.parametrize(
     ("sku_changes", "errmsg"),
     [
-        ({"sale_price": 1_000_000_001}, "invalid param: skus[0].sale_price 1000000001 is above 1000000000 fen"),
-        ({"market_price": 1_000_000_001}, "invalid param: skus[0].market_price 1000000001 is above 1000000000 fen"),
         ({"sale_price": 0}, "invalid param: skus[0].sale_price must be >= 1"),
         ({"out_sku_id": "X" * 33}, "invalid param: skus[0].out_sku_id is longer than 32 characters"),
         ({"sku_code": "C" * 21}, "invalid param: skus[0].sku_code is longer than 20 characters"),
@@ -100,6 +98,48 @@ def test_the_sku_rules_answer_9401020_naming_the_field(minishop, sku_changes, er
     sku = {**seed_body()["skus"][0], **sku_changes}
 
     assert minishop.error(ADD, seed_body(skus=[sku]), 9401020) == errmsg
+
+
+@pytest.mark.parametrize(
+    ("sku_changes", "errmsg"),
+    [
+        ({"sale_price": 1_000_000_001}, "skus[0].sale_price 1000000001 is above 1000000000 fen"),
+        ({"market_price": 1_000_000_001}, "skus[0].market_price 1000000001 is above 1000000000 fen"),
+    ],
+)
+def test_a_sku_price_above_1000000000_fen_is_9401043(minishop, sku_changes, errmsg):
+    sku = {**seed_body()["skus"][0], **sku_changes}
+    at_limit = {**seed_body()["skus"][0], "sale_price": 1_000_000_000, "market_price": 1_000_000_000}
+
+    assert minishop.error(ADD, seed_body(skus=[sku]), 9401043) == errmsg
+    assert minishop.add(seed_body(skus=[at_limit])) == FIRST_PRODUCT_ID
+
+
+@pytest.mark.parametrize(
+    ("changes", "errmsg"),
+    [
+        (
+            {"cats": [{"cat_id": "6033", "level": 1}, {"cat_id": 6057, "level": 2}, {"cat_id": 6091, "level": 3}]},
+            "invalid param: cats[0].cat_id must be a positive number",
+        ),
+        (
+            {"express_info": {"template_id": "5189"}},
+            "invalid param: express_info.template_id must be a positive number",
+        ),
+    ],
+)
+def test_ids_seed_001_types_as_numbers_are_refused_as_strings(minishop, changes, errmsg):
+    assert minishop.error(ADD, seed_body(**changes), 9401020) == errmsg
+
+
+def test_a_product_id_sent_as_a_string_is_9401020(minishop):
+    product_id = minishop.add(seed_body())
+
+    errmsg = minishop.error(GET, {"product_id": str(product_id), "need_edit_spu": 1}, 9401020)
+    roots = minishop.error("/product/category/get", {"f_cat_id": "0"}, 9401020)
+
+    assert errmsg == "invalid param: product_id must be a positive number"
+    assert roots == "invalid param: f_cat_id must be a positive number"
 
 
 def test_skus_are_optional_on_add_but_listing_needs_one(minishop):

@@ -2,6 +2,7 @@
 seed's example verbatim and corrected, upserts, quotas and the response headers."""
 
 import copy
+import json
 import time
 from pathlib import Path
 
@@ -131,6 +132,12 @@ def test_the_timestamp_must_be_within_300_seconds(ads):
     assert ads.code(SEED_CORRECTED, timestamp="soon")[0] == 11021
 
 
+def test_a_timestamp_of_other_digits_is_refused_not_crashed(ads):
+    assert ads.code(SEED_CORRECTED, timestamp="²")[0] == 11021
+    fullwidth_now = str(int(time.time())).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert ads.code(SEED_CORRECTED, timestamp=fullwidth_now)[0] == 11021
+
+
 @pytest.mark.parametrize(
     ("token", "code"),
     [("", 11005), ("short", 11004), ("A" * 40, 11002)],
@@ -167,6 +174,8 @@ def test_unknown_account_or_warehouse(ads):
         ({"sku_status": "OLD"}, "sku_sales_infos[0].sku_status must be one of NEW, NORMAL, STOP"),
         ({"stock": {"sku_stock_status": "SOLD"}}, "sku_sales_infos[0].stock.sku_stock_status must be one of"),
         ({"stock": None}, "sku_sales_infos[0].stock is required"),
+        ({"price": None}, "sku_sales_infos[0].price is required"),
+        ({"price": [78, 85]}, "sku_sales_infos[0].price must be an object"),
         ({"price": {"current_price": 90, "sku_price": 85}}, "sku_sales_infos[0].price.current_price must be <="),
         ({"price": {"current_price": -1, "sku_price": 85}}, "sku_sales_infos[0].price.current_price must be >= 0"),
         ({"price": {"current_price": 1.234, "sku_price": 85}}, "price.current_price must have at most 2 decimals"),
@@ -275,3 +284,36 @@ def test_the_golden_wire_text_of_the_corrected_seed_example_is_accepted(ads, san
     assert ads.code(raw=wire) == (0, "")
     (stored,) = sandbox.tencent_ads.state("ads_demo_client")["sales_infos"]
     assert stored["price"]["daily_price"] == "80.00"
+
+
+def test_text_without_utf8_bytes_is_a_parameter_error(ads):
+    raw = json.dumps(body_with(external_sku_id="\ud800")).encode()
+
+    assert ads.code(raw=raw) == (
+        31001,
+        "invalid parameter: sku_sales_infos[0].external_sku_id must be valid UTF-8 text",
+    )
+
+
+def test_refusals_carry_the_rate_limit_header_once_counted(ads, api):
+    api.control("POST", "config", {"tencent_ads_quota": {"per_minute": 4}})
+    assert ads.add(SEED_CORRECTED).headers["X-RateLimit-Remaining"] == "99,75"
+
+    bad_body = ads.add(body_with(sku_status="OLD"))
+    ads.add(SEED_CORRECTED, nonce="z" * 32)
+    reused = ads.add(SEED_CORRECTED, nonce="z" * 32)
+    ads.add(SEED_CORRECTED)
+    over_quota = ads.add(SEED_CORRECTED)
+
+    assert (bad_body.json()["code"], bad_body.headers["X-RateLimit-Remaining"]) == (31001, "99,50")
+    assert (reused.json()["code"], reused.headers["X-RateLimit-Remaining"]) == (11020, "99,25")
+    assert (over_quota.json()["code"], over_quota.headers["X-RateLimit-Remaining"]) == (11017, "99,0")
+
+
+def test_a_refusal_after_a_quiet_minute_reports_the_minute_as_free(ads, sandbox):
+    ads.add(SEED_CORRECTED)
+    sandbox.ctx.clock.advance(61)
+
+    stale = ads.add(SEED_CORRECTED, timestamp="soon")
+
+    assert (stale.json()["code"], stale.headers["X-RateLimit-Remaining"]) == (11021, "99,100")

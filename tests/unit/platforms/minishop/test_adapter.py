@@ -2,6 +2,8 @@
 or -1 add is found (or made) exactly once, writes wait while the draft is audited, listing, stock deltas, the
 client-side quota, freight templates bound by name and the category import."""
 
+from dataclasses import replace
+
 import pytest
 
 from channels_sync.platforms.adapter import BindingState, DependencyPending, ProductPayload, ShopConfig
@@ -56,6 +58,25 @@ def test_a_9401001_answer_to_add_returns_the_existing_product_brought_up_to_date
     assert (endpoints.count(ADD), endpoints.count("/product/spu/update")) == (1, 1)
     (product,) = _products(control)
     assert product["edit_spu"]["title"] == "纯棉圆领短袖T恤 女款 重发"
+
+
+def test_a_9401001_reconciliation_keeps_the_shops_stock_of_known_skus(adapter, control, calls):
+    first = adapter.product_create(payload=_payload(adapter), snapshot=tshirt())
+    keys = adapter.remote_sku_keys(snapshot=tshirt(), remote=adapter.product_get(remote_id=first))
+    # Sales in the shop since the add: 40 -> 36 on the white M.
+    adapter.stock_change(remote_id=first, sku_key=keys[11], delta=-4)
+
+    again = adapter.product_create(payload=_payload(adapter), snapshot=tshirt())
+
+    assert again == first
+    (update,) = calls.to("/product/spu/update")
+    assert update.request["product_id"] == 23423523452345235
+    assert [(s["out_sku_id"], s["stock_num"]) for s in update.request["skus"]] == [
+        ("TS-WH-M", 36),
+        ("1-12", 50),
+        ("TS-BK-M", 0),
+    ]
+    assert adapter.stock_read_all(remote_id=first) == {keys[11]: 36, keys[12]: 50, keys[13]: 0}
 
 
 def test_minus_1_then_success_creates_exactly_one_product(adapter, control):
@@ -183,6 +204,29 @@ def test_the_quota_holds_writes_back_before_sending(adapter, settings, calls):
     assert raised.value.errcode == 45009
     assert raised.value.retry_after > 0
     assert len(calls.to(ADD)) == 1
+
+
+def test_a_price_only_update_of_a_listed_product_does_not_use_the_quota(adapter, control, audit_delay):
+    product_id = adapter.product_create(payload=_payload(adapter), snapshot=tshirt())
+    adapter.product_set_listed(remote_id=product_id, listed=True)
+    control.control("POST", "clock", {"advance_seconds": 61})
+    binding = BindingState(remote_id=product_id, listed_once=True, last_pushed_payload=None)
+    cheaper = tshirt(skus=tuple(replace(s, price=s.price - 1000) for s in tshirt().skus))
+    retitled = replace(cheaper, title="纯棉圆领短袖T恤 女款 新款")
+
+    price_only = _payload(adapter, cheaper, binding=binding, remote=adapter.product_get(remote_id=product_id))
+    adapter.product_update(remote_id=product_id, payload=price_only)
+    after_prices = adapter.write_quota.used()
+    control.control("POST", "clock", {"advance_seconds": 61})
+    title = _payload(adapter, retitled, binding=binding, remote=adapter.product_get(remote_id=product_id))
+    adapter.product_update(remote_id=product_id, payload=title)
+
+    # Only the add, then the title change: the price change was free, as the shop also counts it.
+    assert after_prices == {3600: 1, 86400: 1}
+    assert adapter.write_quota.used() == {3600: 2, 86400: 2}
+    counted = [e["fields"]["counted"] for e in control.applied() if e["endpoint"] == "/product/spu/update"]
+    assert counted == [False, True]
+    assert [s["sale_price"] for s in adapter.product_get(remote_id=product_id).draft["skus"]] == [4900, 5900, 4900]
 
 
 def test_a_freight_template_is_bound_by_name_or_refused_with_what_to_do(adapter):

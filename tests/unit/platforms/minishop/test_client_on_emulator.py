@@ -107,7 +107,7 @@ def test_an_update_body_keeps_the_sku_ids_and_the_shops_stock(minishop, image_ur
     assert updated.sku_ids_by_out_sku_id() == current.sku_ids_by_out_sku_id()
 
 
-def test_sku_endpoints_and_a_full_stock_overwrite(minishop, product_id):
+def test_sku_endpoints_and_a_full_stock_overwrite(minishop, product_id, calls):
     sku = {
         "out_sku_id": "TS-RD-M",
         "thumb_img": "https://mmbiz.qpic.cn/mini_shop/x/red",
@@ -120,14 +120,34 @@ def test_sku_endpoints_and_a_full_stock_overwrite(minishop, product_id):
     }
 
     red = minishop.sku_add(product_id, sku)
-    batch = minishop.sku_batch_add([{**sku, "out_product_id": "DEMO-TSHIRT-001", "out_sku_id": "TS-BL-M"}])
+    batch = minishop.sku_batch_add(
+        [
+            {**sku, "out_product_id": "DEMO-TSHIRT-001", "out_sku_id": "TS-BL-M"},
+            {**sku, "product_id": product_id, "out_sku_id": "TS-GR-M"},
+        ]
+    )
     minishop.sku_update(product_id, red, {"sale_price": 4900})
     minishop.stock_update(product_id, red, StockUpdateType.SET, 9)
     skus = {s["out_sku_id"]: s for s in minishop.sku_get_list(product_id)}
 
-    assert set(batch) == {"TS-BL-M"}
+    assert set(batch) == {"TS-BL-M", "TS-GR-M"}
+    # The string id of the second SKU went out as the JSON number the shop takes.
+    assert calls.to("/product/sku/batch_add")[0].request["skus"][1]["product_id"] == int(product_id)
     assert (skus["TS-RD-M"]["sale_price"], skus["TS-RD-M"]["stock_num"]) == (4900, 9)
     assert str(skus["TS-RD-M"]["sku_id"]) == red
+
+
+def test_a_full_overwrite_needs_a_positive_stock_and_is_refused_before_sending(minishop, product_id, calls):
+    sku_id = parse_spu(minishop.spu_get(product_id=product_id)).sku_ids_by_out_sku_id()["TS-WH-M"]
+
+    with pytest.raises(ValueError, match=r"^type 1 \(full overwrite\) needs stock_num > 0, not 0$"):
+        minishop.stock_update(product_id, sku_id, StockUpdateType.SET, 0)
+    with pytest.raises(ValueError, match="is not a valid StockUpdateType"):
+        minishop.stock_update(product_id, sku_id, 3, 5)
+    minishop.stock_update(product_id, sku_id, StockUpdateType.DELTA, -40)
+
+    assert [(c.request["type"], c.request["stock_num"]) for c in calls.to("/product/stock/update")] == [(2, -40)]
+    assert parse_sku_list(minishop.sku_get_list(product_id))[sku_id] == 0
 
 
 def test_categories_and_freight_templates_come_back_with_string_ids(minishop):

@@ -10,11 +10,13 @@ from channels_sync.platforms.minishop.payloads import (
     EditStatus,
     PayloadError,
     ProductStatus,
+    changes_only_prices_or_stock,
     parse_sku_list,
     parse_spu,
     product_payload,
     product_update_payload,
     stock_update_payload,
+    with_remote_stock,
 )
 from products.selectors import CategorySnapshot
 from tests.unit.platforms.channels.builders import sku
@@ -162,6 +164,40 @@ def test_a_stock_delta_is_type_2_with_its_sign():
     assert stock_update_payload("1", "2", 5)["stock_num"] == 5
     with pytest.raises(PayloadError, match="a stock change of 0 has nothing to send"):
         stock_update_payload("1", "2", 0)
+
+
+def _draft_answer(body):
+    """``body`` as spu/get (need_edit_spu 1) answers it: ids, states and each SKU's ids added."""
+    skus = [{"product_id": 1, "sku_id": 100 + i, **sku} for i, sku in enumerate(body["skus"])]
+    return {"product_id": 1, **body, "skus": skus, "status": 5, "edit_status": 4, "min_price": 5900}
+
+
+def test_only_sku_price_and_stock_changes_are_free_of_the_quota():
+    body = build(tshirt())
+    draft = _draft_answer(body)
+    repriced = {
+        **body,
+        "skus": [{**s, "sale_price": 1, "market_price": 2, "stock_num": 3} for s in body["skus"]],
+    }
+    retitled = {**body, "title": "新标题"}
+    new_image = {**body, "skus": [{**body["skus"][0], "thumb_img": image_url(99)}, *body["skus"][1:]]}
+
+    assert changes_only_prices_or_stock({"product_id": 1, **repriced}, draft) is True
+    assert changes_only_prices_or_stock({k: v for k, v in body.items() if k != "skus"}, draft) is True
+    assert changes_only_prices_or_stock(retitled, draft) is False
+    assert changes_only_prices_or_stock(new_image, draft) is False
+    assert changes_only_prices_or_stock({**body, "skus": body["skus"][:2]}, draft) is False
+    assert changes_only_prices_or_stock({**body, "skus": body["skus"][::-1]}, draft) is False
+
+
+def test_the_shops_stock_replaces_the_local_one_of_known_skus_only():
+    body = build(tshirt())
+
+    kept = with_remote_stock(body, {"TS-WH-M": 36, "unknown": 5})
+
+    assert [s["stock_num"] for s in kept["skus"]] == [36, 50, 0]
+    assert [s["stock_num"] for s in body["skus"]] == [40, 50, 0]
+    assert {k: v for k, v in kept.items() if k != "skus"} == {k: v for k, v in body.items() if k != "skus"}
 
 
 def test_a_spu_answer_is_read_with_ids_as_strings_and_its_states():

@@ -17,6 +17,7 @@ from channels_sync.platforms.errors import (
 )
 from channels_sync.platforms.open_platform.adapter import OpenPlatformAdapter
 from channels_sync.platforms.open_platform.client import PUBLISH_PRODUCT_PATH, OpenPlatformClient
+from channels_sync.platforms.open_platform.payloads import validate_form
 from tests.unit.platforms.channels.builders import tshirt
 from tests.unit.platforms.conftest import TIMEOUTS
 from tests.unit.platforms.open_platform.builders import IMAGE_URLS, shop_options
@@ -197,3 +198,24 @@ def test_the_remote_state_is_what_the_last_publish_implies(adapter):
     assert adapter.product_find(payload=None, snapshot=tshirt()) is None
     assert adapter.stock_in_payload is True
     assert adapter.has_draft is False
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"categoryId": "²"}, "参数错误: categoryId must be a positive integer"),
+        ({"categoryId": "9223372036854775808"}, "参数错误: categoryId must be a positive integer"),
+        ({"deliveryTimeliness": "1e1"}, "参数错误: deliveryTimeliness must be a number > 0"),
+        ({"salesWay": None}, "参数错误: salesWay is required"),
+        ({"deliveryTimeliness": None}, "参数错误: deliveryTimeliness is required"),
+    ],
+)
+def test_the_pre_send_check_and_the_emulator_refuse_the_same_forms(client, changes, message):
+    form = seed_form(token=None, **changes)
+
+    with pytest.raises(PayloadError):
+        validate_form(form)
+    with pytest.raises(RejectedError) as caught:
+        client.publish_product(form)
+
+    assert (caught.value.errcode, caught.value.errmsg) == (400, message)

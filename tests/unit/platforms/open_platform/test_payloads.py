@@ -321,6 +321,17 @@ def test_the_messages_are_translated():
         ({"mediaList": "[]"}, "mediaList"),
         ({"skuList": '[{"supplierSku":"A"}]'}, "skuList[0].skuName"),
         ({"attributeList": '[{"attributeName":"颜色"}]'}, "attributeList[0].attributeValue"),
+        # categoryId is a Long written in ASCII digits: "²" passes str.isdigit() but not int().
+        ({"categoryId": "²"}, "categoryId"),
+        ({"categoryId": "0"}, "categoryId"),
+        ({"categoryId": "9223372036854775808"}, "categoryId"),
+        # deliveryTimeliness is read as the emulator reads it: a plain decimal number.
+        ({"deliveryTimeliness": "1e1"}, "deliveryTimeliness"),
+        ({"deliveryTimeliness": " 24"}, "deliveryTimeliness"),
+        ({"deliveryTimeliness": "٢٤"}, "deliveryTimeliness"),
+        ({"deliveryTimeliness": "NaN"}, "deliveryTimeliness"),
+        ({"deliveryTimeliness": "24\n"}, "deliveryTimeliness"),
+        ({"categoryId": "1\n"}, "categoryId"),
     ],
 )
 def test_validate_form_names_the_offending_field_of_a_form(changes, field):
@@ -340,3 +351,42 @@ def test_validate_form_requires_price_checks_only_for_joint_operation_merchants(
         validate_form(form, joint_operation=True)
 
     assert caught.value.field == "skuList[0].checkPriceMsgList"
+
+
+def _seed_skus(**changes) -> str:
+    """Seed 004's skuList with ``changes`` applied to its SKU, as JSON text (``json.dumps`` writes NaN as is)."""
+    (item,) = json.loads(SEED_004_REQUEST["skuList"])
+    item.update(changes)
+    return json.dumps([item], ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"agreementPrice": float("nan")}, "skuList[0].agreementPrice"),
+        ({"referencePrice": float("inf")}, "skuList[0].referencePrice"),
+        ({"quantity": 1.5}, "skuList[0].quantity"),
+        (
+            {"skuAttributeList": [{"attributeName": "a", "attributeValue": "b", "sorting": "1"}]},
+            "skuList[0].skuAttributeList[0].sorting",
+        ),
+    ],
+)
+def test_validate_form_checks_sku_numbers_as_the_seed_types_them(changes, field):
+    with pytest.raises(PayloadError) as caught:
+        validate_form(seed_form(token=None, skuList=_seed_skus(**changes)))
+
+    assert caught.value.field == field
+
+
+def test_validate_form_accepts_the_largest_long_category_and_a_decimal_timeliness():
+    validate_form(seed_form(token=None, categoryId="9223372036854775807", deliveryTimeliness="0.5"))
+
+
+@pytest.mark.parametrize("field", ["salesWay", "settlementWay", "deliveryWay", "deliveryTimeliness"])
+def test_the_fields_seed_004s_table_marks_required_are_required(field):
+    # §6's prose lists them after "optional"; the seed's parameter table (the primary source) says "yes".
+    with pytest.raises(PayloadError) as caught:
+        validate_form(seed_form(token=None, **{field: None}))
+
+    assert caught.value.field == field

@@ -188,3 +188,21 @@ def test_the_client_side_quota_holds_back_calls_beyond_the_minute(adapter, calls
 
     assert len(calls.to(SALESINFOS_ADD_PATH)) == 2
     assert error.value.retry_after == 30.0  # the minute window ends at 1_700_000_040
+
+
+def test_the_client_side_day_is_the_beijing_day(adapter, calls, monkeypatch):
+    from channels_sync.platforms.errors import RateLimitedError
+    from channels_sync.platforms.tencent_ads import adapter as adapter_module
+
+    monkeypatch.setattr(adapter_module, "WRITES_PER_DAY", 2)
+    # 2025-03-01 15:00:00 UTC is 23:00 in Beijing: the platform's day (and so the quota's) ends in one hour.
+    monkeypatch.setattr("channels_sync.quotas.time.time", lambda: 1_740_841_200.0)
+    payload = adapter.product_payload(
+        snapshot=many_skus(120), image_urls={}, freight_template_remote_id=None, binding=None, remote=None
+    )
+
+    with pytest.raises(RateLimitedError) as error:
+        adapter.product_update(remote_id="r", payload=payload)
+
+    assert len(calls.to(SALESINFOS_ADD_PATH)) == 2
+    assert error.value.retry_after == 3600.0

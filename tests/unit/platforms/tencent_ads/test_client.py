@@ -3,13 +3,14 @@ family, token refresh and sharing, call records without secrets."""
 
 import copy
 import json
+import logging
 import time
 
 import pytest
 
 from channels_sync.platforms.errors import AuthError, RateLimitedError, RejectedError, SystemBusyError
 from channels_sync.platforms.tencent_ads.client import SALESINFOS_ADD_PATH, TencentAdsClient
-from channels_sync.platforms.tencent_ads.tokens import AdsTokenProvider
+from channels_sync.platforms.tencent_ads.tokens import AdsTokenProvider, ads_token_cache_key
 from tests.unit.platforms.conftest import TIMEOUTS
 from tests.unit.platforms.tencent_ads.builders import DEMO_CLIENT, DEMO_REFRESH_TOKEN, SEED_CORRECTED
 
@@ -113,6 +114,19 @@ def test_two_providers_on_one_cache_refresh_once(server, token_cache, http_sessi
     assert [r.endpoint for r in calls] == [OAUTH]
 
 
+def test_each_authorisation_of_one_client_has_its_own_token(server, token_cache, http_session, calls):
+    first = make_provider(server, token_cache, http_session, calls)
+    other_account = make_provider(server, token_cache, http_session, calls, refresh_token="other-account-refresh")
+
+    assert first.cache_key != other_account.cache_key
+    assert first.cache_key == ads_token_cache_key(server.url, DEMO_CLIENT[0], DEMO_REFRESH_TOKEN)
+    # Neither key nor any cached value holds the refresh token itself.
+    assert DEMO_REFRESH_TOKEN not in first.cache_key
+    first.get_token()
+    assert DEMO_REFRESH_TOKEN not in repr(token_cache.get(first.cache_key))
+    assert DEMO_REFRESH_TOKEN not in repr(token_cache.get(first.refresh_key))
+
+
 @pytest.mark.parametrize(
     ("code", "error_class", "retry_after"),
     [
@@ -203,3 +217,35 @@ def test_refused_refreshes_are_configuration_errors_and_nothing_is_sent(
     assert calls.to(SALESINFOS_ADD_PATH) == []
     assert secret not in str(error.value)
     assert refresh_token not in repr(error.value)
+
+
+def test_the_repeat_after_a_refused_token_has_a_new_timestamp_and_nonce(
+    server, ads_provider, http_session, calls, sandbox
+):
+    ticks = iter([time.time() - 10, time.time()])
+    client = TencentAdsClient(
+        server.url,
+        tokens=ads_provider,
+        timeouts=TIMEOUTS,
+        on_call=calls.append,
+        session=http_session,
+        clock=lambda: next(ticks),
+    )
+    faults(http_session, server, errcode_next=1, errcode=11000, errmsg="expired", paths=[SALESINFOS_ADD_PATH])
+
+    client.salesinfos_add(SEED_CORRECTED)
+
+    refused, repeated = calls.to(SALESINFOS_ADD_PATH)
+    assert (refused.errcode, repeated.errcode) == (11000, 0)
+    assert int(repeated.query["timestamp"]) - int(refused.query["timestamp"]) in (9, 10, 11)
+    assert refused.query["nonce"] != repeated.query["nonce"]
+
+
+def test_the_client_secret_is_masked_in_the_http_library_log(ads_provider, caplog):
+    # urllib3 logs each request line with its query at DEBUG; the refresh puts client_secret there.
+    with caplog.at_level(logging.DEBUG, logger="urllib3.connectionpool"):
+        ads_provider.get_token()
+
+    lines = [record.getMessage() for record in caplog.records if record.name == "urllib3.connectionpool"]
+    assert any("/oauth/token?" in line and "client_secret=***" in line for line in lines)
+    assert not any(DEMO_CLIENT[1] in line or DEMO_REFRESH_TOKEN in line for line in lines)

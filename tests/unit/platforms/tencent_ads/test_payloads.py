@@ -212,3 +212,32 @@ def test_a_product_without_skus_or_with_a_too_long_remote_id_is_refused():
     with pytest.raises(PayloadError) as long_id:
         build(replace(tshirt(), out_product_id="P" * 124))
     assert long_id.value.field == "external_store_id"
+
+
+@pytest.mark.parametrize("price", [None, [], "78.00"])
+def test_price_itself_is_required(price):
+    # Seed 003 marks the price struct without 必填, but current_price and sku_price inside it are 必填.
+    body = json.loads(json.dumps(SEED_CORRECTED))
+    if price is None:
+        del body["sku_sales_infos"][0]["price"]
+    else:
+        body["sku_sales_infos"][0]["price"] = price
+
+    with pytest.raises(PayloadError) as error:
+        payloads.validate_body(body)
+
+    assert error.value.field == "sku_sales_infos[0].price"
+
+
+@pytest.mark.parametrize(
+    ("fen", "wire"),
+    [(0, "0.00"), (1, "0.01"), (10, "0.10"), (7, "0.07"), (1999, "19.99"), (2147483647, "21474836.47")],
+)
+def test_fen_reach_the_wire_as_exact_two_decimal_yuan(fen, wire):
+    snapshot = replace(tshirt(), skus=(sku(1, [], price=fen, original_price=0, stock=1, out_sku_id="X1"),))
+
+    text = payloads.encode_request(build(snapshot))
+
+    assert f'"current_price":{wire},' in text
+    assert f'"sku_price":{wire}' in text
+    assert json.loads(text, parse_float=Decimal)["sku_sales_infos"][0]["price"]["daily_price"] == Decimal(wire)
