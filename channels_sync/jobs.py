@@ -27,7 +27,17 @@ from products.selectors import (
 )
 from products.services import category_cache_import
 
-from .models import Order, OrderItem, RemoteBinding, RemoteImage, RemoteSkuStock, StockMovement, SyncJob, payload_hash
+from .models import (
+    OpenPlatformProductOptions,
+    Order,
+    OrderItem,
+    RemoteBinding,
+    RemoteImage,
+    RemoteSkuStock,
+    StockMovement,
+    SyncJob,
+    payload_hash,
+)
 from .platforms.adapter import BindingState, FreightTemplates, ProductPayload, RemoteOrder
 from .platforms.errors import RejectedError
 from .services import DependencyPending, JobContext, JobFailed, stock_push_enqueue
@@ -105,8 +115,6 @@ def ensure_images(ctx: JobContext, asset_ids) -> dict[int, str]:
 
 def product_options_for(shop, product: Product) -> dict:
     """The product's own settings for the shop's platform (open platform overrides), as plain values."""
-    from .models import OpenPlatformProductOptions
-
     if shop.platform == "open_platform":
         options = OpenPlatformProductOptions.objects.filter(product=product).first()
         return options.as_options() if options is not None else {}
@@ -221,7 +229,8 @@ def _stock_after_publish(ctx: JobContext, product: Product, snapshot, remote) ->
     """SKUs new to the shop hold the stock they were sent with; any later edit goes out as a delta.
 
     Payloads carry the remote quantity for SKUs the shop already has (never a blind "set" while sales run),
-    so their baselines stand; only the shop's key of each SKU is refreshed.
+    so their baselines stand; only the shop's key of each SKU is refreshed. Where the body carries the stock
+    itself (``stock_in_payload``), what was just sent is the new baseline, and no stock push follows.
     """
     keys = ctx.adapter.remote_sku_keys(snapshot=snapshot, remote=remote)
     for sku in snapshot.skus:
@@ -237,7 +246,8 @@ def _stock_after_publish(ctx: JobContext, product: Product, snapshot, remote) ->
         )
         if not created and ctx.adapter.stock_in_payload:
             # The body just sent carried the stock itself.
-            RemoteSkuStock.objects.filter(pk=state.pk).update(synced_stock=sku.stock)
+            if state.synced_stock != sku.stock:
+                RemoteSkuStock.objects.filter(pk=state.pk).update(synced_stock=sku.stock)
         elif not created and keys.get(sku.id) and state.remote_sku_key != keys[sku.id]:
             RemoteSkuStock.objects.filter(pk=state.pk).update(remote_sku_key=keys[sku.id])
     if not ctx.adapter.stock_in_payload:

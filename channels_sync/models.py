@@ -594,6 +594,18 @@ class TencentAdsSettings(models.Model):
         verbose_name = _("Tencent Ads settings")
         verbose_name_plural = _("Tencent Ads settings")
 
+    # What the payload builder reads (tencent_ads.payloads.SalesInfoSettings).
+    OPTION_FIELDS = (
+        "account_id",
+        "data_warehouse_id",
+        "external_store_id",
+        "store_type",
+        "sale_channel_name",
+        "miniprogram_appid",
+        "landing_page_template",
+        "new_sku_days",
+    )
+
     def __str__(self) -> str:
         return f"{self.shop.name} · {self.account_id}"
 
@@ -606,6 +618,10 @@ class TencentAdsSettings(models.Model):
     @property
     def has_refresh_token(self) -> bool:
         return bool(self.refresh_token_encrypted)
+
+    def as_options(self) -> dict:
+        """The account, store and landing page as plain values (``ShopConfig.options``); never the token."""
+        return {name: getattr(self, name) for name in self.OPTION_FIELDS}
 
 
 class OpenPlatformOptions(models.Model):

@@ -9,7 +9,7 @@ from products.selectors import product_snapshot
 
 from .jobs import binding_get, binding_state, product_options_for
 from .models import RemoteImage, Shop
-from .platforms.adapter import ADAPTERS, adapter_class, get_adapter
+from .platforms.adapter import ADAPTERS, FreightTemplates, PlatformAdapter, adapter_class, get_adapter
 from .services import shop_config
 
 
@@ -24,14 +24,20 @@ class PayloadPreview:
 def product_payload_preview(*, product: Product, shop: Shop) -> PayloadPreview:
     """Build the payload with the shop's image URLs; images not uploaded yet get a readable placeholder."""
     snapshot = product_snapshot(product_id=product.pk)
-    uses_images = adapter_class(shop.platform).uses_images if shop.platform in ADAPTERS else True
-    asset_ids = snapshot.all_image_asset_ids() if uses_images else []
+    # What the publish job would resolve before building (jobs.handle_product_publish); an unknown platform is
+    # reported by get_adapter below.
+    platform = adapter_class(shop.platform) if shop.platform in ADAPTERS else PlatformAdapter
+    asset_ids = snapshot.all_image_asset_ids() if platform.uses_images else []
     urls = dict(RemoteImage.objects.filter(shop=shop, asset_id__in=asset_ids).values_list("asset_id", "remote_url"))
     pending = [i for i in asset_ids if i not in urls]
     for asset_id in pending:
         urls[asset_id] = f"(image #{asset_id}: uploaded when published)"
     template_remote_id = None
-    if snapshot.freight_template_id and snapshot.delivery_type == Product.DeliveryType.TEMPLATE:
+    if (
+        snapshot.freight_template_id
+        and snapshot.delivery_type == Product.DeliveryType.TEMPLATE
+        and platform.freight_templates != FreightTemplates.NONE
+    ):
         template_binding = binding_get(shop, FreightTemplate, snapshot.freight_template_id)
         template_remote_id = (
             template_binding.remote_id

@@ -182,20 +182,7 @@ def _platform_settings(shop: Shop) -> tuple[dict, str]:
         ads = TencentAdsSettings.objects.filter(shop=shop).first()
         if ads is None:
             return {}, ""
-        options = {
-            name: getattr(ads, name)
-            for name in (
-                "account_id",
-                "data_warehouse_id",
-                "external_store_id",
-                "store_type",
-                "sale_channel_name",
-                "miniprogram_appid",
-                "landing_page_template",
-                "new_sku_days",
-            )
-        }
-        return options, ads.get_refresh_token()
+        return ads.as_options(), ads.get_refresh_token()
     if shop.platform == "open_platform":
         defaults = OpenPlatformSettings.objects.filter(shop=shop).first()
         if defaults is None:
@@ -498,7 +485,8 @@ def stock_movements_record(*, product, stock_before: dict[int, int], user=None) 
 
 
 def stock_push_enqueue(*, product: Product, only_shop=None, exclude_shop=None) -> None:
-    """Queue a stock push for the product in every shop where it is bound and some SKU differs."""
+    """Queue a stock push for the product in every shop where it is bound and some SKU differs; where the product
+    body carries the stock (``stock_in_payload``), a publish instead."""
     from .models import RemoteBinding, RemoteSkuStock
 
     content_type = ContentType.objects.get_for_model(Product)

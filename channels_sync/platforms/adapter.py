@@ -165,10 +165,11 @@ class DependencyPending(Exception):
 
 
 class NotSupported(RejectedError):
-    """The platform has no such operation (e.g. shelves outside V1.17)."""
+    """The platform has no such operation (e.g. shelves outside V1.17). ``reason``, when given, is the message
+    instead of the generic one: why, and what to do instead."""
 
-    def __init__(self, operation: str):
-        super().__init__(errcode=0, errmsg=f"not supported by this platform: {operation}", endpoint="")
+    def __init__(self, operation: str, reason: str = ""):
+        super().__init__(errcode=0, errmsg=reason or f"not supported by this platform: {operation}", endpoint="")
 
 
 class FreightTemplates:

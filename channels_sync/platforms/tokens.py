@@ -22,7 +22,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 import requests
 
@@ -70,6 +70,9 @@ class AccessTokenProvider:
     5 s) is how long a refresh lock lives if its holder dies; ``wait_timeout`` (default: ``lock_timeout`` plus a
     second) is how long a process waits for another's refresh before giving up with a :class:`TransportError`.
     """
+
+    # The endpoint :meth:`_fetch` calls, named by the error of a wait for another process's refresh.
+    token_endpoint: ClassVar[str] = STABLE_TOKEN_PATH
 
     def __init__(
         self,
@@ -154,7 +157,7 @@ class AccessTokenProvider:
             if time.monotonic() >= deadline:
                 raise TransportError(
                     "timed out waiting for another process to refresh the access token",
-                    endpoint=STABLE_TOKEN_PATH,
+                    endpoint=self.token_endpoint,
                     outcome_unknown=False,
                 )
 

@@ -94,7 +94,6 @@ REQUIRED_FIELDS = (
     "attributeList",
     "skuList",
 )
-OPTIONAL_FIELDS = ("appIntroduction", "timePeriodType")
 _TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$", re.ASCII)
 # ASCII digits only: Python's \d and str.isdigit() also take "²" or "٢٤" (and int("²") raises).
 _NUMBER = re.compile(r"^\d+(\.\d+)?$", re.ASCII)

@@ -119,7 +119,7 @@ class MiniShopAdapter(PlatformAdapter):
             return ProductPayload(body=body, warnings=warnings, hash_basis=hash_basis)
         draft = _spu(remote.draft) if remote is not None and remote.exists and remote.draft else None
         if draft is not None and draft.under_audit:
-            raise DependencyPending(_("Waiting for the shop to finish auditing the product."), delay_seconds=30)
+            raise _audit_pending(delay_seconds=30)
         update = payloads.product_update_payload(
             binding.remote_id,
             snapshot,
@@ -171,7 +171,7 @@ class MiniShopAdapter(PlatformAdapter):
         """spu/update of ``body`` over the draft ``draft_answer`` (spu/get, need_edit_spu 1) just read."""
         before = _spu(draft_answer)
         if before.under_audit:
-            raise DependencyPending(_("Waiting for the shop to finish auditing the product."), delay_seconds=30)
+            raise _audit_pending(delay_seconds=30)
         # §4: price/stock-only changes on listed items do not count towards the add+update quota.
         if not (before.listed and payloads.changes_only_prices_or_stock(body, draft_answer)):
             self.write_quota.acquire()
@@ -224,9 +224,7 @@ class MiniShopAdapter(PlatformAdapter):
 
     def product_delete(self, *, remote_id: str) -> None:
         if self._draft(remote_id).under_audit:
-            raise DependencyPending(
-                _("Waiting for the shop to finish auditing the product."), delay_seconds=AUDIT_WAIT_SECONDS
-            )
+            raise _audit_pending()
         try:
             self.client.spu_delete(remote_id)
         except RejectedError as error:
@@ -240,9 +238,7 @@ class MiniShopAdapter(PlatformAdapter):
         spu = self._draft(remote_id)
         if not listed:
             if spu.under_audit:
-                raise DependencyPending(
-                    _("Waiting for the shop to finish auditing the product."), delay_seconds=AUDIT_WAIT_SECONDS
-                )
+                raise _audit_pending()
             if spu.listed:
                 self.client.spu_delisting(remote_id)
             return
@@ -262,9 +258,7 @@ class MiniShopAdapter(PlatformAdapter):
     @staticmethod
     def _raise_pending_if_not_editable(error: RejectedError) -> None:
         if error.errcode == ERRCODE_NOT_EDITABLE:
-            raise DependencyPending(
-                _("Waiting for the shop to finish auditing the product."), delay_seconds=AUDIT_WAIT_SECONDS
-            ) from error
+            raise _audit_pending() from error
 
     # Stock ---------------------------------------------------------------------------------------------------
 
@@ -351,6 +345,11 @@ class MiniShopAdapter(PlatformAdapter):
             )
             frontier += [(node["cat_id"], child, level + 1) for child in children]
         return CategoryImport(categories=tuple(categories), attributes=())
+
+
+def _audit_pending(*, delay_seconds: int = AUDIT_WAIT_SECONDS) -> DependencyPending:
+    """The wait of a write the shop's running audit holds back (nothing can change a draft under audit)."""
+    return DependencyPending(_("Waiting for the shop to finish auditing the product."), delay_seconds=delay_seconds)
 
 
 def _spu(answer: Mapping) -> RemoteSpu:

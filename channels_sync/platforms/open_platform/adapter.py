@@ -7,7 +7,7 @@
   answer carries no id). After a lost answer a resend is therefore safe: :meth:`product_find` finds nothing to
   look up and the engine sends the same form again, which lands on the same product.
 * **No read endpoint.** :meth:`product_get` reports what the last successful publish implies: the product exists
-  under its ``supplierSpu`` and was never listed through this API ("draft", shown as "Not listed yet"), with no
+  under its ``supplierSpu``, "published" (the platform has no listing; shown as "Published"), with no
   quantities (a stock reconcile shows them as unknown).
 * **No list, delist or delete endpoint.** Those jobs fail at once with a clear, translated reason on the product.
 * **Stock travels in the body** (``quantity`` of each SKU, part of the payload hash): a stock change republishes.
@@ -53,12 +53,8 @@ PUBLISHED_STATUS = "published"
 
 
 class OperationNotDocumented(NotSupported):
-    """A product operation §6 does not document (list, delist, delete, read stock): refused before any call."""
-
-    def __init__(self, operation: str, reason: str):
-        super().__init__(operation)
-        self.errmsg = reason
-        Exception.__init__(self, self.describe())
+    """A product operation §6 does not document (list, delist, delete, read stock): refused before any call, with
+    the reason and what to do instead."""
 
 
 def media_base_url() -> str:

@@ -47,7 +47,6 @@ WRITES_PER_DAY = 10000
 # Beijing time; the platform's day is the Beijing day (the client's 11018 waits for Beijing midnight). Counting on
 # a clock 8 h ahead puts the window's day on the Beijing day (minutes are unaffected).
 BEIJING_UTC_OFFSET_SECONDS = 8 * 3600
-# What the engine records as the "uploaded" URL of an image in a Tencent Ads shop (see upload_image).
 
 
 class TencentAdsAdapter(PlatformAdapter):
@@ -101,8 +100,6 @@ class TencentAdsAdapter(PlatformAdapter):
     @property
     def settings(self) -> payloads.SalesInfoSettings:
         return payloads.settings_from_options(self.shop.options)
-
-    # Images --------------------------------------------------------------------------------------------------
 
     # Products ----------------------------------------------------------------------------------------------
 

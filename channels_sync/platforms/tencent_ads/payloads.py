@@ -64,7 +64,6 @@ REMOTE_ID_MAX_LENGTH = 128
 
 PRICE_KEYS = frozenset({"daily_price", "current_price", "sku_price", "promotion_price"})
 CENT = Decimal("0.01")
-TEMPLATE_PLACEHOLDERS = ("{out_product_id}", "{sku_code}")
 
 
 @dataclass(frozen=True)

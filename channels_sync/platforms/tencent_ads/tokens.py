@@ -25,10 +25,9 @@ from typing import Any
 
 import requests
 
-from channels_sync.platforms.errors import ProtocolError, TransportError
+from channels_sync.platforms.errors import ProtocolError
 from channels_sync.platforms.http import OnCall, Timeouts
 from channels_sync.platforms.tokens import (
-    STABLE_TOKEN_PATH,
     AccessTokenProvider,
     ProviderRegistry,
     TokenCache,
@@ -61,6 +60,8 @@ def ads_token_cache_key(base_url: str, client_id: str, refresh_token: str) -> st
 
 class AdsTokenProvider(AccessTokenProvider):
     """Access tokens of one Tencent Ads OAuth client at one base URL, shared through ``cache``."""
+
+    token_endpoint = OAUTH_TOKEN_PATH
 
     def __init__(
         self,
@@ -99,15 +100,6 @@ class AdsTokenProvider(AccessTokenProvider):
 
     def has_credentials(self, client_secret: str, refresh_token: str) -> bool:
         return self.has_secret(client_secret) and refresh_token == self._refresh_token
-
-    def _refresh(self, *, force: bool) -> str:
-        try:
-            return super()._refresh(force=force)
-        except TransportError as error:
-            if error.endpoint != STABLE_TOKEN_PATH:
-                raise
-            # The shared waiting loop names the WeChat endpoint; this provider waited for an OAuth refresh.
-            raise TransportError(error.errmsg, endpoint=OAUTH_TOKEN_PATH, outcome_unknown=False) from None
 
     def _fetch(self, *, force: bool) -> tuple[str, int]:
         """``GET /oauth/token`` with ``grant_type=refresh_token`` (the Marketing API's OAuth refresh)."""
