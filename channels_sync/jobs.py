@@ -40,7 +40,7 @@ from .models import (
 )
 from .platforms.adapter import BindingState, FreightTemplates, ProductPayload, RemoteOrder
 from .platforms.errors import RejectedError
-from .services import DependencyPending, JobContext, JobFailed, stock_push_enqueue
+from .services import JobContext, JobFailed, stock_push_enqueue
 
 logger = logging.getLogger("channels_sync.jobs")
 
@@ -267,16 +267,20 @@ def _require_freight_template(ctx: JobContext, template_id: int) -> str:
             )
             % {"name": template.name}
         )
-    ctx.enqueue(kind=SyncJob.Kind.FREIGHT_PUSH, target=template)
-    raise DependencyPending(_("Waiting for the freight template “%(name)s” to be pushed.") % {"name": template.name})
+    raise ctx.wait_for(
+        _("Waiting for the freight template “%(name)s” to be pushed.") % {"name": template.name},
+        kind=SyncJob.Kind.FREIGHT_PUSH,
+        target=template,
+    )
 
 
 def _require_bound_product(ctx: JobContext, product: Product) -> RemoteBinding:
     binding = binding_get(ctx.shop, Product, product.pk)
     if binding is not None and binding.is_bound:
         return binding
-    ctx.enqueue(kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
-    raise DependencyPending(_("Waiting for the product to be published first."))
+    raise ctx.wait_for(
+        _("Waiting for the product to be published first."), kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product
+    )
 
 
 def handle_product_list(ctx: JobContext, *, listed: bool = True) -> dict:
@@ -566,9 +570,16 @@ def handle_shelf_push(ctx: JobContext) -> dict:
     group_remote_ids = remote_ids(ctx.shop, ProductGroup, snapshot.group_ids())
     missing = [g for g in snapshot.group_ids() if g not in group_remote_ids]
     if missing:
-        for group in ProductGroup.objects.filter(pk__in=missing):
+        # Every missing group is queued at once (they run side by side); the shelf waits for the last, and when
+        # it runs again waits for any still missing.
+        groups = list(ProductGroup.objects.filter(pk__in=missing).order_by("pk"))
+        if not groups:
+            raise JobFailed(_("The shelf's groups changed while it was being pushed: push it again."))
+        for group in groups[:-1]:
             ctx.enqueue(kind=SyncJob.Kind.GROUP_PUSH, target=group)
-        raise DependencyPending(_("Waiting for the shelf's groups to be pushed."))
+        raise ctx.wait_for(
+            _("Waiting for the shelf's groups to be pushed."), kind=SyncJob.Kind.GROUP_PUSH, target=groups[-1]
+        )
     image_urls = ensure_images(ctx, snapshot.all_image_asset_ids())
     binding = binding_for(ctx.shop, shelf)
     digest = payload_hash({"snapshot": repr(snapshot), "groups": group_remote_ids})

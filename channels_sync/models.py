@@ -168,12 +168,20 @@ class SyncJob(models.Model):
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
+        # Waits for the job ``waits_for`` to end (a product's publish before its listing): never claimed until then.
+        WAITING = "waiting", _("Waiting")
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    ACTIVE_STATES = (State.PENDING, State.RUNNING)
+    ACTIVE_STATES = (State.PENDING, State.WAITING, State.RUNNING)
+    # Not started yet: a new request of the same kind and target folds into such a job.
+    QUEUED_STATES = (State.PENDING, State.WAITING)
+    END_STATES = (State.SUCCEEDED, State.FAILED, State.CANCELLED)
+    # ``queue_position`` of a job that was never moved is its id times this, so a dependency can be put ahead of
+    # the job waiting for it (its position minus one) without renumbering anything else.
+    POSITION_SCALE = 1024
 
     shop = models.ForeignKey(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="jobs")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
@@ -187,6 +195,18 @@ class SyncJob(models.Model):
     lock_key = models.CharField(_("lock key"), max_length=200, db_index=True)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    # Jobs of one lock key run in the order of (queue_position, id); null is id × POSITION_SCALE (see
+    # ``services.queue_order``). Only a dependency moved ahead of the job that waits for it has a value.
+    queue_position = models.BigIntegerField(_("queue position"), null=True, blank=True)
+    waits_for = models.ForeignKey(
+        "self",
+        verbose_name=_("waits for"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="dependants",
+        help_text=_("The job that must end before this one can run."),
+    )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
@@ -207,6 +227,15 @@ class SyncJob(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cancelled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("sync job")
@@ -216,17 +245,18 @@ class SyncJob(models.Model):
             ("sync_catalog", _("Can publish, list, delist and delete catalog objects in shops")),
             ("sync_stock", _("Can push and reconcile stock in shops")),
             ("import_from_shops", _("Can import categories, templates, groups, shelves and orders")),
+            ("cancel_syncjob", _("Can cancel pending and waiting sync jobs")),
         ]
         indexes = [
             models.Index(fields=["state", "next_attempt_at"], name="sync_job_due"),
             models.Index(fields=["target_type", "target_id"], name="sync_job_target"),
         ]
         constraints = [
-            # At most one pending job of a kind per target: repeated edits coalesce into it.
+            # At most one job of a kind per target that has not started: repeated edits coalesce into it.
             models.UniqueConstraint(
                 fields=["shop", "kind", "lock_key"],
-                condition=Q(state="pending"),
-                name="sync_job_one_pending_per_target",
+                condition=Q(state__in=["pending", "waiting"]),
+                name="sync_job_one_queued_per_target",
             ),
         ]
 

@@ -28,6 +28,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,6 +52,17 @@ ATTEMPT_BODY_LIMIT = 20_000
 
 class JobFailed(Exception):
     """A terminal failure that is not a platform rejection (bad catalog data, missing configuration)."""
+
+
+class WaitingForJob(Exception):
+    """The job needs another job to end first (a product's publish before its listing, a freight template before
+    the product using it). The job waits, without using up an attempt, and is never claimed before the other ends;
+    if the other fails or is cancelled, this one fails with its reason."""
+
+    def __init__(self, reason: str, *, job: SyncJob):
+        super().__init__(reason)
+        self.reason = reason
+        self.job = job
 
 
 # --- Enqueue ------------------------------------------------------------------------------------------
@@ -97,7 +109,17 @@ def sync_job_enqueue(
 
 
 def _pending_job(shop: Shop, kind: str, lock_key: str) -> SyncJob | None:
-    return SyncJob.objects.filter(shop=shop, kind=kind, lock_key=lock_key, state=SyncJob.State.PENDING).first()
+    """The job of this kind and target that has not started yet (pending or waiting), if any."""
+    return SyncJob.objects.filter(shop=shop, kind=kind, lock_key=lock_key, state__in=SyncJob.QUEUED_STATES).first()
+
+
+def queue_order():
+    """The position of a job among the jobs of its lock key: they run in the order of (this, id)."""
+    return Coalesce(F("queue_position"), F("id") * SyncJob.POSITION_SCALE)
+
+
+def _queue_position(job_id: int, queue_position: int | None) -> int:
+    return queue_position if queue_position is not None else job_id * SyncJob.POSITION_SCALE
 
 
 def _queue_run(job_id: int, countdown: int = 0) -> None:
@@ -122,10 +144,19 @@ def worker_identity() -> str:
 
 
 def sync_job_claim(*, job_id: int, owner: str) -> bool:
-    """Take a due job if nothing else runs for its target and no earlier job for it waits. One UPDATE."""
+    """Take a due job if nothing else runs for its target and no job ahead of it in the target's queue has yet to
+    run. One UPDATE.
+
+    A waiting job stays in the queue (later requests of the merchant do not overtake it), but the job it waits
+    for was moved ahead of it when it started waiting, so a wait never blocks what it waits for.
+    """
     now = timezone.now()
-    blocking = SyncJob.objects.filter(shop_id=OuterRef("shop_id"), lock_key=OuterRef("lock_key")).filter(
-        Q(state=SyncJob.State.RUNNING, lease_until__gt=now) | Q(state=SyncJob.State.PENDING, pk__lt=OuterRef("pk"))
+    own_position = Coalesce(OuterRef("queue_position"), OuterRef("id") * SyncJob.POSITION_SCALE)
+    ahead = Q(position__lt=own_position) | Q(position=own_position, pk__lt=OuterRef("pk"))
+    blocking = (
+        SyncJob.objects.filter(shop_id=OuterRef("shop_id"), lock_key=OuterRef("lock_key"))
+        .annotate(position=queue_order())
+        .filter(Q(state=SyncJob.State.RUNNING, lease_until__gt=now) | (Q(state__in=SyncJob.QUEUED_STATES) & ahead))
     )
     claimed = (
         SyncJob.objects.filter(pk=job_id, state=SyncJob.State.PENDING, next_attempt_at__lte=now)
@@ -156,6 +187,11 @@ class JobContext:
     def enqueue(self, **kwargs) -> SyncJob:
         kwargs.setdefault("shop", self.shop)
         return sync_job_enqueue(**kwargs)
+
+    def wait_for(self, reason: str, **kwargs) -> WaitingForJob:
+        """Queue the job this one needs first (or find it queued) and return the exception that makes this
+        one wait for it: ``raise ctx.wait_for(reason, kind=…, target=…)``."""
+        return WaitingForJob(reason, job=self.enqueue(**kwargs))
 
 
 HandlerFn = Callable[[JobContext], dict]
@@ -208,7 +244,7 @@ def sync_job_execute(*, job_id: int, owner: str | None = None) -> str | None:
         adapter = get_adapter(shop_config(job.shop), on_call=records.append, cache=cache)
         handler = HANDLERS[job.kind]
         outcome = handler(JobContext(job=job, shop=job.shop, adapter=adapter, owner=owner)) or {}
-    except (PlatformError, DependencyPending, JobFailed) as caught:
+    except (PlatformError, DependencyPending, WaitingForJob, JobFailed) as caught:
         error = caught
     except PayloadError as caught:
         # The catalog cannot make this payload: nothing was sent, and retrying cannot help until it changes.
@@ -232,8 +268,11 @@ def _finish(job: SyncJob, owner: str, records: list[CallRecord], outcome: dict, 
             last_errcode=None,
             last_errmsg="",
         )
+    elif isinstance(error, WaitingForJob):
+        # Settled inside the transaction below, with the job waited for locked (it may end at the same moment).
+        update.update(attempts=max(job.attempts - 1, 0))
     elif isinstance(error, DependencyPending):
-        # Waiting for another job is not a failure: give the attempt back.
+        # Waiting for the remote side (an audit) is not a failure: give the attempt back.
         update.update(
             state=SyncJob.State.PENDING,
             attempts=max(job.attempts - 1, 0),
@@ -282,17 +321,21 @@ def _finish(job: SyncJob, owner: str, records: list[CallRecord], outcome: dict, 
         countdown = delay
     with transaction.atomic():
         _record_attempts(job, records)
+        if isinstance(error, WaitingForJob):
+            countdown = _wait_update(job, error, update, now)
         # Only the lease holder may finish the job: after a lease expiry another worker may own it now.
         finished = SyncJob.objects.filter(pk=job.pk, state=SyncJob.State.RUNNING, lease_owner=owner).update(**update)
+        if finished and update["state"] == SyncJob.State.WAITING:
+            _move_ahead_of(error.job.pk, job)
         if finished and update["state"] == SyncJob.State.PENDING and countdown is not None:
             transaction.on_commit(partial(_queue_run, job.pk, countdown))
         if finished and update["state"] != SyncJob.State.PENDING:
-            # Jobs of the same target that waited behind this one can go now.
+            # Jobs of the same target that were behind this one (or what it now waits for) can go now.
             transaction.on_commit(partial(_queue_next_for_target, job.shop_id, job.lock_key))
         if finished and update["state"] == SyncJob.State.FAILED:
-            from .jobs import record_job_failure_on_target
-
-            record_job_failure_on_target(job, update.get("last_errcode"), update["last_errmsg"])
+            _record_failure_on_target(job, update.get("last_errcode"), update["last_errmsg"])
+        if finished and update["state"] in SyncJob.END_STATES:
+            _release_dependants(job, update["state"], update.get("last_errmsg", ""), update.get("last_errcode"))
     logger.info(
         "sync.job.finished",
         extra={"job_id": job.pk, "kind": job.kind, "state": update["state"], "calls": len(records)},
@@ -300,10 +343,91 @@ def _finish(job: SyncJob, owner: str, records: list[CallRecord], outcome: dict, 
     return update["state"] if finished else SyncJob.objects.values_list("state", flat=True).get(pk=job.pk)
 
 
+def _record_failure_on_target(job: SyncJob, errcode: int | None, errmsg: str) -> None:
+    from .jobs import record_job_failure_on_target
+
+    record_job_failure_on_target(job, errcode, errmsg)
+
+
+# --- Jobs that wait for other jobs -------------------------------------------------------------------------
+
+
+def _wait_update(job: SyncJob, error: WaitingForJob, update: dict, now) -> int | None:
+    """Fill ``update`` for a job that must wait for ``error.job``; returns the countdown to queue it again, if any.
+
+    The job waited for is locked first: if it ends at this moment, either its end is seen here, or it sees this
+    job waiting and releases it. A wait for a job that already ended is settled at once.
+    """
+    dependency = SyncJob.objects.select_for_update().filter(pk=error.job.pk).first()
+    if dependency is None or dependency.pk == job.pk or dependency.state == SyncJob.State.SUCCEEDED:
+        update.update(state=SyncJob.State.PENDING, next_attempt_at=now, last_errmsg="")
+        return 0
+    if dependency.state in SyncJob.END_STATES:
+        update.update(
+            state=SyncJob.State.FAILED,
+            finished_at=now,
+            last_errcode=dependency.last_errcode,
+            last_errmsg=_dependency_failed_message(dependency, dependency.state, dependency.last_errmsg),
+        )
+        return None
+    update.update(state=SyncJob.State.WAITING, waits_for_id=dependency.pk, last_errmsg=error.reason[:2000])
+    return None
+
+
+def _move_ahead_of(dependency_id: int, job: SyncJob) -> None:
+    """Put the job waited for ahead of the job waiting for it when both are in the same target's queue, so the
+    wait never blocks what it waits for (and, through a chain of waits, nothing ahead of it either)."""
+    dependency = SyncJob.objects.filter(pk=dependency_id).values("shop_id", "lock_key", "queue_position").first()
+    if dependency is None or (dependency["shop_id"], dependency["lock_key"]) != (job.shop_id, job.lock_key):
+        return
+    position = _queue_position(job.pk, job.queue_position) - 1
+    if _queue_position(dependency_id, dependency["queue_position"]) > position:
+        SyncJob.objects.filter(pk=dependency_id).update(queue_position=position)
+
+
+def _dependency_failed_message(dependency: SyncJob, state: str, reason: str) -> str:
+    if state == SyncJob.State.CANCELLED:
+        message = _("Not run: the job it waited for (%(job)s, #%(id)s) was cancelled.")
+    else:
+        message = _("Not run: the job it waited for (%(job)s, #%(id)s) failed: %(reason)s")
+    return (message % {"job": dependency.get_kind_display(), "id": dependency.pk, "reason": reason})[:2000]
+
+
+def _release_dependants(job: SyncJob, state: str, reason: str = "", errcode: int | None = None) -> None:
+    """The job ended: the jobs waiting for it run now if it succeeded, else they fail with its reason and errcode
+    (and so do the jobs waiting for them). Runs inside the transaction that ended the job."""
+    now = timezone.now()
+    ended = [(job, state, reason, errcode)]
+    while ended:
+        dependency, dependency_state, dependency_reason, dependency_errcode = ended.pop()
+        waiting = SyncJob.objects.filter(waits_for_id=dependency.pk, state=SyncJob.State.WAITING)
+        if dependency_state == SyncJob.State.SUCCEEDED:
+            released = list(waiting.values_list("pk", flat=True))
+            SyncJob.objects.filter(pk__in=released, state=SyncJob.State.WAITING).update(
+                state=SyncJob.State.PENDING, next_attempt_at=now, last_errmsg="", updated_at=now
+            )
+            for job_id in released:
+                transaction.on_commit(partial(_queue_run, job_id))
+            continue
+        message = _dependency_failed_message(dependency, dependency_state, dependency_reason)
+        for dependant in waiting.select_related("shop"):
+            changed = SyncJob.objects.filter(pk=dependant.pk, state=SyncJob.State.WAITING).update(
+                state=SyncJob.State.FAILED,
+                finished_at=now,
+                updated_at=now,
+                last_errcode=dependency_errcode,
+                last_errmsg=message,
+            )
+            if changed:
+                _record_failure_on_target(dependant, dependency_errcode, message)
+                transaction.on_commit(partial(_queue_next_for_target, dependant.shop_id, dependant.lock_key))
+                ended.append((dependant, SyncJob.State.FAILED, message, dependency_errcode))
+
+
 def _queue_next_for_target(shop_id: int, lock_key: str) -> None:
     waiting = (
         SyncJob.objects.filter(shop_id=shop_id, lock_key=lock_key, state=SyncJob.State.PENDING)
-        .order_by("pk")
+        .order_by(queue_order(), "pk")
         .values_list("pk", "next_attempt_at")
         .first()
     )
@@ -352,11 +476,12 @@ def _truncate(body):
 
 
 def sync_jobs_redrive(*, limit: int = 500) -> dict:
-    """Queue due jobs again and free jobs whose worker stopped holding the lease.
+    """Queue due jobs again, free jobs whose worker stopped holding the lease, and settle waits that outlived
+    the job they waited for.
 
     A job whose lease expired may have sent its call: it goes back to pending with ``outcome_unknown`` so the
-    next run reads remote state first. If an edit already wrote a newer pending job of the same kind and
-    target, that one inherits the flag and the stale one is cancelled.
+    next run reads remote state first. If an edit already wrote a newer queued job of the same kind and
+    target, that one inherits the flag (and the jobs waiting for the stale one) and the stale one is cancelled.
     """
     now = timezone.now()
     recovered = 0
@@ -368,11 +493,16 @@ def sync_jobs_redrive(*, limit: int = 500) -> dict:
                 changed = SyncJob.objects.filter(pk=job.pk, state=SyncJob.State.RUNNING, lease_until__lt=now).update(
                     state=SyncJob.State.CANCELLED, finished_at=now, lease_owner="", lease_until=None
                 )
+                if changed:
+                    for dependant in SyncJob.objects.filter(waits_for=job, state=SyncJob.State.WAITING):
+                        SyncJob.objects.filter(pk=dependant.pk).update(waits_for=twin)
+                        _move_ahead_of(twin.pk, dependant)
             else:
                 changed = SyncJob.objects.filter(pk=job.pk, state=SyncJob.State.RUNNING, lease_until__lt=now).update(
                     state=SyncJob.State.PENDING, outcome_unknown=True, lease_owner="", lease_until=None, updated_at=now
                 )
             recovered += changed
+    settled = _settle_orphaned_waits(limit=limit)
     due = list(
         SyncJob.objects.filter(state=SyncJob.State.PENDING, next_attempt_at__lte=now)
         .order_by("next_attempt_at", "pk")
@@ -380,19 +510,72 @@ def sync_jobs_redrive(*, limit: int = 500) -> dict:
     )
     for job_id in due:
         _queue_run(job_id)
-    return {"recovered": recovered, "queued": len(due)}
+    return {"recovered": recovered, "queued": len(due), "waits_settled": settled}
 
 
-def sync_job_retry(*, job: SyncJob, user=None) -> SyncJob:
-    """Put a failed or cancelled job back in the queue (admin action)."""
+def _settle_orphaned_waits(*, limit: int) -> int:
+    """Waiting jobs whose job waited for has ended (or is gone) without releasing them: release or fail them now.
+
+    The release normally happens in the transaction that ends the job waited for; this is the safety net.
+    """
+    orphaned = SyncJob.objects.filter(state=SyncJob.State.WAITING).filter(
+        Q(waits_for__isnull=True) | Q(waits_for__state__in=SyncJob.END_STATES)
+    )
+    settled = 0
+    for job in orphaned.select_related("waits_for").order_by("pk")[:limit]:
+        with transaction.atomic():
+            dependency = job.waits_for
+            if dependency is None:
+                changed = SyncJob.objects.filter(pk=job.pk, state=SyncJob.State.WAITING, waits_for__isnull=True).update(
+                    state=SyncJob.State.PENDING, next_attempt_at=timezone.now(), last_errmsg=""
+                )
+                if changed:
+                    transaction.on_commit(partial(_queue_run, job.pk))
+            else:
+                _release_dependants(dependency, dependency.state, dependency.last_errmsg, dependency.last_errcode)
+                changed = 1
+            settled += changed
+    return settled
+
+
+def sync_job_retry(*, job: SyncJob, user=None) -> bool:
+    """Put a failed or cancelled job back in the queue (admin action). False when it is not in such a state, or
+    when a queued job of the same kind and target already exists (that one will do the work)."""
     with transaction.atomic():
+        if _pending_job(job.shop, job.kind, job.lock_key) is not None:
+            return False
         changed = SyncJob.objects.filter(pk=job.pk, state__in=[SyncJob.State.FAILED, SyncJob.State.CANCELLED]).update(
-            state=SyncJob.State.PENDING, attempts=0, next_attempt_at=timezone.now(), finished_at=None
+            state=SyncJob.State.PENDING,
+            attempts=0,
+            next_attempt_at=timezone.now(),
+            finished_at=None,
+            waits_for=None,
+            cancelled_by=None,
+            cancelled_at=None,
         )
         if changed:
             transaction.on_commit(partial(_queue_run, job.pk))
-    job.refresh_from_db()
-    return job
+    return bool(changed)
+
+
+def sync_job_cancel(*, job: SyncJob, user=None) -> bool:
+    """Cancel a job that has not started (pending or waiting); the jobs waiting for it fail, saying so.
+
+    Who cancelled it and when are kept on the row. False when the job is running or has ended already.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        changed = SyncJob.objects.filter(pk=job.pk, state__in=SyncJob.QUEUED_STATES).update(
+            state=SyncJob.State.CANCELLED,
+            cancelled_by=user,
+            cancelled_at=now,
+            finished_at=now,
+            updated_at=now,
+        )
+        if changed:
+            _release_dependants(job, SyncJob.State.CANCELLED)
+            transaction.on_commit(partial(_queue_next_for_target, job.shop_id, job.lock_key))
+    return bool(changed)
 
 
 # --- Catalog hooks: the calls the catalog admin makes, in its own transaction ---------------------------

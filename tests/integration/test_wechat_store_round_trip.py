@@ -164,6 +164,28 @@ def test_a_dropped_create_response_gives_exactly_one_remote_product(admin_client
     assert _product_binding(product).remote_id == sandbox.state()["wechat_store"]["products"][0]["product_id"]
 
 
+def test_listing_a_product_never_published_publishes_then_lists_it(admin_client, demo_shop, sandbox, worker):
+    products_url = reverse("admin:products_product_changelist")
+    template = factories.freight_template(name="集成测试运费")
+    _import_categories(admin_client, demo_shop, worker)
+    product = _create_tshirt_in_admin(admin_client, template)
+
+    # "List in shops…" first: the listing waits for the publish it needs instead of blocking it.
+    _action(admin_client, products_url, "shops_product_list", [product], shops=[demo_shop.pk])
+    wait_for_jobs(worker=worker)
+
+    jobs = dict(SyncJob.objects.filter(lock_key=f"products.product:{product.pk}").values_list("kind", "state"))
+    assert jobs == {SyncJob.Kind.PRODUCT_LIST: SyncJob.State.SUCCEEDED, SyncJob.Kind.PRODUCT_PUBLISH: "succeeded"}
+    binding = _product_binding(product)
+    assert _remote_product(sandbox, binding.remote_id)["status"] == 1
+    assert len(sandbox.applied("/merchant/create")) == 1
+    # A later publish of the product is not stuck behind anything.
+    Product.objects.filter(pk=product.pk).update(title="纯棉圆领T恤 集成测试款 二代")
+    _action(admin_client, products_url, "shops_product_publish", [product], shops=[demo_shop.pk])
+    wait_for_jobs(worker=worker)
+    assert SyncJob.objects.filter(kind=SyncJob.Kind.PRODUCT_PUBLISH, state="succeeded").count() == 2
+
+
 def test_errcode_minus_one_then_success(admin_client, demo_shop, sandbox, worker):
     sandbox.faults(errcode_minus_one_next=1, paths=["/merchant/create"])
 

@@ -275,3 +275,55 @@ def test_an_event_for_an_unknown_product_is_accepted_and_ignored(client, shop):
 
     assert response.status_code == 200
     assert not SyncJob.objects.exists()
+
+
+def test_cancelling_jobs_needs_its_own_permission_and_keeps_who_and_when(client, shop, django_user_model, english):
+    from django.contrib.auth.models import Permission
+
+    product = factories.product()
+    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    staff = django_user_model.objects.create_user("clerk", password="pw", is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_syncjob", "sync_catalog"]))
+    client.force_login(staff)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    url = reverse("admin:channels_sync_syncjob_changelist")
+
+    def actions():
+        return [choice[0] for choice in client.get(url).context["action_form"].fields["action"].choices]
+
+    assert "cancel_jobs" not in actions()
+    client.post(url, {"action": "cancel_jobs", "_selected_action": [job.pk]})
+    assert SyncJob.objects.get(pk=job.pk).state == SyncJob.State.PENDING
+
+    staff.user_permissions.add(Permission.objects.get(codename="cancel_syncjob"))
+    assert "cancel_jobs" in actions()
+    done = client.post(url, {"action": "cancel_jobs", "_selected_action": [job.pk]}, follow=True)
+
+    job.refresh_from_db()
+    assert (job.state, job.cancelled_by, job.cancelled_at is not None) == (SyncJob.State.CANCELLED, staff, True)
+    assert [str(m) for m in done.context["messages"]] == ["1 job cancelled."]
+    again = client.post(url, {"action": "cancel_jobs", "_selected_action": [job.pk]}, follow=True)
+    assert [str(m) for m in again.context["messages"]] == [
+        "0 jobs cancelled.",
+        "1 job was not cancelled: it is running or has ended.",
+    ]
+
+
+def test_a_waiting_job_links_to_the_job_it_waits_for(admin_client, shop, english):
+    product = factories.product()
+    publish = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    listing = SyncJob.objects.create(
+        shop=shop,
+        kind=SyncJob.Kind.PRODUCT_LIST,
+        lock_key=publish.lock_key,
+        state=SyncJob.State.WAITING,
+        waits_for=publish,
+        last_errmsg="Waiting for the product to be published first.",
+    )
+
+    page = admin_client.get(reverse("admin:channels_sync_syncjob_changelist"), {"state": "waiting"})
+    detail = admin_client.get(reverse("admin:channels_sync_syncjob_change", args=[listing.pk]))
+
+    link = f'<a href="/admin/channels_sync/syncjob/{publish.pk}/change/">#{publish.pk} Publish product · Pending</a>'
+    assert link in page.content.decode()
+    assert link in detail.content.decode()

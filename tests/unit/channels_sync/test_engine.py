@@ -1,7 +1,7 @@
-"""The outbox engine with a fake platform: coalescing, claiming, retries, unknown outcomes, re-drive.
+"""The outbox engine with a fake platform: coalescing, claiming, retries, unknown outcomes, re-drive, waits.
 
-A fake adapter stands in for the platform so these rules are checked without HTTP; the same flows run against
-the emulator and a real worker in tests/integration.
+A fake adapter (fake_platform.py) stands in for the platform so these rules are checked without HTTP; the same
+flows run against the emulator and a real worker in tests/integration.
 """
 
 from datetime import timedelta
@@ -12,126 +12,19 @@ from django.utils import timezone, translation
 
 from channels_sync import services
 from channels_sync.models import RemoteBinding, RemoteSkuStock, Shop, StockMovement, SyncAttempt, SyncJob
-from channels_sync.platforms import adapter as adapter_module
-from channels_sync.platforms.adapter import FreightTemplates, PlatformAdapter, ProductPayload, RemoteProductState
+from channels_sync.platforms.adapter import FreightTemplates
 from channels_sync.platforms.errors import RejectedError, SystemBusyError, TransportError
-from channels_sync.platforms.http import CallRecord
 from products.models import Product
 from tests import factories
+from tests.unit.channels_sync.fake_platform import FakeAdapter, install_fake_platform
 
 pytestmark = pytest.mark.django_db
 
 
-class FakePlatform:
-    """The remote side: products by id with their stock, and a script of failures to play."""
-
-    def __init__(self):
-        self.products: dict[str, dict] = {}
-        self.templates: dict[str, str] = {}
-        # Call name -> errors to raise before applying (failures) or after applying (apply_then_fail).
-        self.failures: dict[str, list[Exception]] = {}
-        self.apply_then_fail: dict[str, list[Exception]] = {}
-        self.calls: list[str] = []
-        self.next_id = 1
-
-
-class FakeAdapter(PlatformAdapter):
-    platform = "fake"
-    remote: FakePlatform
-
-    def _call(self, name: str, apply=None):
-        self.remote.calls.append(name)
-        if self.on_call:
-            self.on_call(
-                CallRecord(
-                    endpoint=f"/fake/{name}",
-                    method="POST",
-                    started_at=timezone.now(),
-                    duration_ms=1,
-                    http_status=200,
-                    errcode=0,
-                    errmsg="ok",
-                    request={"access_token": "***"},
-                    response={"errcode": 0},
-                    error=None,
-                    query={},
-                )
-            )
-        if self.remote.failures.get(name):
-            raise self.remote.failures[name].pop(0)
-        result = apply() if apply else None
-        if self.remote.apply_then_fail.get(name):
-            raise self.remote.apply_then_fail[name].pop(0)
-        return result
-
-    def upload_image(self, *, filename, data, width, height):
-        return self._call("upload", lambda: f"https://img.example/{filename}")
-
-    def product_payload(
-        self, *, snapshot, image_urls, freight_template_remote_id, binding, remote, product_options=None
-    ):
-        body = {"name": snapshot.title, "skus": {s.spec_key: s.stock for s in snapshot.skus}}
-        return ProductPayload(body=body, hash_basis={"name": snapshot.title})
-
-    def product_create(self, *, payload, snapshot):
-        def apply():
-            remote_id = f"p{self.remote.next_id}"
-            self.remote.next_id += 1
-            self.remote.products[remote_id] = {"name": payload.body["name"], "stock": dict(payload.body["skus"])}
-            return remote_id
-
-        return self._call("create", apply)
-
-    def product_update(self, *, remote_id, payload):
-        return self._call("update", lambda: self.remote.products[remote_id].update(name=payload.body["name"]))
-
-    def product_find(self, *, payload, snapshot):
-        self._call("find")
-        for remote_id, product in self.remote.products.items():
-            if product["name"] == payload.body["name"]:
-                return remote_id
-        return None
-
-    def product_get(self, *, remote_id):
-        self._call("get")
-        product = self.remote.products.get(remote_id)
-        if product is None:
-            return RemoteProductState(remote_id=remote_id, exists=False)
-        return RemoteProductState(remote_id=remote_id, exists=True, stock_by_sku_key=product["stock"])
-
-    def product_set_listed(self, *, remote_id, listed):
-        return self._call("list" if listed else "delist")
-
-    def stock_read(self, *, remote_id, sku_key):
-        self._call("stock_read")
-        return self.remote.products[remote_id]["stock"][sku_key]
-
-    def stock_change(self, *, remote_id, sku_key, delta):
-        def apply():
-            self.remote.products[remote_id]["stock"][sku_key] += delta
-
-        return self._call("stock_change", apply)
-
-    def freight_create(self, *, snapshot):
-        def apply():
-            self.remote.templates["t1"] = snapshot.name
-            return "t1"
-
-        return self._call("freight_create", apply)
-
-    def freight_list(self):
-        self._call("freight_list")
-        return [{"remote_id": k, "name": v} for k, v in self.remote.templates.items()]
-
-
 @pytest.fixture
 def remote(monkeypatch):
-    platform = FakePlatform()
-    FakeAdapter.remote = platform
-    monkeypatch.setitem(adapter_module.ADAPTERS, "fake", f"{__name__}:FakeAdapter")
     # Tasks are queued on commit; these tests run jobs by hand instead.
-    monkeypatch.setattr(services, "_queue_run", lambda job_id, countdown=0: None)
-    return platform
+    return install_fake_platform(monkeypatch)
 
 
 @pytest.fixture
@@ -251,12 +144,154 @@ def test_system_busy_is_retried_with_backoff_stored_in_the_row(shop, product, re
 def test_a_product_waits_for_its_freight_template(shop, product, remote):
     job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
 
-    assert _run(job) == SyncJob.State.PENDING
+    assert _run(job) == SyncJob.State.WAITING
     template_job = SyncJob.objects.get(kind=SyncJob.Kind.FREIGHT_PUSH)
-    assert SyncJob.objects.get(pk=job.pk).attempts == 0  # waiting is not a failed attempt
+    job.refresh_from_db()
+    assert (job.attempts, job.waits_for_id) == (0, template_job.pk)  # waiting is not a failed attempt
+    assert services.sync_job_claim(job_id=job.pk, owner="w") is False  # never claimed while it waits
     assert _run(template_job) == SyncJob.State.SUCCEEDED
+    assert SyncJob.objects.get(pk=job.pk).state == SyncJob.State.PENDING  # released by the template's end
     assert _run(job) == SyncJob.State.SUCCEEDED
     assert remote.calls[-1] == "create"
+
+
+def test_listing_a_product_never_published_publishes_it_first_then_lists_it(shop, product, remote):
+    _bind_template(shop, product)
+    listing = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+
+    assert _run(listing) == SyncJob.State.WAITING
+    publish = SyncJob.objects.get(kind=SyncJob.Kind.PRODUCT_PUBLISH)
+    assert SyncJob.objects.get(pk=listing.pk).waits_for_id == publish.pk
+    # The publish came after the listing but runs first: the wait does not block what it waits for.
+    assert _run(publish) == SyncJob.State.SUCCEEDED
+    assert _run(listing) == SyncJob.State.SUCCEEDED
+
+    assert remote.calls[-2:] == ["create", "list"]
+    assert RemoteBinding.objects.get(content_type__model="product").remote_status == "listed"
+
+
+def test_a_listing_waiting_for_a_publish_keeps_later_requests_behind_it(shop, product, remote):
+    _bind_template(shop, product)
+    listing = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    assert _run(listing) == SyncJob.State.WAITING
+    delisting = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELIST, target=product)
+    publish = SyncJob.objects.get(kind=SyncJob.Kind.PRODUCT_PUBLISH)
+
+    assert services.sync_job_claim(job_id=delisting.pk, owner="w") is False  # asked after the listing
+    assert _run(publish) == SyncJob.State.SUCCEEDED
+    assert _run(delisting) is None  # still behind the listing
+    assert _run(listing) == SyncJob.State.SUCCEEDED
+    assert _run(delisting) == SyncJob.State.SUCCEEDED
+
+    assert remote.calls[-3:] == ["create", "list", "delist"]
+
+
+def test_a_job_waiting_behind_a_chain_of_waits_is_not_overtaken(shop, product, remote):
+    listing = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    assert _run(listing) == SyncJob.State.WAITING  # for the publish
+    publish = SyncJob.objects.get(kind=SyncJob.Kind.PRODUCT_PUBLISH)
+    assert _run(publish) == SyncJob.State.WAITING  # for the freight template, in another queue
+    delete = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELETE, target=product)
+
+    assert _run(delete) is None  # the merchant asked for the listing first
+    assert _run(SyncJob.objects.get(kind=SyncJob.Kind.FREIGHT_PUSH)) == SyncJob.State.SUCCEEDED
+    assert _run(publish) == SyncJob.State.SUCCEEDED
+    assert _run(listing) == SyncJob.State.SUCCEEDED
+    assert _run(delete) == SyncJob.State.SUCCEEDED
+
+    assert [call for call in remote.calls if call != "upload"] == ["freight_create", "create", "list", "delete"]
+
+
+def test_a_listing_whose_publish_fails_fails_with_the_publish_reason(shop, product, remote, english):
+    _bind_template(shop, product)
+    remote.failures["create"] = [RejectedError(40097, "invalid args", endpoint="/fake/create")]
+    listing = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    assert _run(listing) == SyncJob.State.WAITING
+    publish = SyncJob.objects.get(kind=SyncJob.Kind.PRODUCT_PUBLISH)
+
+    assert _run(publish) == SyncJob.State.FAILED
+
+    listing.refresh_from_db()
+    assert listing.state == SyncJob.State.FAILED
+    assert listing.last_errcode == 40097
+    assert (
+        listing.last_errmsg == f"Not run: the job it waited for (Publish product, #{publish.pk}) failed: invalid args"
+    )
+    assert "list" not in remote.calls
+    # A later publish of the product is not stuck behind anything.
+    again = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    assert _run(again) == SyncJob.State.SUCCEEDED
+
+
+def test_a_failure_fails_a_chain_of_waiting_jobs(shop, product, remote):
+    listing = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    assert _run(listing) == SyncJob.State.WAITING
+    publish = SyncJob.objects.get(kind=SyncJob.Kind.PRODUCT_PUBLISH)
+    assert _run(publish) == SyncJob.State.WAITING  # for the freight template
+    template_job = SyncJob.objects.get(kind=SyncJob.Kind.FREIGHT_PUSH)
+    remote.failures["freight_create"] = [RejectedError(10021054, "bad province", endpoint="/fake/freight")]
+
+    assert _run(template_job) == SyncJob.State.FAILED
+
+    states = dict(SyncJob.objects.values_list("kind", "state"))
+    assert states == {
+        SyncJob.Kind.FREIGHT_PUSH: SyncJob.State.FAILED,
+        SyncJob.Kind.PRODUCT_PUBLISH: SyncJob.State.FAILED,
+        SyncJob.Kind.PRODUCT_LIST: SyncJob.State.FAILED,
+    }
+    assert set(SyncJob.objects.values_list("last_errcode", flat=True)) == {10021054}
+
+
+def test_cancelling_a_queued_job_keeps_who_and_when_and_fails_what_waits_for_it(shop, product, remote, english):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("staff", password="x")
+    _bind_template(shop, product)
+    listing = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    assert _run(listing) == SyncJob.State.WAITING
+    publish = SyncJob.objects.get(kind=SyncJob.Kind.PRODUCT_PUBLISH)
+
+    assert services.sync_job_cancel(job=publish, user=user) is True
+
+    publish.refresh_from_db()
+    listing.refresh_from_db()
+    assert (publish.state, publish.cancelled_by, publish.cancelled_at is not None) == ("cancelled", user, True)
+    assert listing.state == SyncJob.State.FAILED
+    assert listing.last_errmsg == f"Not run: the job it waited for (Publish product, #{publish.pk}) was cancelled."
+    assert services.sync_job_cancel(job=publish, user=user) is False  # ended already
+    assert remote.calls == []
+
+
+def test_a_running_job_cannot_be_cancelled(shop, product, remote):
+    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    assert services.sync_job_claim(job_id=job.pk, owner="w")
+
+    assert services.sync_job_cancel(job=job) is False
+    assert SyncJob.objects.get(pk=job.pk).state == SyncJob.State.RUNNING
+
+
+def test_redrive_releases_a_wait_whose_job_ended_without_releasing_it(shop, product, remote):
+    _bind_template(shop, product)
+    listing = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    assert _run(listing) == SyncJob.State.WAITING
+    publish = SyncJob.objects.get(kind=SyncJob.Kind.PRODUCT_PUBLISH)
+    SyncJob.objects.filter(pk=publish.pk).update(state=SyncJob.State.SUCCEEDED)  # ended behind the engine's back
+
+    result = services.sync_jobs_redrive()
+
+    assert result["waits_settled"] == 1
+    assert SyncJob.objects.get(pk=listing.pk).state == SyncJob.State.PENDING
+
+
+def test_retrying_a_failed_job_beside_a_queued_twin_leaves_the_twin_to_do_it(shop, product, remote):
+    failed = SyncJob.objects.create(
+        shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, lock_key=f"products.product:{product.pk}", state="failed"
+    )
+    twin = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+
+    assert services.sync_job_retry(job=failed) is False
+    assert SyncJob.objects.get(pk=failed.pk).state == SyncJob.State.FAILED
+    assert SyncJob.objects.get(pk=twin.pk).state == SyncJob.State.PENDING
 
 
 def test_a_template_that_can_only_be_imported_fails_the_product_with_what_to_do(

@@ -11,7 +11,16 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 # The catalog inlines plus the sync side's third-party source declaration (channels_sync.admin).
-INLINE_PREFIXES = ["images", "detail_blocks", "properties", "specs", "skus", "express_fees", "third_party_source", "open_platform_options"]
+INLINE_PREFIXES = [
+    "images",
+    "detail_blocks",
+    "properties",
+    "specs",
+    "skus",
+    "express_fees",
+    "third_party_source",
+    "open_platform_options",
+]
 
 
 def _management(prefix: str, total: int, initial: int = 0) -> dict:
