@@ -45,7 +45,11 @@ class ShopAdminForm(forms.ModelForm):
         label=_("API base URL"),
         assume_scheme="https",
         initial="https://api.weixin.qq.com",
-        help_text=Shop._meta.get_field("base_url").help_text,
+        help_text=_(
+            "The platform's API address over HTTPS (WeChat platforms: https://api.weixin.qq.com; Tencent Ads: "
+            "https://api.e.qq.com; the open platform: a host the operator allows). Where the installation enables "
+            "it, the local emulator's address instead."
+        ),
     )
 
     class Meta:

@@ -35,11 +35,7 @@ class Shop(models.Model):
     base_url = models.URLField(
         _("API base URL"),
         default=WECHAT_API_BASE_URL,
-        help_text=_(
-            "The platform's API address over HTTPS (WeChat platforms: https://api.weixin.qq.com; Tencent Ads: "
-            "https://api.e.qq.com; the open platform: a host the operator allows). Where the installation enables "
-            "it, the local emulator's address instead."
-        ),
+        help_text=_("The platform's API address; point it at the local emulator in development."),
     )
     push_token = models.CharField(
         _("push token"),
