@@ -236,6 +236,19 @@ class ShopAdmin(SyncPermissionsMixin, admin.ModelAdmin):
         inline = SHOP_SETTINGS_INLINES.get(obj.platform) if obj is not None else None
         return [inline] if inline is not None else []
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None and request.method == "GET":
+            # A shop saved before its base URL was refused (or whose allowed hosts changed since) fails every job:
+            # say so when its page is opened, not only when it is saved.
+            refusal = obj.base_url_refusal()
+            if refusal is not None:
+                self.message_user(
+                    request,
+                    _("This shop's API base URL is refused, so its jobs fail: %(reason)s") % {"reason": refusal},
+                    messages.WARNING,
+                )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
     def response_add(self, request, obj, post_url_continue=None):
         if obj.platform in SHOP_SETTINGS_INLINES and "_addanother" not in request.POST:
             # The platform's settings can only be shown once the platform is known: go on to them.

@@ -1,7 +1,6 @@
 """Admin forms of the sync engine: shop credentials, shop choice for actions, order delivery."""
 
 import re
-from urllib.parse import urlsplit
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -23,18 +22,12 @@ DELIVERY_COMPANIES = [
 ]
 
 
-# The production API host of each platform with a known one (the open platform's is configured per shop).
-PLATFORM_HOSTS = {
-    "wechat_store": "api.weixin.qq.com",
-    "channels": "api.weixin.qq.com",
-    "minishop": "api.weixin.qq.com",
-    "tencent_ads": "api.e.qq.com",
-}
-KNOWN_HOSTS = frozenset(PLATFORM_HOSTS.values())
-
-
 class ShopAdminForm(forms.ModelForm):
-    """The app secret is write-only: typed once, stored encrypted, never shown again."""
+    """The app secret is write-only: typed once, stored encrypted, never shown again.
+
+    The base URL is checked by the model against the platform's allowed hosts (``Shop.clean_fields``), and a
+    changed app id or base URL needs the secret in the same submission (``Shop.clean``).
+    """
 
     app_secret = forms.CharField(
         label=_("app secret"),
@@ -42,8 +35,9 @@ class ShopAdminForm(forms.ModelForm):
         strip=True,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         help_text=_(
-            "Stored encrypted and never shown again. Leave empty to keep the current secret. For Tencent Ads, the "
-            "OAuth client secret; for the open platform, its access token."
+            "Stored encrypted and never shown again. Leave empty to keep the current secret, unless the app id "
+            "or the base URL changes: then type it again. For Tencent Ads, the OAuth client secret; for the open "
+            "platform, its access token."
         ),
     )
 
@@ -52,8 +46,9 @@ class ShopAdminForm(forms.ModelForm):
         assume_scheme="https",
         initial="https://api.weixin.qq.com",
         help_text=_(
-            "The platform's API address (WeChat platforms: https://api.weixin.qq.com; Tencent Ads: "
-            "https://api.e.qq.com; the open platform: its own address); point it at the local emulator in development."
+            "The platform's API address over HTTPS (WeChat platforms: https://api.weixin.qq.com; Tencent Ads: "
+            "https://api.e.qq.com; the open platform: a host the operator allows). Where the installation enables "
+            "it, the local emulator's address instead."
         ),
     )
 
@@ -61,39 +56,15 @@ class ShopAdminForm(forms.ModelForm):
         model = Shop
         fields = ["name", "platform", "app_id", "app_secret", "base_url", "push_token", "is_enabled"]
 
-    def clean(self):
-        cleaned = super().clean()
-        platform, base_url = cleaned.get("platform"), cleaned.get("base_url")
-        if platform and base_url:
-            host = urlsplit(base_url).hostname or ""
-            # A platform's known host given to another platform is a mix-up that would only fail at the first call.
-            expected = PLATFORM_HOSTS.get(platform)
-            if host in KNOWN_HOSTS and host != expected:
-                if expected:
-                    message = _("This platform's API is at https://%(host)s, not %(given)s.") % {
-                        "host": expected,
-                        "given": host,
-                    }
-                else:
-                    message = _(
-                        "%(given)s is a WeChat or Tencent Ads address; enter the open platform's own address."
-                    ) % {"given": host}
-                self.add_error("base_url", message)
-        return cleaned
-
     def clean_app_secret(self):
         secret = self.cleaned_data["app_secret"]
         if not secret and not self.instance.has_app_secret:
             raise forms.ValidationError(_("Enter the app secret of this shop."))
+        if secret:
+            # Before the model's validation, which needs to know the secret was typed in this submission. The
+            # instance is only saved if the whole form is valid.
+            self.instance.set_app_secret(secret)
         return secret
-
-    def save(self, commit=True):
-        shop = super().save(commit=False)
-        if self.cleaned_data.get("app_secret"):
-            shop.set_app_secret(self.cleaned_data["app_secret"])
-        if commit:
-            shop.save()
-        return shop
 
 
 # Reference §5 limits, in UTF-8 bytes ("字节").

@@ -12,7 +12,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import DEFERRED, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +21,8 @@ from products.models import ImageAsset, Platform, Sku
 from .crypto import decrypt_secret, encrypt_secret
 
 WECHAT_API_BASE_URL = "https://api.weixin.qq.com"
+# The fields that say where the app secret is sent and for which account: changing one needs the secret again.
+ACCOUNT_FIELDS = ("app_id", "base_url")
 
 
 class Shop(models.Model):
@@ -57,8 +59,71 @@ class Shop(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_platform_display()})"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # What is saved is the stored account now; a later change needs the secret again.
+        self._stored_account = {name: getattr(self, name) for name in ACCOUNT_FIELDS}
+        self._app_secret_entered = False
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        shop = super().from_db(db, field_names, values)
+        # The account as stored, to tell in clean() whether this change points the secret somewhere else.
+        shop._stored_account = {
+            name: value
+            for name, value in zip(field_names, values, strict=True)
+            if name in ACCOUNT_FIELDS and value is not DEFERRED
+        }
+        return shop
+
+    def clean_fields(self, exclude=None):
+        """The fields' own rules, then the base URL against the platform's allowed hosts.
+
+        Here rather than in :meth:`clean` so that a base URL or platform the form already refused (and so never
+        set on the instance) is not judged by the value it still holds.
+        """
+        errors: dict = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "base_url" not in set(exclude or ()) | set(errors) and "platform" not in errors:
+            refusal = self.base_url_refusal()
+            if refusal is not None:
+                errors["base_url"] = [ValidationError(refusal, code="base_url_refused")]
+        if errors:
+            raise ValidationError(errors)
+
+    def clean(self) -> None:
+        """Changing the app id or the base URL needs the app secret typed again (:meth:`set_app_secret`): whoever
+        may edit a shop must not be able to send its stored secret to another address or account."""
+        if getattr(self, "_app_secret_entered", False):
+            return
+        stored = getattr(self, "_stored_account", {})
+        messages = {
+            "app_id": _("Type the app secret again to change the app id."),
+            "base_url": _("Type the app secret again to change the API base URL: the secret is sent there."),
+        }
+        errors = {
+            name: ValidationError(message, code="app_secret_required")
+            for name, message in messages.items()
+            if name in stored and getattr(self, name) != stored[name]
+        }
+        if errors:
+            raise ValidationError(errors)
+
+    def base_url_refusal(self) -> str | None:
+        """Why the shop's base URL may not be called by its platform's clients, or ``None`` (see
+        ``channels_sync.platforms.hosts``)."""
+        from .platforms.adapter import ADAPTERS, adapter_class
+
+        if self.platform not in ADAPTERS:
+            return None
+        return adapter_class(self.platform).configured_host_policy().refusal(self.base_url)
+
     def set_app_secret(self, secret: str) -> None:
         self.app_secret_encrypted = encrypt_secret(secret) if secret else ""
+        self._app_secret_entered = bool(secret)
 
     def get_app_secret(self) -> str:
         return decrypt_secret(self.app_secret_encrypted) if self.app_secret_encrypted else ""

@@ -306,6 +306,9 @@ def _finish(job: SyncJob, owner: str, records: list[CallRecord], outcome: dict, 
         update.update(
             state=SyncJob.State.FAILED,
             finished_at=now,
+            # A terminal error after the call went out (a redirect answer) leaves its outcome unknown: a retry by a
+            # person then reads the shop first, like any other retry.
+            outcome_unknown=job.outcome_unknown or bool(getattr(error, "outcome_unknown", False)),
             last_errcode=getattr(error, "errcode", None),
             # The platform's own errmsg is what the merchant needs to see beside its errcode.
             last_errmsg=(getattr(error, "errmsg", "") or str(error) or error.__class__.__name__)[:2000],

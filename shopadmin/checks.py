@@ -9,6 +9,8 @@ import os
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
+from channels_sync.platforms.hosts import EmulatorOrigin, invalid_entries, parse_api_host
+
 
 @register(Tags.security, deploy=False)
 def check_production_settings(app_configs, **kwargs):
@@ -54,6 +56,40 @@ def check_production_settings(app_configs, **kwargs):
                 hint="Set FIELD_ENCRYPTION_KEY to a Fernet key (python -c 'from cryptography.fernet "
                 "import Fernet; print(Fernet.generate_key().decode())').",
                 id="shopadmin.E005",
+            )
+        )
+    if settings.SANDBOX_ORIGINS:
+        errors.append(
+            Error(
+                "SANDBOX_ORIGINS is set with DEBUG off: shops could send their app secrets to "
+                f"{', '.join(settings.SANDBOX_ORIGINS)}, which is meant for the local emulator only.",
+                hint="Unset SANDBOX_ORIGINS in production; shops call their platform's own host over HTTPS.",
+                id="shopadmin.E006",
+            )
+        )
+    return errors
+
+
+@register(Tags.security, deploy=False)
+def check_platform_host_settings(app_configs, **kwargs):
+    """Entries of the platform host settings that do not parse, which would allow nothing (in any mode)."""
+    errors = []
+    bad_origins = invalid_entries(settings.SANDBOX_ORIGINS, EmulatorOrigin.parse)
+    if bad_origins:
+        errors.append(
+            Error(
+                f"SANDBOX_ORIGINS has entries that are not origins: {', '.join(bad_origins)}.",
+                hint="Write each as scheme://host:port, with * for any port, e.g. http://127.0.0.1:8765.",
+                id="shopadmin.E007",
+            )
+        )
+    bad_hosts = invalid_entries(settings.OPEN_PLATFORM_ALLOWED_HOSTS, parse_api_host)
+    if bad_hosts:
+        errors.append(
+            Error(
+                f"OPEN_PLATFORM_ALLOWED_HOSTS has entries that are not host names: {', '.join(bad_hosts)}.",
+                hint="Write each as host or host:port (HTTPS is implied), e.g. open.example.com, comma separated.",
+                id="shopadmin.E008",
             )
         )
     return errors

@@ -145,6 +145,16 @@ CHANNELS_PRODUCT_WRITES_PER_DAY = env.int("CHANNELS_PRODUCT_WRITES_PER_DAY", def
 MINISHOP_PRODUCT_WRITES_PER_HOUR = env.int("MINISHOP_PRODUCT_WRITES_PER_HOUR", default=200)
 MINISHOP_PRODUCT_WRITES_PER_DAY = env.int("MINISHOP_PRODUCT_WRITES_PER_DAY", default=1000)
 
+# --- Where the platform clients may send a shop's credentials (channels_sync/platforms/hosts.py) ----------------
+# Besides each platform's own API host over HTTPS, the origins of the local emulator a shop's base URL may point
+# at (scheme://host:port, port * for any; comma separated). On in development (DEBUG, the embedded default: the
+# demo shops use http://127.0.0.1:$SANDBOX_PORT), off in production, where the production check reports it.
+DEVELOPMENT_SANDBOX_ORIGINS = ["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"]
+SANDBOX_ORIGINS = env.list("SANDBOX_ORIGINS", default=DEVELOPMENT_SANDBOX_ORIGINS if DEBUG else [])
+# The open platform's host is the operator's (API reference §6): the hosts its shops may call, over HTTPS, as
+# host or host:port, comma separated. None by default: an open platform shop needs one listed.
+OPEN_PLATFORM_ALLOWED_HOSTS = env.list("OPEN_PLATFORM_ALLOWED_HOSTS", default=[])
+
 # --- Security -------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,6 +1,8 @@
 """Fixtures shared by every test.
 
 - Uploaded files go to a per-test MEDIA_ROOT, never to var/.
+- Shops may use the emulator on 127.0.0.1 at any port (``SANDBOX_ORIGINS``), whatever DEBUG says: the tests run
+  it on free ports. Tests of the production policy set ``settings.SANDBOX_ORIGINS`` themselves.
 - ``english`` switches the active language to English for tests that assert English messages
   (the default language is zh-Hans).
 - ``requires_redis`` / ``requires_postgres`` give integration tests their services: without them a test skips,
@@ -41,10 +43,19 @@ def redis_reachable(url: str, timeout: float = 1.0) -> bool:
         return False
 
 
+# The emulator origins every test may use (the integration tests' worker process gets the same).
+TEST_SANDBOX_ORIGINS = ["http://127.0.0.1:*"]
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Each test uploads into its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _sandbox_origins(settings):
+    settings.SANDBOX_ORIGINS = TEST_SANDBOX_ORIGINS
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from datetime import datetime
 from products.selectors import FreightTemplateSnapshot, GroupSnapshot, ProductSnapshot, ShelfSnapshot
 
 from .errors import RejectedError
+from .hosts import HostPolicy
 from .http import CallRecord
 
 
@@ -204,11 +205,30 @@ class PlatformAdapter:
     # What a product is once created, before any listing: "draft" where listing is a step of its own, or
     # "published" where the platform has no listing (the open platform).
     created_status: str = "draft"
+    # The platform's production API hosts, called over HTTPS: with the emulator origins the installation enables,
+    # the only base URLs its shops may have (``configured_host_policy``).
+    api_hosts: tuple[str, ...] = ()
+    # The setting that lists the API hosts instead, where the operator chooses them (the open platform).
+    api_hosts_setting: str = ""
 
     def __init__(self, shop: ShopConfig, *, on_call: Callable[[CallRecord], None] | None = None, cache=None):
         self.shop = shop
         self.on_call = on_call
         self.cache = cache
+        # Every client and token provider of the adapter calls under this policy.
+        self.host_policy = self.configured_host_policy()
+
+    @classmethod
+    def configured_host_policy(cls) -> HostPolicy:
+        """The base URLs this platform's shops may call: its API hosts and the emulator origins enabled by
+        ``SANDBOX_ORIGINS``. The one place that reads these settings, when a shop is validated or an adapter is
+        built (never at import), so the clients below get plain values."""
+        from django.conf import settings
+
+        hosts = getattr(settings, cls.api_hosts_setting) if cls.api_hosts_setting else cls.api_hosts
+        return HostPolicy.build(
+            hosts=hosts, emulator_origins=settings.SANDBOX_ORIGINS, hosts_setting=cls.api_hosts_setting
+        )
 
     def shared_cache(self):
         """The cache the adapter was given, else Django's default cache: where access tokens and quota counts

@@ -142,6 +142,17 @@ class AuthError(PlatformError):
         return not self.config_error
 
 
+class DestinationRefusedError(PlatformError):
+    """The call may not go where the shop's base URL points (``hosts.HostPolicy``): a host that is not the
+    platform's, a scheme other than HTTPS, a name that resolves to a loopback, private or link-local address, or
+    an answer that redirects elsewhere (never followed).
+
+    Terminal: only a person correcting the shop's base URL, or the operator's settings, heals it. Refused before
+    sending, nothing left (the default ``outcome_unknown`` False); a redirect answers a call that did go out, so
+    its raiser says ``outcome_unknown=True``.
+    """
+
+
 class RateLimitedError(PlatformError):
     """A quota or frequency limit (WeChat 45009 daily, 45011 per minute, and platform-specific codes).
 

@@ -5,29 +5,41 @@
 stores them as attempt rows). Platform subclasses only say how a decoded body is judged (:meth:`check_payload`)
 and where its code and message live.
 
+Every client holds a :class:`~channels_sync.platforms.hosts.HostPolicy` and refuses, before any byte is sent, a
+base URL the policy does not allow; the shared session's connections check again when they open (see
+:class:`GuardedHTTPAdapter`), and a redirect is never followed.
+
 Nothing here reads Django settings or touches the ORM, so the clients work in any process and in plain unit tests.
 """
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import mimetypes
 import os
 import re
+import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.cookiejar import DefaultCookiePolicy
-from typing import Any
+from typing import Any, ClassVar
 
 import requests
+from django.utils.translation import gettext as _
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NameResolutionError, NewConnectionError
+from urllib3.util import connection as urllib3_connection
 
 from channels_sync.platforms.errors import (
+    DestinationRefusedError,
     PlatformError,
     ProtocolError,
     RateLimitedError,
@@ -35,6 +47,7 @@ from channels_sync.platforms.errors import (
     ServerError,
     TransportError,
 )
+from channels_sync.platforms.hosts import Destination, HostPolicy, is_public_address
 
 logger = logging.getLogger("channels_sync.platforms")
 
@@ -76,6 +89,121 @@ class Timeouts:
         return (self.connect, self.read)
 
 
+# --- connections that check where they go ----------------------------------------------------------------------
+
+# The policy of the call in progress. urllib3 opens connections deep inside ``requests``, where no argument of the
+# call reaches, so :meth:`JsonHttpClient._send` sets it around exactly its own ``session.request`` and the
+# connection reads it when it opens its socket.
+_call_policy: contextvars.ContextVar[HostPolicy | None] = contextvars.ContextVar("call_host_policy", default=None)
+
+
+class AddressRefused(Exception):
+    """Raised inside urllib3 when a connection would reach a destination the call's policy refuses.
+
+    Not an ``OSError``, so neither urllib3 nor requests wraps it into a retryable connection error; the client
+    turns it into :class:`~channels_sync.platforms.errors.DestinationRefusedError`.
+    """
+
+
+class _GuardedConnectionMixin:
+    """Opens the socket only to an address the call's policy allows (DNS rebinding included).
+
+    The name is resolved once, here, and the socket is connected to one of exactly the addresses that were
+    checked: a name that answers a public address to a first lookup and 127.0.0.1 to a second one cannot slip
+    through, as it could if the check resolved the name and the connection resolved it again. TLS still verifies
+    the certificate against the host name (SNI and hostname checks use ``self.host``, not the address).
+    Without a policy (a session used directly, e.g. by tests driving the emulator) it is a plain connection.
+    """
+
+    guarded_scheme: ClassVar[str] = "http"
+
+    def _new_conn(self) -> socket.socket:
+        policy = _call_policy.get()
+        if policy is None:
+            return super()._new_conn()  # type: ignore[misc]
+        destination = Destination(scheme=self.guarded_scheme, host=self.host.lower(), port=self.port)
+        if not policy.allows(destination):
+            raise AddressRefused(_("%(given)s is not allowed for this platform.") % {"given": destination.netloc})
+        if policy.is_emulator(destination):
+            # An emulator origin is the operator's own choice, loopback or private address included.
+            return super()._new_conn()  # type: ignore[misc]
+        return self._connect_to_public_address(destination)
+
+    def _connect_to_public_address(self, destination: Destination) -> socket.socket:
+        try:
+            found = socket.getaddrinfo(
+                self._dns_host, self.port, urllib3_connection.allowed_gai_family(), socket.SOCK_STREAM
+            )
+        except socket.gaierror as error:
+            raise NameResolutionError(self.host, self, error) from error
+        addresses = list(dict.fromkeys(sockaddr[0] for *_, sockaddr in found))
+        refused = [address for address in addresses if not is_public_address(address)]
+        if refused or not addresses:
+            # All or nothing: a name with any non-public address is not a platform's public API.
+            raise AddressRefused(
+                _("%(given)s resolves to an address that is not public (%(addresses)s): refused.")
+                % {"given": destination.netloc, "addresses": ", ".join(refused) or "-"}
+            )
+        last_error: OSError | None = None
+        for address in addresses:
+            try:
+                sock = urllib3_connection.create_connection(
+                    (address, self.port),
+                    self.timeout,
+                    source_address=self.source_address,
+                    socket_options=self.socket_options,
+                )
+            except OSError as error:
+                last_error = error
+                continue
+            sys.audit("http.client.connect", self, self.host, self.port)
+            return sock
+        if isinstance(last_error, TimeoutError):
+            raise ConnectTimeoutError(
+                self, f"Connection to {self.host} timed out. (connect timeout={self.timeout})"
+            ) from last_error
+        raise NewConnectionError(self, f"Failed to establish a new connection: {last_error}") from last_error
+
+
+class _GuardedHTTPConnection(_GuardedConnectionMixin, HTTPConnection):
+    guarded_scheme = "http"
+
+
+class _GuardedHTTPSConnection(_GuardedConnectionMixin, HTTPSConnection):
+    guarded_scheme = "https"
+
+
+class _GuardedHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = _GuardedHTTPConnection
+
+
+class _GuardedHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = _GuardedHTTPSConnection
+
+
+class GuardedHTTPAdapter(HTTPAdapter):
+    """requests' adapter with connections that apply the call's :class:`HostPolicy` when they open.
+
+    A proxy named by the environment (``HTTPS_PROXY``) is the operator's egress: the socket then goes to the
+    proxy, which resolves the platform's host itself, so only the URL check of the client applies.
+    """
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": _GuardedHTTPConnectionPool,
+            "https": _GuardedHTTPSConnectionPool,
+        }
+
+
+def is_guarded(session: Any) -> bool:
+    """Whether ``session`` opens its connections through :class:`GuardedHTTPAdapter` (as :func:`new_session`'s do)."""
+    get_adapter = getattr(session, "get_adapter", None)
+    if get_adapter is None:
+        return False
+    return all(isinstance(get_adapter(f"{scheme}://"), GuardedHTTPAdapter) for scheme in ("http", "https"))
+
+
 # --- the shared session -----------------------------------------------------------------------------------------
 
 
@@ -107,7 +235,7 @@ def new_session() -> requests.Session:
     session = requests.Session()
     # No automatic retries: whether a failed call may be repeated is the engine's decision, and a silent retry
     # of a POST could apply it twice.
-    adapter = HTTPAdapter(pool_connections=POOL_HOSTS, pool_maxsize=POOL_MAXSIZE, max_retries=0)
+    adapter = GuardedHTTPAdapter(pool_connections=POOL_HOSTS, pool_maxsize=POOL_MAXSIZE, max_retries=0)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     # The session is shared by every shop and thread; platform APIs need no cookies, so none are kept.
@@ -244,11 +372,12 @@ def guess_content_type(filename: str) -> str:
 
 
 def normalize_base_url(base_url: str) -> str:
-    """``base_url`` without trailing slashes, so ``https://h/`` and ``https://h`` build the same URLs."""
-    base_url = base_url.strip().rstrip("/")
-    if not base_url.startswith(("http://", "https://")):
-        raise ValueError("base_url must start with http:// or https://")
-    return base_url
+    """``base_url`` without trailing slashes, so ``https://h/`` and ``https://h`` build the same URLs.
+
+    Any text is accepted: whether it may be called is the client's :class:`HostPolicy`'s decision, made at each
+    call, so a refused base URL fails the call (and the job) with its reason instead of the construction.
+    """
+    return base_url.strip().rstrip("/")
 
 
 class JsonHttpClient:
@@ -256,7 +385,14 @@ class JsonHttpClient:
 
     Subclasses override :meth:`check_payload` to raise the platform's errors from a decoded 2xx/4xx body, and
     :meth:`errcode_of`/:meth:`errmsg_of` when the code and message have other names than ``errcode``/``errmsg``.
+
+    ``host_policy`` says which base URLs may be called (the adapters build it from the settings); without one, only
+    the platform's own :attr:`api_hosts` over HTTPS. A ``session`` must come from :func:`new_session`, whose
+    connections check their destination again.
     """
+
+    # The platform's production API hosts: the policy of a client that is given none.
+    api_hosts: ClassVar[tuple[str, ...]] = ()
 
     def __init__(
         self,
@@ -265,12 +401,21 @@ class JsonHttpClient:
         timeouts: Timeouts,
         on_call: OnCall | None = None,
         session: requests.Session | None = None,
+        host_policy: HostPolicy | None = None,
     ) -> None:
+        if session is not None and not is_guarded(session):
+            raise ValueError("session must come from new_session(): its connections check where they go")
         self.base_url = normalize_base_url(base_url)
         self.timeouts = timeouts
         self.on_call = on_call
         self._session = session
+        self.host_policy = host_policy if host_policy is not None else self.default_host_policy()
         install_log_redaction()
+
+    @classmethod
+    def default_host_policy(cls) -> HostPolicy:
+        """The policy of a client given none: the platform's :attr:`api_hosts` over HTTPS, no emulator."""
+        return HostPolicy.build(hosts=cls.api_hosts)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -333,6 +478,7 @@ class JsonHttpClient:
         )
         answer: _Answer | None = None
         try:
+            self._check_destination(call)
             answer = self._send(call, params, body, headers, timeouts or self.timeouts)
             payload = self._judge(answer, call)
         except PlatformError as error:
@@ -340,6 +486,12 @@ class JsonHttpClient:
             raise
         self._report(call, answer, None)
         return payload
+
+    def _check_destination(self, call: _Call) -> None:
+        """Refuse a base URL the policy does not allow, before a connection is even looked for."""
+        refusal = self.host_policy.refusal(self.base_url)
+        if refusal is not None:
+            raise DestinationRefusedError(refusal, endpoint=call.endpoint)
 
     def _send(
         self,
@@ -349,6 +501,7 @@ class JsonHttpClient:
         headers: dict[str, str],
         timeouts: Timeouts,
     ) -> _Answer:
+        policy = _call_policy.set(self.host_policy)
         try:
             response = self.session.request(
                 call.method,
@@ -357,13 +510,18 @@ class JsonHttpClient:
                 data=body,
                 headers=headers,
                 timeout=timeouts.as_requests(),
-                # A redirect would turn a POST into a GET and silently drop the body.
+                # Never followed: a redirect would turn a POST into a GET and drop the body, and would send the
+                # call (and its token) to an address no policy checked.
                 allow_redirects=False,
             )
             content = response.content
+        except AddressRefused as refused:
+            raise DestinationRefusedError(str(refused), endpoint=call.endpoint) from None
         except requests.RequestException as exc:
             # ``from None``: the original message holds the full URL, access token included.
             raise _transport_error(exc, call.endpoint) from None
+        finally:
+            _call_policy.reset(policy)
         return _Answer(
             status=response.status_code,
             payload=_decode_object(content),
@@ -382,7 +540,13 @@ class JsonHttpClient:
         if status == 429:
             raise RateLimitedError(errmsg or "too many requests", retry_after=_retry_after(answer), **common)
         if 300 <= status < 400:
-            raise ProtocolError(f"unexpected redirect (HTTP {status})", **common)
+            # The Location is not followed, and not quoted either: it is the answering server's choice.
+            raise DestinationRefusedError(
+                _("The answer is a redirect (HTTP %(status)d), which is never followed: check the shop's base URL.")
+                % {"status": status},
+                outcome_unknown=True,
+                **common,
+            )
         if payload is None:
             if status >= 400:
                 raise RejectedError(None, f"HTTP {status}", endpoint=endpoint, http_status=status)
@@ -527,7 +691,7 @@ def _describe_exception(exc: BaseException) -> str:
     """
     names = [type(exc).__name__]
     current: object = exc.args[0] if exc.args else None
-    for _ in range(4):
+    for _depth in range(4):
         if isinstance(current, MaxRetryError):
             current = current.reason
             continue

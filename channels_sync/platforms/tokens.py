@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 import requests
 
 from channels_sync.platforms.errors import ProtocolError, TransportError
+from channels_sync.platforms.hosts import HostPolicy
 from channels_sync.platforms.http import OnCall, Timeouts, normalize_base_url
 from channels_sync.platforms.wechat import WeChatJsonClient
 
@@ -66,9 +67,10 @@ def token_cache_key(base_url: str, appid: str, *, prefix: str = CACHE_KEY_PREFIX
 class AccessTokenProvider:
     """Access tokens of one WeChat account at one base URL, shared through ``cache``.
 
-    ``timeouts`` apply to the stable_token request. ``lock_timeout`` (default: the request's timeouts plus
-    5 s) is how long a refresh lock lives if its holder dies; ``wait_timeout`` (default: ``lock_timeout`` plus a
-    second) is how long a process waits for another's refresh before giving up with a :class:`TransportError`.
+    ``timeouts`` apply to the stable_token request, ``host_policy`` decides whether it may go to ``base_url`` at
+    all (the secret travels in its body). ``lock_timeout`` (default: the request's timeouts plus 5 s) is how long a
+    refresh lock lives if its holder dies; ``wait_timeout`` (default: ``lock_timeout`` plus a second) is how long a
+    process waits for another's refresh before giving up with a :class:`TransportError`.
     """
 
     # The endpoint :meth:`_fetch` calls, named by the error of a wait for another process's refresh.
@@ -84,6 +86,7 @@ class AccessTokenProvider:
         timeouts: Timeouts,
         on_call: OnCall | None = None,
         session: requests.Session | None = None,
+        host_policy: HostPolicy | None = None,
         safety_margin: int = DEFAULT_SAFETY_MARGIN,
         lock_timeout: float | None = None,
         wait_timeout: float | None = None,
@@ -101,10 +104,16 @@ class AccessTokenProvider:
         self.poll_interval = poll_interval
         self.cache_key = token_cache_key(self.base_url, appid)
         self.lock_key = f"{self.cache_key}:lock"
-        self._client = WeChatJsonClient(self.base_url, timeouts=timeouts, on_call=on_call, session=session)
+        self._client = WeChatJsonClient(
+            self.base_url, timeouts=timeouts, on_call=on_call, session=session, host_policy=host_policy
+        )
 
     def __repr__(self) -> str:
         return f"AccessTokenProvider(base_url={self.base_url!r}, appid={self.appid!r})"
+
+    @property
+    def host_policy(self) -> HostPolicy:
+        return self._client.host_policy
 
     def has_secret(self, secret: str) -> bool:
         """Whether the provider was built with ``secret`` (to notice a changed shop secret without exposing it)."""
@@ -235,27 +244,43 @@ _registry: ProviderRegistry[AccessTokenProvider] = ProviderRegistry()
 
 
 def token_provider_for(
-    *, base_url: str, appid: str, secret: str, cache: TokenCache, timeouts: Timeouts
+    *,
+    base_url: str,
+    appid: str,
+    secret: str,
+    cache: TokenCache,
+    timeouts: Timeouts,
+    host_policy: HostPolicy | None = None,
 ) -> AccessTokenProvider:
     """The process's provider for one account: what clients of every WeChat platform should be given.
 
-    The first caller's ``timeouts`` and ``cache`` build it; a changed secret or cache builds a new one.
+    The first caller's ``timeouts`` and ``cache`` build it; a changed secret, cache or host policy builds a new one.
     """
+    policy = host_policy if host_policy is not None else WeChatJsonClient.default_host_policy()
     return _registry.get(
         base_url=base_url,
         account_id=appid,
-        is_current=lambda provider: provider.has_secret(secret) and provider.cache is cache,
+        is_current=lambda provider: (
+            provider.has_secret(secret) and provider.cache is cache and provider.host_policy == policy
+        ),
         build=lambda: AccessTokenProvider(
-            base_url=base_url, appid=appid, secret=secret, cache=cache, timeouts=timeouts
+            base_url=base_url, appid=appid, secret=secret, cache=cache, timeouts=timeouts, host_policy=policy
         ),
     )
 
 
-def shop_token_provider(shop: ShopConfig, *, cache: TokenCache, timeouts: Timeouts) -> AccessTokenProvider:
+def shop_token_provider(
+    shop: ShopConfig, *, cache: TokenCache, timeouts: Timeouts, host_policy: HostPolicy | None = None
+) -> AccessTokenProvider:
     """The process's provider (:func:`token_provider_for`) for the WeChat account of ``shop``: its app id and
-    secret, at its base URL."""
+    secret, at its base URL, called under ``host_policy``."""
     return token_provider_for(
-        base_url=shop.base_url, appid=shop.app_id, secret=shop.app_secret, cache=cache, timeouts=timeouts
+        base_url=shop.base_url,
+        appid=shop.app_id,
+        secret=shop.app_secret,
+        cache=cache,
+        timeouts=timeouts,
+        host_policy=host_policy,
     )
 
 

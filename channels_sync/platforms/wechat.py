@@ -29,6 +29,7 @@ from channels_sync.platforms.errors import (
     RejectedError,
     SystemBusyError,
 )
+from channels_sync.platforms.hosts import HostPolicy
 from channels_sync.platforms.http import JsonHttpClient, OnCall, Timeouts, guess_content_type, redact_text
 
 ERRCODE_OK = 0
@@ -42,6 +43,9 @@ DAILY_QUOTA_ERRCODE = 45009
 MINUTE_QUOTA_ERRCODE = 45011
 # WeChat quotas count per Beijing-time day.
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+# The API host of every WeChat platform (API reference §1-§4: https://api.weixin.qq.com/...), the only one their
+# shops may call besides the emulator.
+WECHAT_API_HOSTS = ("api.weixin.qq.com",)
 
 
 class ImageUploadType(IntEnum):
@@ -70,6 +74,7 @@ class WeChatJsonClient(JsonHttpClient):
     subclasses add their platform's own codes (e.g. the Channels store's 10020066 and 10020112).
     """
 
+    api_hosts: ClassVar[tuple[str, ...]] = WECHAT_API_HOSTS
     quota_windows: ClassVar[Mapping[int, float | None]] = {DAILY_QUOTA_ERRCODE: None, MINUTE_QUOTA_ERRCODE: 60.0}
 
     def check_payload(
@@ -114,8 +119,9 @@ class WeChatApiClient(WeChatJsonClient):
         timeouts: Timeouts,
         on_call: OnCall | None = None,
         session: requests.Session | None = None,
+        host_policy: HostPolicy | None = None,
     ) -> None:
-        super().__init__(base_url, timeouts=timeouts, on_call=on_call, session=session)
+        super().__init__(base_url, timeouts=timeouts, on_call=on_call, session=session, host_policy=host_policy)
         self.tokens = tokens
 
     def post(self, path: str, body: Mapping[str, Any] | None = None) -> dict[str, Any]:

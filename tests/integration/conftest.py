@@ -24,7 +24,7 @@ from django.test import override_settings
 from channels_sync.models import Shop, SyncJob
 from channels_sync.sandbox import Sandbox, SandboxServer
 from channels_sync.sandbox.tokens import AppRegistry
-from tests.conftest import redis_reachable, skip_unless_ci
+from tests.conftest import TEST_SANDBOX_ORIGINS, redis_reachable, skip_unless_ci
 
 PROJECT_DIR = Path(settings.BASE_DIR)
 DEMO_APP_ID = "wx_demo_store"
@@ -171,6 +171,8 @@ def celery_worker_process(live_services, media_dir, tmp_path_factory, transactio
         CELERY_QUEUE=queue,
         MEDIA_ROOT=str(media_dir),
         SHOPADMIN_VAR_DIR=str(tmp_path_factory.mktemp("worker-var")),
+        # The worker calls the emulator on this process's free port.
+        SANDBOX_ORIGINS=",".join(TEST_SANDBOX_ORIGINS),
         PYTHONUNBUFFERED="1",
     )
     # This process queues jobs on the worker's own queue.

@@ -31,6 +31,7 @@ from ..errors import ProtocolError, RejectedError
 from ..http import Timeouts
 from ..skus import sku_keys_by_out_sku_id
 from ..tokens import shop_token_provider
+from ..wechat import WECHAT_API_HOSTS
 from . import payloads
 from .client import ChannelsClient, ProductDataType
 from .payloads import EditStatus, ProductStatus
@@ -72,13 +73,16 @@ EDIT_STATUS_WORDS = {
 
 class ChannelsAdapter(PlatformAdapter):
     platform = "channels"
+    api_hosts = WECHAT_API_HOSTS
     has_draft = True
 
     def __init__(self, shop: ShopConfig, *, on_call=None, cache=None):
         super().__init__(shop, on_call=on_call, cache=cache)
         cache = self.shared_cache()
-        tokens = shop_token_provider(shop, cache=cache, timeouts=TIMEOUTS)
-        self.client = ChannelsClient(shop.base_url, tokens=tokens, timeouts=TIMEOUTS, on_call=on_call)
+        tokens = shop_token_provider(shop, cache=cache, timeouts=TIMEOUTS, host_policy=self.host_policy)
+        self.client = ChannelsClient(
+            shop.base_url, tokens=tokens, timeouts=TIMEOUTS, on_call=on_call, host_policy=self.host_policy
+        )
         self.write_quota = product_write_quota(
             cache=cache,
             shop_id=shop.shop_id,

@@ -29,6 +29,7 @@ from typing import Any, ClassVar
 import requests
 
 from channels_sync.platforms.errors import ProtocolError
+from channels_sync.platforms.hosts import HostPolicy
 from channels_sync.platforms.http import OnCall, Timeouts
 from channels_sync.platforms.wechat import TokenSource, WeChatApiClient
 from channels_sync.platforms.wechat import answer_list as _list
@@ -122,9 +123,12 @@ class ChannelsClient(WeChatApiClient):
         timeouts: Timeouts,
         on_call: OnCall | None = None,
         session: requests.Session | None = None,
+        host_policy: HostPolicy | None = None,
         prefixes: Mapping[str, str] | None = None,
     ) -> None:
-        super().__init__(base_url, tokens=tokens, timeouts=timeouts, on_call=on_call, session=session)
+        super().__init__(
+            base_url, tokens=tokens, timeouts=timeouts, on_call=on_call, session=session, host_policy=host_policy
+        )
         self._prefixes = {**self.path_prefixes, **_checked_prefixes(prefixes or {}, self.path_prefixes)}
 
     def path(self, endpoint: str) -> str:

@@ -39,6 +39,7 @@ from ..errors import RejectedError
 from ..http import Timeouts
 from ..skus import sku_keys_by_out_sku_id
 from ..tokens import shop_token_provider
+from ..wechat import WECHAT_API_HOSTS
 from . import payloads
 from .client import ERRCODE_NOT_EDITABLE, ERRCODE_SPU_EXISTS, ERRCODE_SPU_MISSING, ROOT_CATEGORY_ID, MiniShopClient
 from .payloads import EditStatus, ProductStatus, RemoteSpu
@@ -70,6 +71,7 @@ EDIT_STATUS_WORDS = {
 
 class MiniShopAdapter(PlatformAdapter):
     platform = "minishop"
+    api_hosts = WECHAT_API_HOSTS
     has_draft = True
     # Templates are only listed by the API: a product's template must have been bound by an import.
     freight_templates = FreightTemplates.IMPORTED
@@ -77,8 +79,10 @@ class MiniShopAdapter(PlatformAdapter):
     def __init__(self, shop: ShopConfig, *, on_call=None, cache=None):
         super().__init__(shop, on_call=on_call, cache=cache)
         cache = self.shared_cache()
-        tokens = shop_token_provider(shop, cache=cache, timeouts=TIMEOUTS)
-        self.client = MiniShopClient(shop.base_url, tokens=tokens, timeouts=TIMEOUTS, on_call=on_call)
+        tokens = shop_token_provider(shop, cache=cache, timeouts=TIMEOUTS, host_policy=self.host_policy)
+        self.client = MiniShopClient(
+            shop.base_url, tokens=tokens, timeouts=TIMEOUTS, on_call=on_call, host_policy=self.host_policy
+        )
         self.write_quota = product_write_quota(
             cache=cache,
             shop_id=shop.shop_id,

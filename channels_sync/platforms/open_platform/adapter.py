@@ -88,6 +88,8 @@ def stored_image_name(*, filename: str, data: bytes) -> str:
 
 class OpenPlatformAdapter(PlatformAdapter):
     platform = "open_platform"
+    # The platform is unknown (§6): its address is the operator's, listed in the environment.
+    api_hosts_setting = "OPEN_PLATFORM_ALLOWED_HOSTS"
     stock_in_payload = True
     # §6 has no freight template: delivery is the deliveryWay/deliveryTimeliness options.
     freight_templates = FreightTemplates.NONE
@@ -95,7 +97,9 @@ class OpenPlatformAdapter(PlatformAdapter):
 
     def __init__(self, shop: ShopConfig, *, on_call=None, cache=None):
         super().__init__(shop, on_call=on_call, cache=cache)
-        self.client = OpenPlatformClient(shop.base_url, token=shop.app_secret, timeouts=TIMEOUTS, on_call=on_call)
+        self.client = OpenPlatformClient(
+            shop.base_url, token=shop.app_secret, timeouts=TIMEOUTS, on_call=on_call, host_policy=self.host_policy
+        )
 
     # Images ------------------------------------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ from channels_sync.platforms.errors import (
     RejectedError,
     SystemBusyError,
 )
+from channels_sync.platforms.hosts import HostPolicy
 from channels_sync.platforms.http import (
     REDACTED,
     CallRecord,
@@ -56,7 +57,11 @@ JSON_FORM_FIELDS = ("salesChannelList", "mediaList", "attributeList", "skuList")
 
 
 class OpenPlatformClient(JsonHttpClient):
-    """The open platform of one merchant: its base URL (configurable; unknown in production) and access token."""
+    """The open platform of one merchant: its base URL (configurable; unknown in production) and access token.
+
+    The platform's host is the operator's to name (``OPEN_PLATFORM_ALLOWED_HOSTS``, through the adapter's
+    ``host_policy``): it has no :attr:`api_hosts` of its own, so a client given no policy calls nowhere.
+    """
 
     def __init__(
         self,
@@ -66,10 +71,17 @@ class OpenPlatformClient(JsonHttpClient):
         timeouts: Timeouts | None = None,
         on_call: OnCall | None = None,
         session=None,
+        host_policy: HostPolicy | None = None,
     ) -> None:
         self._token = token
         self._outer_on_call = on_call
-        super().__init__(base_url, timeouts=timeouts, on_call=self._record_call if on_call else None, session=session)
+        super().__init__(
+            base_url,
+            timeouts=timeouts,
+            on_call=self._record_call if on_call else None,
+            session=session,
+            host_policy=host_policy,
+        )
         self._pending_form: dict[str, Any] | None = None
 
     def __repr__(self) -> str:

@@ -35,7 +35,7 @@ from ..adapter import BindingState, FreightTemplates, PlatformAdapter, ProductPa
 from ..errors import AuthError
 from ..http import Timeouts
 from . import payloads
-from .client import OAUTH_TOKEN_PATH, TencentAdsClient
+from .client import OAUTH_TOKEN_PATH, TENCENT_ADS_API_HOSTS, TencentAdsClient
 from .tokens import ads_token_provider_for
 
 TIMEOUTS = Timeouts(connect=5.0, read=20.0)
@@ -51,6 +51,7 @@ BEIJING_UTC_OFFSET_SECONDS = 8 * 3600
 
 class TencentAdsAdapter(PlatformAdapter):
     platform = "tencent_ads"
+    api_hosts = TENCENT_ADS_API_HOSTS
     stock_in_payload = True
     listing_in_payload = True
     freight_templates = FreightTemplates.NONE
@@ -82,8 +83,11 @@ class TencentAdsAdapter(PlatformAdapter):
                 refresh_token=self.shop.extra_secret,
                 cache=cache,
                 timeouts=TIMEOUTS,
+                host_policy=self.host_policy,
             )
-            self._client = TencentAdsClient(self.shop.base_url, tokens=tokens, timeouts=TIMEOUTS, on_call=self.on_call)
+            self._client = TencentAdsClient(
+                self.shop.base_url, tokens=tokens, timeouts=TIMEOUTS, on_call=self.on_call, host_policy=self.host_policy
+            )
         return self._client
 
     @property

@@ -43,6 +43,7 @@ from channels_sync.platforms.errors import (
     RejectedError,
     SystemBusyError,
 )
+from channels_sync.platforms.hosts import HostPolicy
 from channels_sync.platforms.http import (
     JSON_CONTENT_TYPE,
     REDACTED,
@@ -61,6 +62,9 @@ from .payloads import encode_request
 
 logger = logging.getLogger("channels_sync.platforms")
 
+# The Marketing API host (§5: https://api.e.qq.com/v1.1/..., and its OAuth endpoint /oauth/token there too), the
+# only one a Tencent Ads shop may call besides the emulator.
+TENCENT_ADS_API_HOSTS = ("api.e.qq.com",)
 API_VERSION_PREFIX = "/v1.1"
 SALESINFOS_ADD_PATH = f"{API_VERSION_PREFIX}/product_salesinfos/add"
 OAUTH_TOKEN_PATH = "/oauth/token"
@@ -106,9 +110,17 @@ class _HeaderCapture:
         self._session = session
         self._local = threading.local()
 
+    @property
+    def session(self) -> requests.Session:
+        return self._session or shared_session()
+
+    def get_adapter(self, url: str) -> requests.adapters.BaseAdapter:
+        """The wrapped session's adapter, so that the client sees its connections are guarded (``http.is_guarded``)."""
+        return self.session.get_adapter(url)
+
     def request(self, *args: Any, **kwargs: Any) -> requests.Response:
         self._local.headers = {}
-        response = (self._session or shared_session()).request(*args, **kwargs)
+        response = self.session.request(*args, **kwargs)
         self._local.headers = {
             name: response.headers[name] for name in (TRACE_HEADER, RATE_LIMIT_HEADER) if name in response.headers
         }
@@ -123,6 +135,7 @@ class _HeaderCapture:
 class AdsJsonClient(JsonHttpClient):
     """JSON client for Marketing API endpoints: ``code``/``message`` answers, trace ids, exact amounts."""
 
+    api_hosts: ClassVar[tuple[str, ...]] = TENCENT_ADS_API_HOSTS
     rate_limit_windows: ClassVar[Mapping[int, float | None]] = RATE_LIMIT_WINDOWS
 
     def __init__(
@@ -132,11 +145,14 @@ class AdsJsonClient(JsonHttpClient):
         timeouts: Timeouts,
         on_call: OnCall | None = None,
         session: requests.Session | None = None,
+        host_policy: HostPolicy | None = None,
     ) -> None:
         self._capture = _HeaderCapture(session)
         self._outer_on_call = on_call
         self._local = threading.local()
-        super().__init__(base_url, timeouts=timeouts, on_call=self._record_call, session=self._capture)
+        super().__init__(
+            base_url, timeouts=timeouts, on_call=self._record_call, session=self._capture, host_policy=host_policy
+        )
 
     # -- the code and message --------------------------------------------------------------------------------
 
@@ -230,9 +246,10 @@ class TencentAdsClient(AdsJsonClient):
         timeouts: Timeouts,
         on_call: OnCall | None = None,
         session: requests.Session | None = None,
+        host_policy: HostPolicy | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        super().__init__(base_url, timeouts=timeouts, on_call=on_call, session=session)
+        super().__init__(base_url, timeouts=timeouts, on_call=on_call, session=session, host_policy=host_policy)
         self.tokens = tokens
         self.clock = clock
 

@@ -26,6 +26,7 @@ from typing import Any
 import requests
 
 from channels_sync.platforms.errors import ProtocolError
+from channels_sync.platforms.hosts import HostPolicy
 from channels_sync.platforms.http import OnCall, Timeouts
 from channels_sync.platforms.tokens import (
     AccessTokenProvider,
@@ -74,6 +75,7 @@ class AdsTokenProvider(AccessTokenProvider):
         timeouts: Timeouts,
         on_call: OnCall | None = None,
         session: requests.Session | None = None,
+        host_policy: HostPolicy | None = None,
         **options: Any,
     ) -> None:
         if not refresh_token:
@@ -86,6 +88,7 @@ class AdsTokenProvider(AccessTokenProvider):
             timeouts=timeouts,
             on_call=on_call,
             session=session,
+            host_policy=host_policy,
             **options,
         )
         self._refresh_token = refresh_token
@@ -93,7 +96,10 @@ class AdsTokenProvider(AccessTokenProvider):
         self.cache_key = ads_token_cache_key(self.base_url, client_id, refresh_token)
         self.lock_key = f"{self.cache_key}:lock"
         self.refresh_key = f"{self.cache_key}:refresh"
-        self._client = AdsJsonClient(self.base_url, timeouts=timeouts, on_call=on_call, session=session)
+        # The OAuth refresh carries the client secret and the refresh token: it goes only where the policy allows.
+        self._client = AdsJsonClient(
+            self.base_url, timeouts=timeouts, on_call=on_call, session=session, host_policy=host_policy
+        )
 
     def __repr__(self) -> str:
         return f"AdsTokenProvider(base_url={self.base_url!r}, client_id={self.appid!r})"
@@ -143,14 +149,26 @@ _registry: ProviderRegistry[AdsTokenProvider] = ProviderRegistry()
 
 
 def ads_token_provider_for(
-    *, base_url: str, client_id: str, client_secret: str, refresh_token: str, cache: TokenCache, timeouts: Timeouts
+    *,
+    base_url: str,
+    client_id: str,
+    client_secret: str,
+    refresh_token: str,
+    cache: TokenCache,
+    timeouts: Timeouts,
+    host_policy: HostPolicy | None = None,
 ) -> AdsTokenProvider:
-    """The process's provider for one OAuth client: one per (base URL, client id), rebuilt when the credentials
-    or the cache change."""
+    """The process's provider for one OAuth client: one per (base URL, client id), rebuilt when the credentials,
+    the cache or the host policy change."""
+    policy = host_policy if host_policy is not None else AdsJsonClient.default_host_policy()
     return _registry.get(
         base_url=base_url,
         account_id=f"{client_id}#{authorisation_id(refresh_token)}",
-        is_current=lambda provider: provider.has_credentials(client_secret, refresh_token) and provider.cache is cache,
+        is_current=lambda provider: (
+            provider.has_credentials(client_secret, refresh_token)
+            and provider.cache is cache
+            and provider.host_policy == policy
+        ),
         build=lambda: AdsTokenProvider(
             base_url=base_url,
             client_id=client_id,
@@ -158,6 +176,7 @@ def ads_token_provider_for(
             refresh_token=refresh_token,
             cache=cache,
             timeouts=timeouts,
+            host_policy=policy,
         ),
     )
 

@@ -22,6 +22,7 @@ from ..adapter import (
 from ..errors import RejectedError
 from ..http import Timeouts
 from ..tokens import shop_token_provider
+from ..wechat import WECHAT_API_HOSTS
 from . import payloads
 from .client import ROOT_CATEGORY_ID, ProductFilter, ProductListing, WeChatStoreClient
 
@@ -34,11 +35,14 @@ MAX_CATEGORY_DEPTH = 6
 
 class WeChatStoreAdapter(PlatformAdapter):
     platform = "wechat_store"
+    api_hosts = WECHAT_API_HOSTS
 
     def __init__(self, shop: ShopConfig, *, on_call=None, cache=None):
         super().__init__(shop, on_call=on_call, cache=cache)
-        tokens = shop_token_provider(shop, cache=self.shared_cache(), timeouts=TIMEOUTS)
-        self.client = WeChatStoreClient(shop.base_url, tokens=tokens, timeouts=TIMEOUTS, on_call=on_call)
+        tokens = shop_token_provider(shop, cache=self.shared_cache(), timeouts=TIMEOUTS, host_policy=self.host_policy)
+        self.client = WeChatStoreClient(
+            shop.base_url, tokens=tokens, timeouts=TIMEOUTS, on_call=on_call, host_policy=self.host_policy
+        )
 
     # Images ------------------------------------------------------------------------------------------------
 

@@ -195,12 +195,16 @@ def test_the_product_page_links_drafted_shops_to_their_layers_and_the_others_to_
         pytest.param(
             "open_platform",
             "https://api.weixin.qq.com",
-            "api.weixin.qq.com is a WeChat or Tencent Ads address; enter the open platform's own address.",
+            "api.weixin.qq.com is not allowed for this platform: use https://open.example.com, or ask the operator "
+            "to add the host to OPEN_PLATFORM_ALLOWED_HOSTS.",
             id="open-platform-on-wechat-host",
         ),
     ],
 )
-def test_a_shop_on_another_platforms_host_is_refused_with_a_field_error(admin_client, platform, base_url, error):
+def test_a_shop_on_another_platforms_host_is_refused_with_a_field_error(
+    admin_client, settings, platform, base_url, error
+):
+    settings.OPEN_PLATFORM_ALLOWED_HOSTS = ["open.example.com"]
     admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     data = {"name": "新店", "platform": platform, "app_id": "app", "app_secret": "s", "base_url": base_url}
 

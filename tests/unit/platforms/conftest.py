@@ -13,7 +13,7 @@ from channels_sync.platforms.tokens import AccessTokenProvider
 from channels_sync.platforms.wechat_store import WeChatStoreClient
 from channels_sync.sandbox import Sandbox, SandboxServer
 from channels_sync.sandbox.tokens import AppRegistry
-from tests.unit.platforms.stubs import StubServer
+from tests.unit.platforms.stubs import EMULATOR_POLICY, StubServer
 from tests.unit.sandbox.builders import DEMO_APP, SandboxApi
 
 SEED = 20240611
@@ -78,6 +78,7 @@ def provider(
         timeouts=TIMEOUTS,
         on_call=calls.append,
         session=http_session,
+        host_policy=EMULATOR_POLICY,
     )
 
 
@@ -87,7 +88,12 @@ def store_client(
 ) -> WeChatStoreClient:
     # A trailing slash, as a merchant may type it in the shop's base URL.
     return WeChatStoreClient(
-        server.url + "/", tokens=provider, timeouts=TIMEOUTS, on_call=calls.append, session=http_session
+        server.url + "/",
+        tokens=provider,
+        timeouts=TIMEOUTS,
+        on_call=calls.append,
+        session=http_session,
+        host_policy=EMULATOR_POLICY,
     )
 
 

@@ -1,10 +1,16 @@
-"""A canned-answer HTTP server and a fixed token source, for tests that need exact bytes or odd answers."""
+"""A canned-answer HTTP server, a fixed token source and the clients' host policy, for tests that need exact bytes
+or odd answers."""
 
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from channels_sync.platforms.hosts import HostPolicy
+from tests.conftest import TEST_SANDBOX_ORIGINS
+
 TOKEN = "TOKEN-0123456789-abcdefghij"
+# What the clients under test may call: the emulator and the stub, both on 127.0.0.1 at a free port.
+EMULATOR_POLICY = HostPolicy.build(emulator_origins=TEST_SANDBOX_ORIGINS)
 
 
 class StaticTokens:

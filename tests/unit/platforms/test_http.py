@@ -13,6 +13,7 @@ import pytest
 
 from channels_sync.platforms.errors import (
     AuthError,
+    DestinationRefusedError,
     ProtocolError,
     RateLimitedError,
     RejectedError,
@@ -31,7 +32,7 @@ from channels_sync.platforms.http import (
     truncate_for_record,
 )
 from channels_sync.platforms.wechat import WeChatApiClient
-from tests.unit.platforms.stubs import TOKEN, Canned, StaticTokens
+from tests.unit.platforms.stubs import EMULATOR_POLICY, TOKEN, Canned, StaticTokens, StubServer
 
 FAST = Timeouts(connect=1.0, read=1.0)
 
@@ -93,8 +94,8 @@ def test_truncate_keeps_small_values_and_summarises_large_ones():
 def test_base_url_is_trailing_slash_safe():
     assert normalize_base_url(" https://api.weixin.qq.com/ ") == "https://api.weixin.qq.com"
     assert normalize_base_url("http://127.0.0.1:8765//") == "http://127.0.0.1:8765"
-    with pytest.raises(ValueError, match="base_url must start with http:// or https://"):
-        normalize_base_url("api.weixin.qq.com")
+    # Whether it may be called is the host policy's decision, at each call (tests/unit/platforms/test_hosts.py).
+    assert normalize_base_url("api.weixin.qq.com") == "api.weixin.qq.com"
 
 
 def test_timeouts_must_be_positive():
@@ -125,7 +126,14 @@ def test_a_client_without_a_session_uses_the_shared_one():
 
 @pytest.fixture
 def stub_client(stub, http_session, calls) -> WeChatApiClient:
-    return WeChatApiClient(stub.url, tokens=StaticTokens(), timeouts=FAST, on_call=calls.append, session=http_session)
+    return WeChatApiClient(
+        stub.url,
+        tokens=StaticTokens(),
+        timeouts=FAST,
+        on_call=calls.append,
+        session=http_session,
+        host_policy=EMULATOR_POLICY,
+    )
 
 
 def test_json_body_is_utf8_with_chinese_kept_and_the_token_in_the_query(stub, stub_client):
@@ -225,13 +233,18 @@ def test_a_token_echoed_in_an_errmsg_is_masked_in_the_error_and_the_record(stub,
     assert TOKEN not in repr(calls) + str(caught.value)
 
 
-def test_a_redirect_is_not_followed(stub, stub_client):
-    stub.answers.append(Canned(status=302, body=b"", headers={"Location": "/elsewhere"}))
+def test_a_redirect_is_not_followed_and_fails_the_call_for_good(stub, stub_client, english):
+    with StubServer() as elsewhere:
+        stub.answers.append(Canned(status=307, body=b"", headers={"Location": f"{elsewhere.url}/steal"}))
 
-    with pytest.raises(ProtocolError) as caught:
-        stub_client.post("/merchant/create", {"product_base": {}})
+        with pytest.raises(DestinationRefusedError) as caught:
+            stub_client.post("/merchant/create", {"product_base": {}})
 
-    assert caught.value.errmsg == "unexpected redirect (HTTP 302)"
+        assert [request.path for request in elsewhere.received] == []
+    assert caught.value.errmsg == (
+        "The answer is a redirect (HTTP 307), which is never followed: check the shop's base URL."
+    )
+    assert (caught.value.retryable, caught.value.outcome_unknown, caught.value.http_status) == (False, True, 307)
     assert len(stub.received) == 1
 
 
@@ -239,7 +252,14 @@ def test_a_failing_on_call_callback_does_not_fail_the_call(stub, http_session, c
     def broken(record):
         raise RuntimeError("attempt table is gone")
 
-    client = WeChatApiClient(stub.url, tokens=StaticTokens(), timeouts=FAST, on_call=broken, session=http_session)
+    client = WeChatApiClient(
+        stub.url,
+        tokens=StaticTokens(),
+        timeouts=FAST,
+        on_call=broken,
+        session=http_session,
+        host_policy=EMULATOR_POLICY,
+    )
 
     with caplog.at_level(logging.ERROR, logger="channels_sync.platforms"):
         answer = client.post("/merchant/del", {"product_id": "p1"})
@@ -264,6 +284,7 @@ def test_connection_refused_is_a_transport_error_that_certainly_did_not_apply(ht
         timeouts=FAST,
         on_call=calls.append,
         session=http_session,
+        host_policy=EMULATOR_POLICY,
     )
 
     with pytest.raises(TransportError) as caught:
@@ -294,7 +315,13 @@ def test_a_connection_reset_after_sending_leaves_the_outcome_unknown(http_sessio
 
     thread = threading.Thread(target=accept_and_close, daemon=True)
     thread.start()
-    client = WeChatApiClient(f"http://127.0.0.1:{port}", tokens=StaticTokens(), timeouts=FAST, session=http_session)
+    client = WeChatApiClient(
+        f"http://127.0.0.1:{port}",
+        tokens=StaticTokens(),
+        timeouts=FAST,
+        session=http_session,
+        host_policy=EMULATOR_POLICY,
+    )
 
     with pytest.raises(TransportError) as caught:
         client.post("/merchant/stock/reduce", {"product_id": "p1", "sku_info": "", "quantity": 1})

@@ -17,6 +17,7 @@ from channels_sync.platforms.tokens import (
     token_provider_for,
 )
 from tests.unit.platforms.conftest import TIMEOUTS
+from tests.unit.platforms.stubs import EMULATOR_POLICY
 from tests.unit.sandbox.builders import DEMO_APP
 
 STABLE = "/cgi-bin/stable_token"
@@ -53,6 +54,7 @@ def _provider(server, token_cache, http_session, calls=None, **options) -> Acces
         timeouts=TIMEOUTS,
         on_call=calls.append if calls is not None else None,
         session=http_session,
+        host_policy=EMULATOR_POLICY,
         **options,
     )
 
@@ -232,13 +234,30 @@ def test_the_secret_appears_in_no_repr_and_no_log_line(server, provider, caplog)
 
 def test_one_provider_per_base_url_and_appid_per_process(server, token_cache):
     clear_token_providers()
-    first = token_provider_for(base_url=server.url, appid=APPID, secret=SECRET, cache=token_cache, timeouts=TIMEOUTS)
+    first = token_provider_for(
+        base_url=server.url,
+        appid=APPID,
+        secret=SECRET,
+        cache=token_cache,
+        timeouts=TIMEOUTS,
+        host_policy=EMULATOR_POLICY,
+    )
 
     same = token_provider_for(
-        base_url=server.url + "/", appid=APPID, secret=SECRET, cache=token_cache, timeouts=TIMEOUTS
+        base_url=server.url + "/",
+        appid=APPID,
+        secret=SECRET,
+        cache=token_cache,
+        timeouts=TIMEOUTS,
+        host_policy=EMULATOR_POLICY,
     )
     new_secret = token_provider_for(
-        base_url=server.url, appid=APPID, secret="rotated-secret", cache=token_cache, timeouts=TIMEOUTS
+        base_url=server.url,
+        appid=APPID,
+        secret="rotated-secret",
+        cache=token_cache,
+        timeouts=TIMEOUTS,
+        host_policy=EMULATOR_POLICY,
     )
 
     assert same is first

@@ -22,6 +22,7 @@ from channels_sync.platforms.http import Timeouts
 from channels_sync.platforms.tokens import AccessTokenProvider
 from channels_sync.platforms.wechat_store import WeChatStoreClient
 from tests.unit.platforms.conftest import TIMEOUTS, Calls
+from tests.unit.platforms.stubs import EMULATOR_POLICY
 from tests.unit.sandbox.builders import DEMO_APP
 
 STABLE = "/cgi-bin/stable_token"
@@ -93,9 +94,15 @@ def test_a_second_invalidation_in_the_same_call_is_an_auth_error(server, token_c
         timeouts=TIMEOUTS,
         on_call=revoke_the_refreshed_token,
         session=http_session,
+        host_policy=EMULATOR_POLICY,
     )
     store_client = WeChatStoreClient(
-        server.url, tokens=provider, timeouts=TIMEOUTS, on_call=calls.append, session=http_session
+        server.url,
+        tokens=provider,
+        timeouts=TIMEOUTS,
+        on_call=calls.append,
+        session=http_session,
+        host_policy=EMULATOR_POLICY,
     )
     store_client.group_get_all()
     _faults(control, invalidate_tokens=True)
@@ -127,10 +134,12 @@ def test_workers_that_see_40001_at_once_cause_a_single_refresh(server, token_cac
                 timeouts=TIMEOUTS,
                 on_call=calls.append,
                 session=http_session,
+                host_policy=EMULATOR_POLICY,
             ),
             timeouts=TIMEOUTS,
             on_call=calls.append,
             session=http_session,
+            host_policy=EMULATOR_POLICY,
         )
         for _ in range(6)
     ]
@@ -251,7 +260,12 @@ def test_an_answer_slower_than_the_read_timeout_is_a_transport_error_with_an_unk
     server, provider, http_session, calls, control
 ):
     store_client = WeChatStoreClient(
-        server.url, tokens=provider, timeouts=Timeouts(connect=1, read=0.2), on_call=calls.append, session=http_session
+        server.url,
+        tokens=provider,
+        timeouts=Timeouts(connect=1, read=0.2),
+        on_call=calls.append,
+        session=http_session,
+        host_policy=EMULATOR_POLICY,
     )
     provider.get_token()
     _faults(control, latency_ms=600, paths=["/merchant/*"])

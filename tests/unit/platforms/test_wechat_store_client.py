@@ -9,7 +9,7 @@ import pytest
 from channels_sync.platforms.errors import ProtocolError, RejectedError
 from channels_sync.platforms.wechat_store import OrderStatus, ProductFilter, ProductListing, WeChatStoreClient
 from tests.unit.platforms.conftest import TIMEOUTS
-from tests.unit.platforms.stubs import Canned, StaticTokens
+from tests.unit.platforms.stubs import EMULATOR_POLICY, Canned, StaticTokens
 from tests.unit.sandbox.builders import (
     APPAREL_BRAND,
     COLOUR,
@@ -504,7 +504,9 @@ def test_a_success_without_the_documented_field_is_a_protocol_error_with_an_unkn
     stub, http_session, call, answer, errmsg
 ):
     stub.answers.append(Canned(body=answer))
-    client = WeChatStoreClient(stub.url, tokens=StaticTokens(), timeouts=TIMEOUTS, session=http_session)
+    client = WeChatStoreClient(
+        stub.url, tokens=StaticTokens(), timeouts=TIMEOUTS, session=http_session, host_policy=EMULATOR_POLICY
+    )
 
     with pytest.raises(ProtocolError) as caught:
         call(client)
@@ -515,6 +517,8 @@ def test_a_success_without_the_documented_field_is_a_protocol_error_with_an_unkn
 
 def test_an_empty_list_left_out_of_a_read_is_an_empty_list(stub, http_session):
     stub.answers.append(Canned(body=b'{"errcode":0,"errmsg":"success"}'))
-    client = WeChatStoreClient(stub.url, tokens=StaticTokens(), timeouts=TIMEOUTS, session=http_session)
+    client = WeChatStoreClient(
+        stub.url, tokens=StaticTokens(), timeouts=TIMEOUTS, session=http_session, host_policy=EMULATOR_POLICY
+    )
 
     assert client.order_get_by_filter(status=OrderStatus.AWAITING_SHIPMENT) == []

@@ -5,13 +5,15 @@ from django.core.checks import run_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from shopadmin.checks import check_production_settings
+from shopadmin.checks import check_platform_host_settings, check_production_settings
 
 PRODUCTION = {
     "SECRET_KEY": "k" * 50,
     "REDIS_URL": "redis://cache.internal:6379/0",
     "ALLOWED_HOSTS": ["admin.example.com"],
     "FIELD_ENCRYPTION_KEY": "bXlfdGVzdF9rZXlfdGhhdF9pc18zMl9ieXRlc19sb25nIT0=",
+    # Production enables no emulator: DEBUG off gives an empty default.
+    "SANDBOX_ORIGINS": [],
 }
 PRODUCTION_DATABASE_URL = "postgres://shopadmin@db.internal:5432/shopadmin"
 
@@ -70,6 +72,7 @@ def test_embedded_default_with_debug_off_reports_everything(settings, monkeypatc
     settings.REDIS_URL = ""
     settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
     settings.FIELD_ENCRYPTION_KEY = ""
+    settings.SANDBOX_ORIGINS = []
     monkeypatch.delenv("DATABASE_URL", raising=False)
 
     assert error_ids() == sorted(MISSING)
@@ -96,3 +99,45 @@ def test_manage_check_fails_on_missing_production_settings(production, monkeypat
 
     with pytest.raises(SystemCheckError, match="shopadmin.E002"):
         call_command("check")
+
+
+def test_emulator_origins_in_production_are_reported(production):
+    production.SANDBOX_ORIGINS = ["http://127.0.0.1:*"]
+
+    errors = check_production_settings(None)
+
+    assert [error.id for error in errors] == ["shopadmin.E006"]
+    assert errors[0].msg == (
+        "SANDBOX_ORIGINS is set with DEBUG off: shops could send their app secrets to http://127.0.0.1:*, which is "
+        "meant for the local emulator only."
+    )
+
+
+def test_emulator_origins_are_allowed_with_debug_on(settings):
+    settings.DEBUG = True
+    settings.SANDBOX_ORIGINS = ["http://127.0.0.1:*"]
+
+    assert error_ids() == []
+
+
+def test_host_settings_that_do_not_parse_are_reported_in_any_mode(settings):
+    settings.SANDBOX_ORIGINS = ["http://127.0.0.1:*", "127.0.0.1:8765", "ftp://localhost:21"]
+    settings.OPEN_PLATFORM_ALLOWED_HOSTS = ["open.example.com", "https://open.example.com/api", "*.example.com"]
+
+    errors = check_platform_host_settings(None)
+
+    assert [(error.id, error.msg) for error in errors] == [
+        ("shopadmin.E007", "SANDBOX_ORIGINS has entries that are not origins: 127.0.0.1:8765, ftp://localhost:21."),
+        (
+            "shopadmin.E008",
+            "OPEN_PLATFORM_ALLOWED_HOSTS has entries that are not host names: https://open.example.com/api, "
+            "*.example.com.",
+        ),
+    ]
+
+
+def test_well_formed_host_settings_pass(settings):
+    settings.SANDBOX_ORIGINS = ["http://127.0.0.1:*", "http://localhost:8765", "http://[::1]:*", "http://sandbox"]
+    settings.OPEN_PLATFORM_ALLOWED_HOSTS = ["open.example.com", "api.example.com:8443", "124.220.215.169"]
+
+    assert check_platform_host_settings(None) == []

@@ -23,7 +23,7 @@ from channels_sync.platforms.errors import ProtocolError, RateLimitedError, Reje
 from channels_sync.platforms.http import CallRecord
 from tests.unit.platforms.channels.seed_examples import SEED_000_REQUEST, SEED_000_RESPONSE
 from tests.unit.platforms.conftest import TIMEOUTS
-from tests.unit.platforms.stubs import TOKEN, Canned, Received, StaticTokens
+from tests.unit.platforms.stubs import EMULATOR_POLICY, TOKEN, Canned, Received, StaticTokens
 
 OK = {"errcode": 0, "errmsg": "ok"}
 IMG_URL = "https://mmecimage.cn/p/wx_demo_store/8f3a"
@@ -41,7 +41,14 @@ def records() -> list[CallRecord]:
 
 @pytest.fixture
 def client(stub, http_session, tokens, records) -> ChannelsClient:
-    return ChannelsClient(stub.url, tokens=tokens, timeouts=TIMEOUTS, session=http_session, on_call=records.append)
+    return ChannelsClient(
+        stub.url,
+        tokens=tokens,
+        timeouts=TIMEOUTS,
+        session=http_session,
+        on_call=records.append,
+        host_policy=EMULATOR_POLICY,
+    )
 
 
 def answer(stub, payload: dict[str, Any]) -> None:
@@ -384,6 +391,7 @@ def test_a_shop_overrides_the_prefix_of_single_endpoints(stub, http_session, tok
         timeouts=TIMEOUTS,
         session=http_session,
         prefixes={"category/all": CHANNELS_PREFIX, "basics/img/upload": CHANNELS_PREFIX},
+        host_policy=EMULATOR_POLICY,
     )
     answer(stub, {"cats": []})
     answer(stub, {"pic_file": {"img_url": IMG_URL}})
@@ -404,7 +412,9 @@ def test_a_subclass_overrides_the_prefix_mapping(stub, http_session, tokens):
     class OlderSdkPaths(ChannelsClient):
         path_prefixes = dict.fromkeys(ChannelsClient.path_prefixes, CHANNELS_PREFIX)
 
-    client = OlderSdkPaths(stub.url, tokens=tokens, timeouts=TIMEOUTS, session=http_session)
+    client = OlderSdkPaths(
+        stub.url, tokens=tokens, timeouts=TIMEOUTS, session=http_session, host_policy=EMULATOR_POLICY
+    )
 
     assert client.path("category/detail") == "/channels/ec/category/detail"
 
@@ -419,7 +429,14 @@ def test_a_subclass_overrides_the_prefix_mapping(stub, http_session, tokens):
 )
 def test_a_bad_prefix_override_is_refused(stub, http_session, tokens, prefixes, message):
     with pytest.raises(ValueError, match=message):
-        ChannelsClient(stub.url, tokens=tokens, timeouts=TIMEOUTS, session=http_session, prefixes=prefixes)
+        ChannelsClient(
+            stub.url,
+            tokens=tokens,
+            timeouts=TIMEOUTS,
+            session=http_session,
+            prefixes=prefixes,
+            host_policy=EMULATOR_POLICY,
+        )
 
 
 def test_path_of_an_unknown_endpoint_is_refused(client):

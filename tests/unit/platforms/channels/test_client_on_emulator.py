@@ -25,6 +25,7 @@ from channels_sync.platforms.errors import RateLimitedError, RejectedError
 from tests.unit.platforms.channels.builders import freight_template, tshirt
 from tests.unit.platforms.channels.seed_examples import SEED_000_REQUEST
 from tests.unit.platforms.conftest import TIMEOUTS
+from tests.unit.platforms.stubs import EMULATOR_POLICY
 
 AUDIT_DELAY = 5.0
 # The asset ids of the tshirt builder: head images 11-14, the detail image 15, a SKU image 16.
@@ -33,7 +34,14 @@ ASSET_IDS = (11, 12, 13, 14, 15, 16)
 
 @pytest.fixture
 def channels(server, provider, http_session, calls) -> ChannelsClient:
-    return ChannelsClient(server.url, tokens=provider, timeouts=TIMEOUTS, on_call=calls.append, session=http_session)
+    return ChannelsClient(
+        server.url,
+        tokens=provider,
+        timeouts=TIMEOUTS,
+        on_call=calls.append,
+        session=http_session,
+        host_policy=EMULATOR_POLICY,
+    )
 
 
 @pytest.fixture
@@ -201,6 +209,7 @@ def test_categories_attributes_and_brands(channels, server, provider, http_sessi
         timeouts=TIMEOUTS,
         session=http_session,
         prefixes={"category/detail": CHANNELS_PREFIX},
+        host_policy=EMULATOR_POLICY,
     )
 
     assert roots[0].cat_id == "1000"

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.unit.platforms.stubs import EMULATOR_POLICY
+
 GOLDEN_DIR = Path(__file__).parent / "golden"
 
 
@@ -46,6 +48,7 @@ def minishop_provider(server, token_cache, http_session, calls):
         timeouts=TIMEOUTS,
         on_call=calls.append,
         session=http_session,
+        host_policy=EMULATOR_POLICY,
     )
 
 
@@ -55,7 +58,12 @@ def minishop(server, minishop_provider, http_session, calls):
     from tests.unit.platforms.conftest import TIMEOUTS
 
     return MiniShopClient(
-        server.url, tokens=minishop_provider, timeouts=TIMEOUTS, on_call=calls.append, session=http_session
+        server.url,
+        tokens=minishop_provider,
+        timeouts=TIMEOUTS,
+        on_call=calls.append,
+        session=http_session,
+        host_policy=EMULATOR_POLICY,
     )
 
 

@@ -18,6 +18,7 @@ from channels_sync.platforms.minishop.payloads import (
 from tests.unit.platforms.conftest import TIMEOUTS
 from tests.unit.platforms.minishop.builders import TEMPLATE_REMOTE_ID, tshirt
 from tests.unit.platforms.minishop.seed_examples import SEED_001_REQUEST
+from tests.unit.platforms.stubs import EMULATOR_POLICY
 
 ASSET_IDS = (11, 12, 13, 14, 15, 16)
 
@@ -216,7 +217,9 @@ class _LongToken:
 
 
 def test_a_token_too_long_is_a_configuration_error_with_a_clear_message(server, http_session):
-    client = MiniShopClient(server.url, tokens=_LongToken(), timeouts=TIMEOUTS, session=http_session)
+    client = MiniShopClient(
+        server.url, tokens=_LongToken(), timeouts=TIMEOUTS, session=http_session, host_policy=EMULATOR_POLICY
+    )
 
     with pytest.raises(AuthError) as raised:
         client.freight_templates()

@@ -22,7 +22,7 @@ from tests.unit.platforms.channels.builders import tshirt
 from tests.unit.platforms.conftest import TIMEOUTS
 from tests.unit.platforms.open_platform.builders import IMAGE_URLS, shop_options
 from tests.unit.platforms.open_platform.seed_examples import SEED_004_TOKEN, seed_form
-from tests.unit.platforms.stubs import Canned
+from tests.unit.platforms.stubs import EMULATOR_POLICY, Canned
 
 TOKEN = "demo-open-token"
 MERCHANT = "open_demo_merchant"
@@ -31,7 +31,12 @@ MERCHANT = "open_demo_merchant"
 @pytest.fixture
 def client(server, http_session, calls) -> OpenPlatformClient:
     return OpenPlatformClient(
-        server.url + "/", token=TOKEN, timeouts=TIMEOUTS, on_call=calls.append, session=http_session
+        server.url + "/",
+        token=TOKEN,
+        timeouts=TIMEOUTS,
+        on_call=calls.append,
+        session=http_session,
+        host_policy=EMULATOR_POLICY,
     )
 
 
@@ -53,7 +58,9 @@ def products(sandbox, merchant=MERCHANT) -> list[dict]:
 
 
 def test_the_seed_example_is_accepted_through_the_client(server, http_session, sandbox):
-    client = OpenPlatformClient(server.url, token=SEED_004_TOKEN, timeouts=TIMEOUTS, session=http_session)
+    client = OpenPlatformClient(
+        server.url, token=SEED_004_TOKEN, timeouts=TIMEOUTS, session=http_session, host_policy=EMULATOR_POLICY
+    )
 
     client.publish_product(seed_form(token=None))
 
@@ -109,7 +116,14 @@ def test_a_parameter_error_is_a_rejection_with_the_platform_code_and_message(cli
 
 def test_an_unknown_token_is_a_configuration_error_and_never_shown(server, http_session, calls):
     secret = "wrong-token-value-123"
-    client = OpenPlatformClient(server.url, token=secret, timeouts=TIMEOUTS, on_call=calls.append, session=http_session)
+    client = OpenPlatformClient(
+        server.url,
+        token=secret,
+        timeouts=TIMEOUTS,
+        on_call=calls.append,
+        session=http_session,
+        host_policy=EMULATOR_POLICY,
+    )
 
     with pytest.raises(AuthError) as caught:
         client.publish_product(seed_form(token=None))
@@ -148,7 +162,9 @@ def test_an_http_5xx_leaves_the_outcome_unknown(client, control):
 
 def test_an_answer_without_the_documented_shape_is_a_protocol_error(stub, http_session):
     stub.answers.append(Canned(body=b'{"ok": true}'))
-    client = OpenPlatformClient(stub.url, token=TOKEN, timeouts=TIMEOUTS, session=http_session)
+    client = OpenPlatformClient(
+        stub.url, token=TOKEN, timeouts=TIMEOUTS, session=http_session, host_policy=EMULATOR_POLICY
+    )
 
     with pytest.raises(ProtocolError):
         client.publish_product(seed_form(token=None))
@@ -156,7 +172,9 @@ def test_an_answer_without_the_documented_shape_is_a_protocol_error(stub, http_s
 
 def test_the_form_goes_out_urlencoded_with_the_token_field(stub, http_session):
     stub.answers.append(Canned(body='{"success":true,"code":200,"message":"操作成功"}'.encode()))
-    client = OpenPlatformClient(stub.url, token=TOKEN, timeouts=TIMEOUTS, session=http_session)
+    client = OpenPlatformClient(
+        stub.url, token=TOKEN, timeouts=TIMEOUTS, session=http_session, host_policy=EMULATOR_POLICY
+    )
 
     client.publish_product({"supplierSpu": "中文 SPU", "token": "ignored"})
 

@@ -12,6 +12,7 @@ from channels_sync.platforms.errors import AuthError, RateLimitedError, Rejected
 from channels_sync.platforms.tencent_ads.client import SALESINFOS_ADD_PATH, TencentAdsClient
 from channels_sync.platforms.tencent_ads.tokens import AdsTokenProvider, ads_token_cache_key
 from tests.unit.platforms.conftest import TIMEOUTS
+from tests.unit.platforms.stubs import EMULATOR_POLICY
 from tests.unit.platforms.tencent_ads.builders import DEMO_CLIENT, DEMO_REFRESH_TOKEN, SEED_CORRECTED
 
 OAUTH = "/oauth/token"
@@ -27,6 +28,7 @@ def make_provider(server, cache, session, calls, *, secret=DEMO_CLIENT[1], refre
         timeouts=TIMEOUTS,
         on_call=calls.append,
         session=session,
+        host_policy=EMULATOR_POLICY,
     )
 
 
@@ -38,7 +40,12 @@ def ads_provider(server, token_cache, http_session, calls):
 @pytest.fixture
 def client(server, ads_provider, http_session, calls):
     return TencentAdsClient(
-        server.url, tokens=ads_provider, timeouts=TIMEOUTS, on_call=calls.append, session=http_session
+        server.url,
+        tokens=ads_provider,
+        timeouts=TIMEOUTS,
+        on_call=calls.append,
+        session=http_session,
+        host_policy=EMULATOR_POLICY,
     )
 
 
@@ -207,7 +214,12 @@ def test_refused_refreshes_are_configuration_errors_and_nothing_is_sent(
 ):
     provider = make_provider(server, token_cache, http_session, calls, secret=secret, refresh_token=refresh_token)
     client = TencentAdsClient(
-        server.url, tokens=provider, timeouts=TIMEOUTS, on_call=calls.append, session=http_session
+        server.url,
+        tokens=provider,
+        timeouts=TIMEOUTS,
+        on_call=calls.append,
+        session=http_session,
+        host_policy=EMULATOR_POLICY,
     )
 
     with pytest.raises(AuthError) as error:
@@ -230,6 +242,7 @@ def test_the_repeat_after_a_refused_token_has_a_new_timestamp_and_nonce(
         on_call=calls.append,
         session=http_session,
         clock=lambda: next(ticks),
+        host_policy=EMULATOR_POLICY,
     )
     faults(http_session, server, errcode_next=1, errcode=11000, errmsg="expired", paths=[SALESINFOS_ADD_PATH])
 
