@@ -315,14 +315,8 @@ class SyncJob(models.Model):
         indexes = [
             models.Index(fields=["state", "next_attempt_at"], name="sync_job_due"),
             models.Index(fields=["target_type", "target_id"], name="sync_job_target"),
-        ]
-        constraints = [
-            # At most one job of a kind per target that has not started: repeated edits coalesce into it.
-            models.UniqueConstraint(
-                fields=["shop", "kind", "lock_key"],
-                condition=Q(state__in=["pending", "waiting"]),
-                name="sync_job_one_queued_per_target",
-            ),
+            # A target's queue: what claiming and folding a request into a queued job read (services.py).
+            models.Index(fields=["shop", "lock_key", "state"], name="sync_job_target_queue"),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -26,7 +27,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import IntegrityError, models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -74,6 +75,12 @@ def target_lock_key(target: models.Model | None, kind: str) -> str:
     return f"{target._meta.label_lower}:{target.pk}"
 
 
+# Kinds whose jobs give the same end result in either order (both read the catalog when they run): a new request of
+# one of them folds into a queued job of its kind even when jobs of the others are queued behind that job. Listing,
+# delisting and deleting never move past anything, nor anything past them.
+COMMUTING_KINDS = frozenset({SyncJob.Kind.PRODUCT_PUBLISH, SyncJob.Kind.STOCK_PUSH, SyncJob.Kind.STOCK_RECONCILE})
+
+
 def sync_job_enqueue(
     *,
     shop: Shop,
@@ -82,9 +89,17 @@ def sync_job_enqueue(
     params: dict | None = None,
     created_by=None,
     lock_key: str | None = None,
+    ahead_of: SyncJob | None = None,
 ) -> SyncJob:
-    """Write a job (or refresh the pending one of the same kind and target) and queue it after commit."""
+    """Write a job, or fold the request into a queued job of the same kind and target, and queue it after commit.
+
+    A request folds into the queued job of its kind only where that changes nothing in the order of the target's
+    queue (see ``COMMUTING_KINDS``); otherwise a new job goes at the end. With ``ahead_of`` (a job that needs
+    this one first, in the same queue) the job is placed just ahead of it instead.
+    """
     lock_key = lock_key or target_lock_key(target, kind)
+    if ahead_of is not None and (ahead_of.shop_id, ahead_of.lock_key) != (shop.pk, lock_key):
+        ahead_of = None  # another queue: it runs on its own, and the wait alone keeps the order
     target_type = ContentType.objects.get_for_model(target) if target is not None else None
     fields = {
         "target_type": target_type,
@@ -94,23 +109,56 @@ def sync_job_enqueue(
         "created_by": created_by,
     }
     with transaction.atomic():
-        job = _pending_job(shop, kind, lock_key)
+        _lock_target_queue(shop.pk, lock_key)
+        queue = _queued_jobs(shop.pk, lock_key)
+        job = _job_to_fold_into(queue, kind, ahead_of)
         if job is None:
-            try:
-                with transaction.atomic():
-                    job = SyncJob.objects.create(shop=shop, kind=kind, lock_key=lock_key, **fields)
-            except IntegrityError:
-                # Another request wrote the pending job first: coalesce into it.
-                job = _pending_job(shop, kind, lock_key)
-        if job is not None and job.pk and job.params != fields["params"]:
-            SyncJob.objects.filter(pk=job.pk).update(params=fields["params"], next_attempt_at=timezone.now())
+            position = _queue_position(ahead_of.pk, ahead_of.queue_position) - 1 if ahead_of is not None else None
+            job = SyncJob.objects.create(shop=shop, kind=kind, lock_key=lock_key, queue_position=position, **fields)
+        else:
+            if job.params != fields["params"]:
+                SyncJob.objects.filter(pk=job.pk).update(params=fields["params"], next_attempt_at=timezone.now())
+            if ahead_of is not None:
+                _move_ahead_of(job, ahead_of)
         transaction.on_commit(partial(_queue_run, job.pk))
     return job
 
 
-def _pending_job(shop: Shop, kind: str, lock_key: str) -> SyncJob | None:
-    """The job of this kind and target that has not started yet (pending or waiting), if any."""
-    return SyncJob.objects.filter(shop=shop, kind=kind, lock_key=lock_key, state__in=SyncJob.QUEUED_STATES).first()
+def _lock_target_queue(shop_id: int, lock_key: str) -> None:
+    """Serialise the writers of one target's queue until the transaction ends, so two requests never both see no
+    job to fold into. SQLite needs nothing: its write transactions are serial already."""
+    if connection.vendor != "postgresql":
+        return
+    digest = hashlib.blake2b(f"{shop_id}:{lock_key}".encode(), digest_size=8).digest()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)])
+
+
+def _queued_jobs(shop_id: int, lock_key: str) -> list[SyncJob]:
+    """The target's jobs that have not started, in queue order, each annotated with its ``position``."""
+    return list(
+        SyncJob.objects.filter(shop_id=shop_id, lock_key=lock_key, state__in=SyncJob.QUEUED_STATES)
+        .annotate(position=queue_order())
+        .order_by("position", "pk")
+    )
+
+
+def _job_to_fold_into(queue: list[SyncJob], kind: str, ahead_of: SyncJob | None) -> SyncJob | None:
+    """The queued job a request of ``kind`` can fold into without changing the order of anything, or None."""
+    if ahead_of is None:
+        behind = reversed(queue)  # from the end of the queue back
+    else:
+        waiter = _queue_position(ahead_of.pk, ahead_of.queue_position)
+        already_ahead = [job for job in queue if job.position < waiter and job.kind == kind]
+        if already_ahead:
+            return already_ahead[0]
+        behind = (job for job in queue if job.position > waiter)  # what would have to move ahead of the waiter
+    for job in behind:
+        if job.kind == kind:
+            return job
+        if kind not in COMMUTING_KINDS or job.kind not in COMMUTING_KINDS:
+            return None
+    return None
 
 
 def queue_order():
@@ -189,9 +237,9 @@ class JobContext:
         return sync_job_enqueue(**kwargs)
 
     def wait_for(self, reason: str, **kwargs) -> WaitingForJob:
-        """Queue the job this one needs first (or find it queued) and return the exception that makes this
-        one wait for it: ``raise ctx.wait_for(reason, kind=…, target=…)``."""
-        return WaitingForJob(reason, job=self.enqueue(**kwargs))
+        """Queue the job this one needs first, ahead of it (or find it queued), and return the exception that makes
+        this one wait for it: ``raise ctx.wait_for(reason, kind=…, target=…)``."""
+        return WaitingForJob(reason, job=self.enqueue(ahead_of=self.job, **kwargs))
 
 
 HandlerFn = Callable[[JobContext], dict]
@@ -328,8 +376,6 @@ def _finish(job: SyncJob, owner: str, records: list[CallRecord], outcome: dict, 
             countdown = _wait_update(job, error, update, now)
         # Only the lease holder may finish the job: after a lease expiry another worker may own it now.
         finished = SyncJob.objects.filter(pk=job.pk, state=SyncJob.State.RUNNING, lease_owner=owner).update(**update)
-        if finished and update["state"] == SyncJob.State.WAITING:
-            _move_ahead_of(error.job.pk, job)
         if finished and update["state"] == SyncJob.State.PENDING and countdown is not None:
             transaction.on_commit(partial(_queue_run, job.pk, countdown))
         if finished and update["state"] != SyncJob.State.PENDING:
@@ -377,15 +423,12 @@ def _wait_update(job: SyncJob, error: WaitingForJob, update: dict, now) -> int |
     return None
 
 
-def _move_ahead_of(dependency_id: int, job: SyncJob) -> None:
-    """Put the job waited for ahead of the job waiting for it when both are in the same target's queue, so the
-    wait never blocks what it waits for (and, through a chain of waits, nothing ahead of it either)."""
-    dependency = SyncJob.objects.filter(pk=dependency_id).values("shop_id", "lock_key", "queue_position").first()
-    if dependency is None or (dependency["shop_id"], dependency["lock_key"]) != (job.shop_id, job.lock_key):
-        return
-    position = _queue_position(job.pk, job.queue_position) - 1
-    if _queue_position(dependency_id, dependency["queue_position"]) > position:
-        SyncJob.objects.filter(pk=dependency_id).update(queue_position=position)
+def _move_ahead_of(job: SyncJob, waiter: SyncJob) -> None:
+    """Put a queued job (annotated with its ``position``) just ahead of the job waiting for it in the same queue,
+    so the wait never blocks what it waits for (and, through a chain of waits, nothing ahead of it either)."""
+    position = _queue_position(waiter.pk, waiter.queue_position) - 1
+    if job.position > position:
+        SyncJob.objects.filter(pk=job.pk).update(queue_position=position)
 
 
 def _dependency_failed_message(dependency: SyncJob, state: str, reason: str) -> str:
@@ -483,28 +526,16 @@ def sync_jobs_redrive(*, limit: int = 500) -> dict:
     the job they waited for.
 
     A job whose lease expired may have sent its call: it goes back to pending with ``outcome_unknown`` so the
-    next run reads remote state first. If an edit already wrote a newer queued job of the same kind and
-    target, that one inherits the flag (and the jobs waiting for the stale one) and the stale one is cancelled.
+    next run reads remote state first.
     """
     now = timezone.now()
     recovered = 0
     for job in SyncJob.objects.filter(state=SyncJob.State.RUNNING, lease_until__lt=now).order_by("pk")[:limit]:
-        with transaction.atomic():
-            twin = _pending_job(job.shop, job.kind, job.lock_key)
-            if twin is not None:
-                SyncJob.objects.filter(pk=twin.pk).update(outcome_unknown=True)
-                changed = SyncJob.objects.filter(pk=job.pk, state=SyncJob.State.RUNNING, lease_until__lt=now).update(
-                    state=SyncJob.State.CANCELLED, finished_at=now, lease_owner="", lease_until=None
-                )
-                if changed:
-                    for dependant in SyncJob.objects.filter(waits_for=job, state=SyncJob.State.WAITING):
-                        SyncJob.objects.filter(pk=dependant.pk).update(waits_for=twin)
-                        _move_ahead_of(twin.pk, dependant)
-            else:
-                changed = SyncJob.objects.filter(pk=job.pk, state=SyncJob.State.RUNNING, lease_until__lt=now).update(
-                    state=SyncJob.State.PENDING, outcome_unknown=True, lease_owner="", lease_until=None, updated_at=now
-                )
-            recovered += changed
+        # Back to its place at the head of the target's queue; a later job of the same kind then finds the
+        # work done (its payload unchanged) instead of repeating it.
+        recovered += SyncJob.objects.filter(pk=job.pk, state=SyncJob.State.RUNNING, lease_until__lt=now).update(
+            state=SyncJob.State.PENDING, outcome_unknown=True, lease_owner="", lease_until=None, updated_at=now
+        )
     settled = _settle_orphaned_waits(limit=limit)
     due = list(
         SyncJob.objects.filter(state=SyncJob.State.PENDING, next_attempt_at__lte=now)
@@ -542,11 +573,15 @@ def _settle_orphaned_waits(*, limit: int) -> int:
 
 
 def sync_job_retry(*, job: SyncJob, user=None) -> bool:
-    """Put a failed or cancelled job back in the queue (admin action). False when it is not in such a state, or
-    when a queued job of the same kind and target already exists (that one will do the work)."""
+    """Put a failed or cancelled job back in the queue (admin action), behind what is queued for its target: a retry
+    is a new request. False when it is not in such a state, or when a queued job of the same kind and target will
+    do the same work."""
     with transaction.atomic():
-        if _pending_job(job.shop, job.kind, job.lock_key) is not None:
+        _lock_target_queue(job.shop_id, job.lock_key)
+        queue = _queued_jobs(job.shop_id, job.lock_key)
+        if _job_to_fold_into(queue, job.kind, None) is not None:
             return False
+        tail = max((queued.position for queued in queue), default=None)
         changed = SyncJob.objects.filter(pk=job.pk, state__in=[SyncJob.State.FAILED, SyncJob.State.CANCELLED]).update(
             state=SyncJob.State.PENDING,
             attempts=0,
@@ -555,6 +590,7 @@ def sync_job_retry(*, job: SyncJob, user=None) -> bool:
             waits_for=None,
             cancelled_by=None,
             cancelled_at=None,
+            queue_position=tail + 1 if tail is not None else None,
         )
         if changed:
             transaction.on_commit(partial(_queue_run, job.pk))

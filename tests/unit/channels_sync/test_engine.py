@@ -202,6 +202,42 @@ def test_a_job_waiting_behind_a_chain_of_waits_is_not_overtaken(shop, product, r
     assert [call for call in remote.calls if call != "upload"] == ["freight_create", "create", "list", "delete"]
 
 
+def test_a_request_never_folds_into_a_job_queued_before_a_delete(shop, product, remote):
+    _bind_template(shop, product)
+    first = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    delete = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELETE, target=product)
+    again = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+
+    assert len({first.pk, delete.pk, again.pk}) == 3  # publish, delete, publish: the last publish comes last
+    for job in (first, delete, again):
+        assert _run(job) == SyncJob.State.SUCCEEDED
+    assert [c for c in remote.calls if c != "upload"] == ["create", "delete", "create"]
+    assert len(remote.products) == 1
+
+
+def test_a_publish_and_a_stock_push_fold_past_each_other(shop, product, remote):
+    publish = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    stock = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.STOCK_PUSH, target=product)
+
+    assert services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product).pk == publish.pk
+    assert services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.STOCK_PUSH, target=product).pk == stock.pk
+    assert SyncJob.objects.count() == 2
+
+
+def test_a_publish_needed_by_a_delisting_is_not_the_one_asked_after_a_delete(shop, product, remote):
+    _bind_template(shop, product)
+    delisting = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELIST, target=product)
+    delete = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELETE, target=product)
+    publish = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+
+    assert _run(delisting) == SyncJob.State.WAITING
+    needed = SyncJob.objects.get(pk=SyncJob.objects.get(pk=delisting.pk).waits_for_id)
+    assert needed.pk not in (publish.pk, delete.pk)  # a publish of its own, just ahead of the delisting
+    for job in (needed, delisting, delete, publish):
+        assert _run(job) == SyncJob.State.SUCCEEDED
+    assert [c for c in remote.calls if c != "upload"] == ["create", "delist", "delete", "create"]
+
+
 def test_a_listing_whose_publish_fails_fails_with_the_publish_reason(shop, product, remote, english):
     _bind_template(shop, product)
     remote.failures["create"] = [RejectedError(40097, "invalid args", endpoint="/fake/create")]
@@ -395,3 +431,31 @@ def test_saving_a_bound_product_queues_its_update(shop, product, remote):
 
     assert written == 1
     assert SyncJob.objects.filter(kind=SyncJob.Kind.PRODUCT_PUBLISH, target_id=product.pk).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_for_one_target_fold_into_one_job(requires_postgres, monkeypatch):
+    import threading
+
+    from django.db import connection, transaction
+
+    install_fake_platform(monkeypatch)
+    shop = Shop.objects.create(name="并发店", platform="fake", app_id="wx_c", base_url="http://127.0.0.1:1")
+    product = factories.product()
+    barrier = threading.Barrier(4)
+
+    def request():
+        try:
+            barrier.wait(timeout=10)
+            with transaction.atomic():
+                services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+
+    assert SyncJob.objects.filter(kind=SyncJob.Kind.PRODUCT_PUBLISH).count() == 1
