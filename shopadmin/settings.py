@@ -200,12 +200,17 @@ AXES_VERBOSE = False
 # AXES_IPWARE_PROXY_COUNT to the number of proxy addresses X-Forwarded-For holds after the client's: 0 behind
 # one nginx that appends the client's address ($proxy_add_x_forwarded_for), 1 behind a CDN and nginx. The
 # client's address is then read from the right-hand end of X-Forwarded-For, where a client cannot forge it.
+# AXES_IPWARE_PROXY_TRUSTED_IPS may name the proxies instead of (or as well as) counting them.
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
+AXES_IPWARE_PROXY_TRUSTED_IPS = env.list("AXES_IPWARE_PROXY_TRUSTED_IPS", default=None)
 AXES_IPWARE_META_PRECEDENCE_ORDER = env.list(
     "AXES_IPWARE_META_PRECEDENCE_ORDER",
-    default=["REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT is None else ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"],
+    default=(
+        ["REMOTE_ADDR"]
+        if AXES_IPWARE_PROXY_COUNT is None and not AXES_IPWARE_PROXY_TRUSTED_IPS
+        else ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    ),
 )
-AXES_IPWARE_PROXY_TRUSTED_IPS = env.list("AXES_IPWARE_PROXY_TRUSTED_IPS", default=None)
 # Entries a client added before its own (a corporate proxy's, or forged ones) do not discard the header:
 # the address just before the declared proxies is taken either way.
 IPWARE_STRICT = False

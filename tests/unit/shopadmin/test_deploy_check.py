@@ -147,6 +147,13 @@ def test_https_and_proxy_settings_come_from_the_environment(tmp_path):
     assert values["AXES_IPWARE_PROXY_TRUSTED_IPS"] == ["10.0.0.", "192.168.1.10"]
 
 
+def test_trusted_proxies_alone_read_the_client_address_from_x_forwarded_for(tmp_path):
+    values = production_settings(tmp_path, AXES_IPWARE_PROXY_TRUSTED_IPS="10.0.0.0/8")
+
+    assert values["AXES_IPWARE_PROXY_COUNT"] is None
+    assert values["AXES_IPWARE_META_PRECEDENCE_ORDER"] == ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+
 # --- The webhook behind the proxy, with the redirect on ----------------------------------------------------------
 
 
