@@ -39,6 +39,8 @@ MAX_EVENT_CHARS = 64
 MAX_ORDER_ID_CHARS = 64
 MAX_PRODUCT_ID_CHARS = 128
 MAX_NONCE_CHARS = 64
+# Room for any real length, even zero-padded; far below the 4300 digits Python's int() accepts.
+MAX_CONTENT_LENGTH_CHARS = 20
 # Platform ids that arrive as JSON numbers are unsigned 64-bit integers.
 MAX_NUMERIC_ID = 2**64 - 1
 
@@ -111,14 +113,18 @@ def read_body(request: HttpRequest) -> bytes:
         raise PushRefused(411, "Content-Length required")
     if not CONTENT_LENGTH.fullmatch(declared):
         raise PushRefused(400, "invalid Content-Length")
-    # Compared as text first: int() of thousands of digits is refused by Python itself.
-    if len(declared.lstrip("0")) > len(str(MAX_BODY_BYTES)) or int(declared) > MAX_BODY_BYTES:
+    # Measured as text first: int() refuses thousands of digits, leading zeros included.
+    digits = declared.lstrip("0") or "0"
+    if len(digits) > len(str(MAX_BODY_BYTES)) or int(digits) > MAX_BODY_BYTES:
         raise PushRefused(413, "body too large")
+    if len(declared) > MAX_CONTENT_LENGTH_CHARS:
+        # A small value padded with zeros: Django's own reading of the header (request.body) would fail on it.
+        raise PushRefused(400, "invalid Content-Length")
     try:
         body = request.body
     except UnreadablePostError as error:
         raise PushRefused(400, "body unreadable") from error
-    if len(body) != int(declared):
+    if len(body) != int(digits):
         raise PushRefused(400, "body shorter than declared")
     return body
 

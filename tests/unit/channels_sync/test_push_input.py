@@ -121,6 +121,22 @@ def test_a_content_length_of_thousands_of_digits_is_refused_as_too_large(client,
     assert_refused(response, 413, "body too large")
 
 
+def test_a_content_length_padded_with_thousands_of_zeros_is_refused_before_reading(client, shop):
+    # Django's own int() of the header (in request.body) stops at 4300 digits.
+    declared = "0" * 5000 + str(len(ORDER_XML))
+
+    response = post(client, push_url(shop), b"", CONTENT_LENGTH=declared, **{"wsgi.input": ExplodingStream()})
+
+    assert_refused(response, 400, "invalid Content-Length")
+
+
+def test_a_content_length_with_a_few_leading_zeros_is_read_as_its_value(client, shop):
+    response = post(client, push_url(shop), ORDER_XML, content_type="text/xml", CONTENT_LENGTH=f"00{len(ORDER_XML)}")
+
+    assert (response.status_code, response.content) == (200, b"success")
+    assert SyncJob.objects.get().params == {"remote_order_id": "7197417460812584720"}
+
+
 def test_a_push_without_content_length_is_refused(client, shop):
     response = post(client, push_url(shop), b"", CONTENT_LENGTH="", **{"wsgi.input": io.BytesIO(ORDER_XML)})
 
