@@ -5,6 +5,7 @@ database cache, all under ``var/``. Production sets DATABASE_URL, REDIS_URL, SEC
 DEBUG=false; ``shopadmin.checks`` reports what is missing.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "shopadmin",
     "products",
     "channels_sync",
@@ -48,6 +50,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login refused for a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shopadmin.urls"
@@ -166,9 +170,60 @@ AUTH_PASSWORD_VALIDATORS = [
 FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default="")
 
 if not DEBUG:
+    # Production runs behind an HTTPS proxy (README, "Running behind an HTTPS proxy"): the proxy terminates TLS
+    # and sets X-Forwarded-Proto, which is how Django knows a request came over HTTPS. The proxy must overwrite
+    # that header, never pass on a client's.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Plain HTTP that reaches Django is redirected to HTTPS. A push or health check sent over plain HTTP
+    # straight to the app (not through the proxy) would be redirected too: SECURE_REDIRECT_EXEMPT lists the
+    # paths (regular expressions, without the leading slash) to leave alone.
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = env.list("SECURE_REDIRECT_EXEMPT", default=[])
+    # HSTS: an hour by default, short enough to undo a mistake; raise it (31536000, a year) once the host and
+    # its subdomains are known to work over HTTPS. "preload" only takes effect if the domain is submitted to
+    # the browsers' preload list, which also requires a max-age of a year.
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+
+# --- Login throttling (django-axes) ---------------------------------------------------------------------
+# axes' backend comes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failures count per user name AND client address together: guessing one account's password from one address
+# locks that pair, while the account's owner elsewhere and other accounts from the same office stay unaffected.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+# A successful login forgets earlier typos, so only failures in a row lead to a lockout.
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "shopadmin.lockout.lockout_response"
+# The project's own admin (Shop admin › Failed logins) shows the attempts, translated, with an unlock action.
+AXES_ENABLE_ADMIN = False
+# Quiet at start-up, and failures are logged with the user name and address masked.
+AXES_VERBOSE = False
+# The client's address. Without a proxy it is REMOTE_ADDR. Behind one, REMOTE_ADDR is the proxy's, so set
+# AXES_IPWARE_PROXY_COUNT to the number of proxy addresses X-Forwarded-For holds after the client's: 0 behind
+# one nginx that appends the client's address ($proxy_add_x_forwarded_for), 1 behind a CDN and nginx. The
+# client's address is then read from the right-hand end of X-Forwarded-For, where a client cannot forge it.
+# AXES_IPWARE_PROXY_TRUSTED_IPS may name the proxies instead of (or as well as) counting them.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
+AXES_IPWARE_PROXY_TRUSTED_IPS = env.list("AXES_IPWARE_PROXY_TRUSTED_IPS", default=None)
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list(
+    "AXES_IPWARE_META_PRECEDENCE_ORDER",
+    default=(
+        ["REMOTE_ADDR"]
+        if AXES_IPWARE_PROXY_COUNT is None and not AXES_IPWARE_PROXY_TRUSTED_IPS
+        else ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    ),
+)
+# Entries a client added before its own (a corporate proxy's, or forged ones) do not discard the header:
+# the address just before the declared proxies is taken either way.
+IPWARE_STRICT = False
 
 # --- Internationalisation: zh-Hans first, English available ---------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -197,7 +252,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes logs its bookkeeping at INFO; its warnings (each failure, each lockout, masked) remain.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # --- Demo data ------------------------------------------------------------------------------------

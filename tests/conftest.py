@@ -8,6 +8,8 @@
 - ``requires_redis`` / ``requires_postgres`` give integration tests their services: without them a test skips,
   except with CI=true, where nothing may skip (design §8) and any skip is turned into a failure.
 - ``admin_client`` (a client logged in as a superuser) comes from pytest-django.
+- Logins go through django-axes, which needs the request: ``client.force_login(user)`` needs none, and
+  ``client.login(request=HttpRequest(), username=…, password=…)`` passes one.
 """
 
 import os
