@@ -1,7 +1,8 @@
 """The sync engine: enqueue, claim, execute and re-drive jobs (design §4).
 
 - A change that must reach a shop is a ``SyncJob`` row written in the caller's transaction; its id is queued to
-  Celery on commit. Repeated edits coalesce into the one pending job of the same kind and target.
+  Celery on commit. Repeated edits coalesce into the one pending job of the same kind and target, unless another
+  job of the target was written after it (the change then goes to a new job behind that one).
 - A worker claims a job with a conditional UPDATE (state, due time, and no running or earlier pending job of the
   same target): exactly one row changed means it is ours. No network call happens inside a transaction.
 - Every HTTP call is recorded as a ``SyncAttempt``. Retryable failures set ``next_attempt_at`` (backoff in the
@@ -40,7 +41,6 @@ from .platforms.http import CallRecord
 
 logger = logging.getLogger("channels_sync.engine")
 
-LEASE_SECONDS = 120
 MAX_ATTEMPTS = 10
 BACKOFF_BASE_SECONDS = 5
 BACKOFF_CAP_SECONDS = 600
@@ -71,7 +71,11 @@ def sync_job_enqueue(
     created_by=None,
     lock_key: str | None = None,
 ) -> SyncJob:
-    """Write a job (or refresh the pending one of the same kind and target) and queue it after commit."""
+    """Write a job (or refresh the pending one of the same kind and target) and queue it after commit.
+
+    A pending job that another job of the target was written after is not refreshed: it is cancelled and the
+    change gets a new job behind that one (keeping its unknown outcome), so changes still run in the order asked.
+    """
     lock_key = lock_key or target_lock_key(target, kind)
     target_type = ContentType.objects.get_for_model(target) if target is not None else None
     fields = {
@@ -83,6 +87,13 @@ def sync_job_enqueue(
     }
     with transaction.atomic():
         job = _pending_job(shop, kind, lock_key)
+        superseded = None
+        if job is not None and _written_after(job):
+            # Joined there, this change would run before a later job of the target: it goes to the end instead.
+            if _supersede(job):
+                superseded = job
+                fields["outcome_unknown"] = job.outcome_unknown
+            job = None  # cancelled, or claimed meanwhile (then it runs as it was): either way, a job of its own
         if job is None:
             try:
                 with transaction.atomic():
@@ -90,6 +101,8 @@ def sync_job_enqueue(
             except IntegrityError:
                 # Another request wrote the pending job first: coalesce into it.
                 job = _pending_job(shop, kind, lock_key)
+            if superseded is not None and job is not None:
+                SyncJob.objects.filter(pk=superseded.pk).update(result={"superseded_by": job.pk})
         if job is not None and job.pk and job.params != fields["params"]:
             SyncJob.objects.filter(pk=job.pk).update(params=fields["params"], next_attempt_at=timezone.now())
         transaction.on_commit(partial(_queue_run, job.pk))
@@ -98,6 +111,28 @@ def sync_job_enqueue(
 
 def _pending_job(shop: Shop, kind: str, lock_key: str) -> SyncJob | None:
     return SyncJob.objects.filter(shop=shop, kind=kind, lock_key=lock_key, state=SyncJob.State.PENDING).first()
+
+
+def _written_after(job: SyncJob) -> bool:
+    """Whether another job of the same target was written after ``job`` and is still to run.
+
+    Jobs of a target run in the order they were written, so a change coalesced into ``job`` would run before that
+    one: list, delist, then list again while the first list waits would end delisted.
+    """
+    return SyncJob.objects.filter(
+        shop_id=job.shop_id, lock_key=job.lock_key, state__in=SyncJob.ACTIVE_STATES, pk__gt=job.pk
+    ).exists()
+
+
+def _supersede(job: SyncJob) -> bool:
+    """Cancel a pending job whose change moves to a new job at the end of its target's line; False when it is no
+    longer pending (a worker claimed it)."""
+    now = timezone.now()
+    return bool(
+        SyncJob.objects.filter(pk=job.pk, state=SyncJob.State.PENDING).update(
+            state=SyncJob.State.CANCELLED, finished_at=now, updated_at=now
+        )
+    )
 
 
 def _queue_run(job_id: int, countdown: int = 0) -> None:
@@ -132,7 +167,7 @@ def sync_job_claim(*, job_id: int, owner: str) -> bool:
         .exclude(Exists(blocking))
         .update(
             state=SyncJob.State.RUNNING,
-            lease_until=now + timedelta(seconds=LEASE_SECONDS),
+            lease_until=now + timedelta(seconds=settings.SYNC_LEASE_SECONDS),
             lease_owner=owner,
             attempts=F("attempts") + 1,
             updated_at=now,

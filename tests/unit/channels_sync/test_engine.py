@@ -171,6 +171,64 @@ def test_repeated_edits_coalesce_into_one_pending_job(shop, product, remote, dja
     assert len(callbacks) == 2  # queued after commit; a duplicate message is harmless (claiming is exclusive)
 
 
+def _bind_product(shop, product, remote) -> RemoteBinding:
+    remote.products["p1"] = {"name": product.title, "stock": {}}
+    return RemoteBinding.objects.create(
+        shop=shop, content_type=ContentType.objects.get_for_model(product), object_id=product.pk, remote_id="p1"
+    )
+
+
+def _run_pending_in_order() -> None:
+    for job in SyncJob.objects.filter(state=SyncJob.State.PENDING).order_by("pk"):
+        _run(job)
+
+
+def test_an_action_asked_again_after_another_one_runs_after_it(shop, product, remote):
+    # List, delist, list again while the first list still waits: the product must end up listed. Joining the
+    # first list job would run the repeat before the delist.
+    _bind_product(shop, product, remote)
+    first = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    delist = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELIST, target=product)
+    again = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+
+    _run_pending_in_order()
+
+    assert again.pk > delist.pk
+    assert remote.calls == ["delist", "list"]
+    states = dict(SyncJob.objects.values_list("pk", "state"))
+    assert states == {
+        first.pk: SyncJob.State.CANCELLED,
+        delist.pk: SyncJob.State.SUCCEEDED,
+        again.pk: SyncJob.State.SUCCEEDED,
+    }
+    assert SyncJob.objects.get(pk=first.pk).result == {"superseded_by": again.pk}
+
+
+def test_a_job_moved_behind_a_later_one_keeps_its_unknown_outcome(shop, product, remote):
+    first = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    SyncJob.objects.filter(pk=first.pk).update(outcome_unknown=True)
+    services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.STOCK_PUSH, target=product)
+
+    again = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+
+    assert again.pk != first.pk
+    assert SyncJob.objects.get(pk=again.pk).outcome_unknown is True
+    assert SyncJob.objects.get(pk=first.pk).state == SyncJob.State.CANCELLED
+
+
+def test_an_edit_joins_the_pending_job_when_nothing_was_written_after_it(shop, product, remote):
+    listing = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    first = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+
+    again = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+
+    assert again.pk == first.pk
+    assert list(SyncJob.objects.order_by("pk").values_list("pk", "state")) == [
+        (listing.pk, SyncJob.State.PENDING),
+        (first.pk, SyncJob.State.PENDING),
+    ]
+
+
 def test_publish_creates_once_then_skips_an_unchanged_payload(shop, product, remote):
     _bind_template(shop, product)
     job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
@@ -192,6 +250,17 @@ def test_a_claimed_job_cannot_be_claimed_twice(shop, product, remote):
     assert services.sync_job_claim(job_id=job.pk, owner="a") is True
     assert services.sync_job_claim(job_id=job.pk, owner="b") is False
     assert SyncJob.objects.get(pk=job.pk).lease_owner == "a"
+
+
+def test_a_claim_holds_the_job_for_the_configured_lease(shop, product, remote, settings):
+    settings.SYNC_LEASE_SECONDS = 15
+    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+
+    before = timezone.now()
+    assert services.sync_job_claim(job_id=job.pk, owner="a") is True
+
+    lease = SyncJob.objects.get(pk=job.pk).lease_until - before
+    assert timedelta(seconds=15) <= lease < timedelta(seconds=16)
 
 
 def test_jobs_of_one_target_run_one_at_a_time_in_order(shop, product, remote):
