@@ -1,8 +1,8 @@
 """The sync engine: enqueue, claim, execute and re-drive jobs (design §4).
 
 - A change that must reach a shop is a ``SyncJob`` row written in the caller's transaction; its id is queued to
-  Celery on commit. Repeated edits coalesce into the one pending job of the same kind and target, unless another
-  job of the target was written after it (the change then goes to a new job behind that one).
+  Celery on commit. Repeated edits coalesce into the one pending job of the same kind and target, except a list
+  or delist asked after the opposite one (it then goes to a new job behind that one).
 - A worker claims a job with a conditional UPDATE (state, due time, and no running or earlier pending job of the
   same target): exactly one row changed means it is ours. No network call happens inside a transaction.
 - Every HTTP call is recorded as a ``SyncAttempt``. Retryable failures set ``next_attempt_at`` (backoff in the
@@ -73,8 +73,9 @@ def sync_job_enqueue(
 ) -> SyncJob:
     """Write a job (or refresh the pending one of the same kind and target) and queue it after commit.
 
-    A pending job that another job of the target was written after is not refreshed: it is cancelled and the
-    change gets a new job behind that one (keeping its unknown outcome), so changes still run in the order asked.
+    A pending list (or delist) that a delist (or list) of the target was written after is not refreshed: it is
+    cancelled and the change gets a new job behind that one (keeping its unknown outcome), so the last one asked
+    wins.
     """
     lock_key = lock_key or target_lock_key(target, kind)
     target_type = ContentType.objects.get_for_model(target) if target is not None else None
@@ -89,7 +90,7 @@ def sync_job_enqueue(
         job = _pending_job(shop, kind, lock_key)
         superseded = None
         if job is not None and _written_after(job):
-            # Joined there, this change would run before a later job of the target: it goes to the end instead.
+            # Joined there, this change would run before a later, opposite one: it goes to the end instead.
             if _supersede(job):
                 superseded = job
                 fields["outcome_unknown"] = job.outcome_unknown
@@ -113,14 +114,26 @@ def _pending_job(shop: Shop, kind: str, lock_key: str) -> SyncJob | None:
     return SyncJob.objects.filter(shop=shop, kind=kind, lock_key=lock_key, state=SyncJob.State.PENDING).first()
 
 
-def _written_after(job: SyncJob) -> bool:
-    """Whether another job of the same target was written after ``job`` and is still to run.
+# Jobs that set a product's listing to opposite values: between them, the order they were asked in decides. Every
+# other job brings the shop to the catalog as it is when the job runs, so joining an earlier one changes nothing.
+OPPOSITE_KINDS = {
+    SyncJob.Kind.PRODUCT_LIST: SyncJob.Kind.PRODUCT_DELIST,
+    SyncJob.Kind.PRODUCT_DELIST: SyncJob.Kind.PRODUCT_LIST,
+}
 
-    Jobs of a target run in the order they were written, so a change coalesced into ``job`` would run before that
-    one: list, delist, then list again while the first list waits would end delisted.
+
+def _written_after(job: SyncJob) -> bool:
+    """Whether a job of the opposite kind (OPPOSITE_KINDS) for the same target was written after ``job`` and is
+    still to run.
+
+    Jobs of a target run in the order they were written, so a change joined to ``job`` would run before that one:
+    list, delist, then list again while the first list waits would end delisted.
     """
+    opposite = OPPOSITE_KINDS.get(job.kind)
+    if opposite is None:
+        return False
     return SyncJob.objects.filter(
-        shop_id=job.shop_id, lock_key=job.lock_key, state__in=SyncJob.ACTIVE_STATES, pk__gt=job.pk
+        shop_id=job.shop_id, lock_key=job.lock_key, kind=opposite, state__in=SyncJob.ACTIVE_STATES, pk__gt=job.pk
     ).exists()
 
 

@@ -205,27 +205,41 @@ def test_an_action_asked_again_after_another_one_runs_after_it(shop, product, re
 
 
 def test_a_job_moved_behind_a_later_one_keeps_its_unknown_outcome(shop, product, remote):
-    first = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    first = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELIST, target=product)
     SyncJob.objects.filter(pk=first.pk).update(outcome_unknown=True)
-    services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.STOCK_PUSH, target=product)
+    services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
 
-    again = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    again = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELIST, target=product)
 
     assert again.pk != first.pk
     assert SyncJob.objects.get(pk=again.pk).outcome_unknown is True
     assert SyncJob.objects.get(pk=first.pk).state == SyncJob.State.CANCELLED
 
 
-def test_an_edit_joins_the_pending_job_when_nothing_was_written_after_it(shop, product, remote):
-    listing = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+def test_a_list_joins_the_pending_list_when_no_delist_was_asked_after_it(shop, product, remote):
+    first = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    publish = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+
+    again = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+
+    assert again.pk == first.pk
+    assert list(SyncJob.objects.order_by("pk").values_list("pk", "state")) == [
+        (first.pk, SyncJob.State.PENDING),
+        (publish.pk, SyncJob.State.PENDING),
+    ]
+
+
+def test_an_edit_joins_the_pending_publish_even_behind_a_stock_push(shop, product, remote):
+    # Both bring the shop to the catalog as it is when they run: their order does not matter, so edits coalesce.
     first = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    stock = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.STOCK_PUSH, target=product)
 
     again = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
 
     assert again.pk == first.pk
     assert list(SyncJob.objects.order_by("pk").values_list("pk", "state")) == [
-        (listing.pk, SyncJob.State.PENDING),
         (first.pk, SyncJob.State.PENDING),
+        (stock.pk, SyncJob.State.PENDING),
     ]
 
 
