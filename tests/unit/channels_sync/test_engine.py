@@ -417,6 +417,31 @@ def test_stock_edits_become_one_delta_and_a_lost_answer_is_not_sent_twice(shop, 
     assert remote.calls.count("stock_change") == 1
 
 
+def test_a_create_found_again_after_edits_takes_the_shops_stock_as_baseline_and_pushes_the_difference(
+    shop, product, remote
+):
+    # The create is applied with a stock of 10, its answer lost; the stock is edited to 25 before the retry.
+    _bind_template(shop, product)
+    remote.apply_then_fail["create"] = [TransportError("read timed out", endpoint="/fake/create", outcome_unknown=True)]
+    publish = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    assert _run(publish) == SyncJob.State.PENDING
+    sku = product.skus.get()
+    before = {sku.pk: sku.stock}
+    sku.stock = 25
+    sku.save()
+    services.catalog_object_saved(target=product, stock_before=before)  # not bound yet: movement only
+
+    assert _run(publish) == SyncJob.State.SUCCEEDED
+
+    state = RemoteSkuStock.objects.get(shop=shop, sku=sku)
+    assert (state.synced_stock, state.remote_stock) == (10, 10)
+    stock_job = SyncJob.objects.get(kind=SyncJob.Kind.STOCK_PUSH, state=SyncJob.State.PENDING)
+    assert _run(stock_job) == SyncJob.State.SUCCEEDED
+    assert remote.products["p1"]["stock"][""] == 25
+    assert len(remote.products) == 1
+    assert RemoteSkuStock.objects.get(shop=shop, sku=sku).synced_stock == 25
+
+
 def test_a_disabled_shop_fails_its_jobs_without_calls(shop, product, remote):
     Shop.objects.filter(pk=shop.pk).update(is_enabled=False)
     job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
