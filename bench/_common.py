@@ -133,15 +133,27 @@ def _git_state() -> dict[str, Any]:
         return {}
 
 
-def write_results(name: str, *, parameters: dict[str, Any], figures: Any, notes: Iterable[str] = ()) -> Path:
-    """Write ``bench/results/<name>-<YYYYMMDD>.json`` (a second run on the same day replaces it)."""
+def write_results(
+    name: str,
+    *,
+    parameters: dict[str, Any],
+    figures: Any,
+    notes: Iterable[str] = (),
+    machine_extra: dict[str, Any] | None = None,
+    path: Path | None = None,
+) -> Path:
+    """Write ``bench/results/<name>-<YYYYMMDD>.json`` (a second run on the same day replaces it), or ``path``.
+
+    ``machine_extra`` adds to the machine's description what only the script knows (a server's version).
+    """
     now = dt.datetime.now(dt.UTC).astimezone()
-    RESULTS_DIR.mkdir(exist_ok=True)
-    path = RESULTS_DIR / f"{name}-{now:%Y%m%d}.json"
+    if path is None:
+        RESULTS_DIR.mkdir(exist_ok=True)
+        path = RESULTS_DIR / f"{name}-{now:%Y%m%d}.json"
     document = {
         "benchmark": name,
         "recorded_at": now.isoformat(timespec="seconds"),
-        "machine": machine_info(),
+        "machine": {**machine_info(), **(machine_extra or {})},
         "parameters": parameters,
         "figures": figures,
         "notes": list(notes),

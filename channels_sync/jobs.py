@@ -181,19 +181,23 @@ def handle_product_publish(ctx: JobContext) -> dict:
         last_pushed_payload=payload.body,
         remote_status=binding.remote_status or ctx.adapter.created_status,
     )
+    found = None
     if not created:
         # Found the earlier create: bring it up to date with what was meant to be sent.
-        ctx.adapter.product_update(remote_id=remote_id, payload=build(ctx.adapter.product_get(remote_id=remote_id)))
-    _after_product_write(ctx, product, snapshot, binding)
+        found = ctx.adapter.product_get(remote_id=remote_id)
+        ctx.adapter.product_update(remote_id=remote_id, payload=build(found))
+    _after_product_write(ctx, product, snapshot, binding, remote=found)
     for group in ProductGroup.objects.filter(products=product):
         if binding_get(ctx.shop, ProductGroup, group.pk) is not None:
             ctx.enqueue(kind=SyncJob.Kind.GROUP_PUSH, target=group)
     return {"remote_id": remote_id, "created": created, "warnings": list(payload.warnings)}
 
 
-def _after_product_write(ctx: JobContext, product: Product, snapshot, binding: RemoteBinding) -> None:
-    """Read back a drafted product's state, then set the stock baselines of SKUs new to the shop."""
-    remote = None
+def _after_product_write(ctx: JobContext, product: Product, snapshot, binding: RemoteBinding, remote=None) -> None:
+    """Read back a drafted product's state, then set the stock baselines of SKUs new to the shop.
+
+    ``remote`` is what a read just before the write said, if there was one (the write kept its quantities).
+    """
     if ctx.adapter.has_draft:
         remote = ctx.adapter.product_get(remote_id=binding.remote_id)
         binding_store_remote(binding, remote)
@@ -229,18 +233,25 @@ def _stock_after_publish(ctx: JobContext, product: Product, snapshot, remote) ->
     """SKUs new to the shop hold the stock they were sent with; any later edit goes out as a delta.
 
     Payloads carry the remote quantity for SKUs the shop already has (never a blind "set" while sales run),
-    so their baselines stand; only the shop's key of each SKU is refreshed. Where the body carries the stock
-    itself (``stock_in_payload``), what was just sent is the new baseline, and no stock push follows.
+    so their baselines stand; only the shop's key of each SKU is refreshed. A new baseline is the quantity the
+    shop holds when ``remote`` tells it: a create found again after its answer was lost holds the stock of the
+    first attempt, and edits made since then go out as a delta. Where the body carries the stock itself
+    (``stock_in_payload``), what was just sent is the new baseline, and no stock push follows.
     """
     keys = ctx.adapter.remote_sku_keys(snapshot=snapshot, remote=remote)
+    held = {}
+    if remote is not None and remote.exists and not ctx.adapter.stock_in_payload:
+        held = remote.stock_by_sku_key
     for sku in snapshot.skus:
+        key = keys.get(sku.id, sku.spec_key)
+        baseline = held.get(key, sku.stock)
         state, created = RemoteSkuStock.objects.get_or_create(
             shop=ctx.shop,
             sku_id=sku.id,
             defaults={
-                "remote_sku_key": keys.get(sku.id, sku.spec_key),
-                "synced_stock": sku.stock,
-                "remote_stock": sku.stock,
+                "remote_sku_key": key,
+                "synced_stock": baseline,
+                "remote_stock": baseline,
                 "remote_stock_read_at": timezone.now(),
             },
         )

@@ -1,7 +1,8 @@
 """The sync engine: enqueue, claim, execute and re-drive jobs (design §4).
 
 - A change that must reach a shop is a ``SyncJob`` row written in the caller's transaction; its id is queued to
-  Celery on commit. Repeated edits coalesce into the one pending job of the same kind and target.
+  Celery on commit. Repeated edits coalesce into the one pending job of the same kind and target, except a list
+  or delist asked after the opposite one (it then goes to a new job behind that one).
 - A worker claims a job with a conditional UPDATE (state, due time, and no running or earlier pending job of the
   same target): exactly one row changed means it is ours. No network call happens inside a transaction.
 - Every HTTP call is recorded as a ``SyncAttempt``. Retryable failures set ``next_attempt_at`` (backoff in the
@@ -42,7 +43,6 @@ from .platforms.http import CallRecord
 
 logger = logging.getLogger("channels_sync.engine")
 
-LEASE_SECONDS = 120
 MAX_ATTEMPTS = 10
 BACKOFF_BASE_SECONDS = 5
 BACKOFF_CAP_SECONDS = 600
@@ -211,7 +211,7 @@ def sync_job_claim(*, job_id: int, owner: str) -> bool:
         .exclude(Exists(blocking))
         .update(
             state=SyncJob.State.RUNNING,
-            lease_until=now + timedelta(seconds=LEASE_SECONDS),
+            lease_until=now + timedelta(seconds=settings.SYNC_LEASE_SECONDS),
             lease_owner=owner,
             attempts=F("attempts") + 1,
             updated_at=now,

@@ -142,6 +142,9 @@ CELERY_BEAT_SCHEDULE = {
     "pull-orders": {"task": "channels_sync.pull_orders", "schedule": env.float("ORDERS_PULL_SECONDS", 300.0)},
     "poll-audits": {"task": "channels_sync.poll_audits", "schedule": env.float("AUDIT_POLL_SECONDS", 60.0)},
 }
+# How long a worker holds a job it claimed. A job still running after that is taken for one whose worker died and
+# is re-driven (outcome unknown), so this must stay above the longest job; lower, a dead worker's job waits less.
+SYNC_LEASE_SECONDS = env.int("SYNC_LEASE_SECONDS", default=120)
 
 # Client-side quotas per shop (API reference §3.3): the Channels store's product add + update calls.
 CHANNELS_PRODUCT_WRITES_PER_HOUR = env.int("CHANNELS_PRODUCT_WRITES_PER_HOUR", default=200)

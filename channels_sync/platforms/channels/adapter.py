@@ -42,6 +42,8 @@ NO_BRAND_ID = "2100000000"
 QUOTA_ERRCODE = 10020066
 # While the platform audits a draft, nothing can change it (10020049): look again after this long.
 AUDIT_WAIT_SECONDS = 20
+# Delisting a product that is not online (§3.2).
+NOT_LISTED_ERRCODE = 10020065
 # Stock updates are refused while the draft is under audit (10020217, §3.4).
 STOCK_UNDER_AUDIT_ERRCODE = 10020217
 # A lost add is looked for among at most this many pages of products (30 a page).
@@ -191,7 +193,13 @@ class ChannelsAdapter(PlatformAdapter):
 
     def product_set_listed(self, *, remote_id: str, listed: bool) -> None:
         if not listed:
-            self.client.product_delisting(remote_id)
+            try:
+                self.client.product_delisting(remote_id)
+            except RejectedError as error:
+                # "Not listed" is what a delist wants: the repeat of one whose answer was lost, or a product that
+                # never went online.
+                if error.errcode != NOT_LISTED_ERRCODE:
+                    raise
             return
         product = payloads.parse_product(self.client.product_get(remote_id, ProductDataType.BOTH))
         if product.under_audit or product.edit_status == EditStatus.UPLOADING:

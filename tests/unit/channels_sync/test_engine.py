@@ -64,6 +64,75 @@ def test_repeated_edits_coalesce_into_one_pending_job(shop, product, remote, dja
     assert len(callbacks) == 2  # queued after commit; a duplicate message is harmless (claiming is exclusive)
 
 
+def _bind_product(shop, product, remote) -> RemoteBinding:
+    remote.products["p1"] = {"name": product.title, "stock": {}}
+    return RemoteBinding.objects.create(
+        shop=shop, content_type=ContentType.objects.get_for_model(product), object_id=product.pk, remote_id="p1"
+    )
+
+
+def _run_pending_in_order() -> None:
+    for job in SyncJob.objects.filter(state=SyncJob.State.PENDING).order_by("pk"):
+        _run(job)
+
+
+def test_an_action_asked_again_after_another_one_runs_after_it(shop, product, remote):
+    # List, delist, list again while the first list still waits: the product must end up listed. Joining the
+    # first list job would run the repeat before the delist.
+    _bind_product(shop, product, remote)
+    first = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    delist = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELIST, target=product)
+    again = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+
+    _run_pending_in_order()
+
+    assert first.pk < delist.pk < again.pk
+    assert remote.calls == ["list", "delist", "list"]
+    assert set(SyncJob.objects.values_list("state", flat=True)) == {SyncJob.State.SUCCEEDED}
+    assert remote.products["p1"]["listed"] is True
+
+
+def test_a_job_asked_again_behind_an_opposite_one_leaves_the_first_as_it_was(shop, product, remote):
+    first = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELIST, target=product)
+    SyncJob.objects.filter(pk=first.pk).update(outcome_unknown=True)
+    services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+
+    again = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELIST, target=product)
+
+    assert again.pk != first.pk
+    assert SyncJob.objects.get(pk=again.pk).outcome_unknown is False
+    first.refresh_from_db()
+    assert (first.state, first.outcome_unknown) == (SyncJob.State.PENDING, True)  # still read first, in its turn
+
+
+def test_a_list_asked_behind_a_publish_gets_a_job_of_its_own(shop, product, remote):
+    first = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    publish = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+
+    again = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+
+    assert again.pk not in (first.pk, publish.pk)
+    assert list(SyncJob.objects.order_by("pk").values_list("kind", flat=True)) == [
+        SyncJob.Kind.PRODUCT_LIST,
+        SyncJob.Kind.PRODUCT_PUBLISH,
+        SyncJob.Kind.PRODUCT_LIST,
+    ]
+
+
+def test_an_edit_joins_the_pending_publish_even_behind_a_stock_push(shop, product, remote):
+    # Both bring the shop to the catalog as it is when they run: their order does not matter, so edits coalesce.
+    first = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    stock = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.STOCK_PUSH, target=product)
+
+    again = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+
+    assert again.pk == first.pk
+    assert list(SyncJob.objects.order_by("pk").values_list("pk", "state")) == [
+        (first.pk, SyncJob.State.PENDING),
+        (stock.pk, SyncJob.State.PENDING),
+    ]
+
+
 def test_publish_creates_once_then_skips_an_unchanged_payload(shop, product, remote):
     _bind_template(shop, product)
     job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
@@ -85,6 +154,17 @@ def test_a_claimed_job_cannot_be_claimed_twice(shop, product, remote):
     assert services.sync_job_claim(job_id=job.pk, owner="a") is True
     assert services.sync_job_claim(job_id=job.pk, owner="b") is False
     assert SyncJob.objects.get(pk=job.pk).lease_owner == "a"
+
+
+def test_a_claim_holds_the_job_for_the_configured_lease(shop, product, remote, settings):
+    settings.SYNC_LEASE_SECONDS = 15
+    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+
+    before = timezone.now()
+    assert services.sync_job_claim(job_id=job.pk, owner="a") is True
+
+    lease = SyncJob.objects.get(pk=job.pk).lease_until - before
+    assert timedelta(seconds=15) <= lease < timedelta(seconds=16)
 
 
 def test_jobs_of_one_target_run_one_at_a_time_in_order(shop, product, remote):
@@ -403,6 +483,31 @@ def test_stock_edits_become_one_delta_and_a_lost_answer_is_not_sent_twice(shop, 
     assert (state.synced_stock, state.in_flight_delta) == (25, None)
     assert list(StockMovement.objects.values_list("delta", "stock_after", "reason")) == [(15, 25, "admin_edit")]
     assert remote.calls.count("stock_change") == 1
+
+
+def test_a_create_found_again_after_edits_takes_the_shops_stock_as_baseline_and_pushes_the_difference(
+    shop, product, remote
+):
+    # The create is applied with a stock of 10, its answer lost; the stock is edited to 25 before the retry.
+    _bind_template(shop, product)
+    remote.apply_then_fail["create"] = [TransportError("read timed out", endpoint="/fake/create", outcome_unknown=True)]
+    publish = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    assert _run(publish) == SyncJob.State.PENDING
+    sku = product.skus.get()
+    before = {sku.pk: sku.stock}
+    sku.stock = 25
+    sku.save()
+    services.catalog_object_saved(target=product, stock_before=before)  # not bound yet: movement only
+
+    assert _run(publish) == SyncJob.State.SUCCEEDED
+
+    state = RemoteSkuStock.objects.get(shop=shop, sku=sku)
+    assert (state.synced_stock, state.remote_stock) == (10, 10)
+    stock_job = SyncJob.objects.get(kind=SyncJob.Kind.STOCK_PUSH, state=SyncJob.State.PENDING)
+    assert _run(stock_job) == SyncJob.State.SUCCEEDED
+    assert remote.products["p1"]["stock"][""] == 25
+    assert len(remote.products) == 1
+    assert RemoteSkuStock.objects.get(shop=shop, sku=sku).synced_stock == 25
 
 
 def test_a_disabled_shop_fails_its_jobs_without_calls(shop, product, remote):
