@@ -535,9 +535,12 @@ def handle_third_party_declare(ctx: JobContext) -> dict:
     if declaration is None:
         return {"skipped": "declaration deleted"}
     snapshot = product_snapshot(product_id=declaration.product_id)
-    image_urls = ensure_images(ctx, snapshot.all_image_asset_ids())
-    source_id = ctx.adapter.declare_third_party_source(
-        snapshot=snapshot, declaration=declaration.as_payload_fields(), image_urls=image_urls
+    images = PayloadImages(ctx, snapshot.all_image_asset_ids())
+    source_id = send_with_image_healing(
+        images,
+        lambda: ctx.adapter.declare_third_party_source(
+            snapshot=snapshot, declaration=declaration.as_payload_fields(), image_urls=images.urls
+        ),
     )
     binding = binding_for(ctx.shop, declaration)
     binding_record_success(binding, remote_id=str(source_id), is_deleted=False)
@@ -782,21 +785,26 @@ def handle_shelf_push(ctx: JobContext) -> dict:
         for group in ProductGroup.objects.filter(pk__in=missing):
             ctx.enqueue(kind=SyncJob.Kind.GROUP_PUSH, target=group)
         raise DependencyPending(_("Waiting for the shelf's groups to be pushed."))
-    image_urls = ensure_images(ctx, snapshot.all_image_asset_ids())
+    images = PayloadImages(ctx, snapshot.all_image_asset_ids())
     binding = binding_for(ctx.shop, shelf)
     digest = payload_hash({"snapshot": repr(snapshot), "groups": group_remote_ids})
-    kwargs = {"snapshot": snapshot, "group_remote_ids": group_remote_ids, "image_urls": image_urls}
+
+    def kwargs():
+        # Read at each send: an image the shop refused is uploaded again before the second one.
+        return {"snapshot": snapshot, "group_remote_ids": group_remote_ids, "image_urls": images.urls}
+
     if binding.is_bound:
         if binding.last_pushed_hash == digest:
             return {"remote_id": binding.remote_id, "unchanged": True}
-        ctx.adapter.shelf_update(remote_id=binding.remote_id, **kwargs)
+        send_with_image_healing(images, lambda: ctx.adapter.shelf_update(remote_id=binding.remote_id, **kwargs()))
         binding_record_success(binding, last_pushed_hash=digest)
         return {"remote_id": binding.remote_id, "updated": True}
     remote_id = _find_by_name(ctx.adapter.shelf_list(), snapshot.name) if ctx.job.outcome_unknown else None
     if remote_id is None:
-        remote_id = ctx.adapter.shelf_create(**kwargs)
+        remote_id = send_with_image_healing(images, lambda: ctx.adapter.shelf_create(**kwargs()))
     else:
-        ctx.adapter.shelf_update(remote_id=remote_id, **kwargs)
+        found = remote_id
+        send_with_image_healing(images, lambda: ctx.adapter.shelf_update(remote_id=found, **kwargs()))
     binding_record_success(binding, remote_id=str(remote_id), is_deleted=False, last_pushed_hash=digest)
     return {"remote_id": str(remote_id), "created": True}
 

@@ -391,3 +391,23 @@ def test_the_button_is_offered_only_to_staff_with_the_sync_permission(sandbox, v
     assert f'formaction="{url}"' in with_permission
     assert posted.status_code == 302
     assert SyncJob.objects.filter(kind=SyncJob.Kind.PRODUCT_RECREATE, created_by=viewer).count() == 1
+
+
+def test_a_shelf_banner_the_v117_shop_forgot_is_uploaded_again_once(sandbox, v117, tshirt):
+    from products.models import Shelf
+
+    shelf = Shelf.objects.get()
+    assert run(sandbox, v117, SyncJob.Kind.SHELF_PUSH, shelf).state == SyncJob.State.SUCCEEDED
+    forgotten = RemoteImage.objects.get(shop=v117, asset_id=shelf.banner_id).remote_url
+    with sandbox.ctx.lock:
+        del sandbox.wechat_store._states[V117[1]].images[forgotten]
+    since = sandbox.ctx.applied.last_seq
+
+    Shelf.objects.filter(pk=shelf.pk).update(name="首页货架（新）")
+    job = run(sandbox, v117, SyncJob.Kind.SHELF_PUSH, shelf)
+
+    remote = sandbox.wechat_store._states[V117[1]].shelves[int(job.result["remote_id"])]
+    assert (job.state, job.result["updated"]) == (SyncJob.State.SUCCEEDED, True)
+    assert attempts(job, "/merchant/shelf/mod") == [40097, 0]
+    assert len(applied(sandbox, V117[1], "/merchant/common/upload_img", since)) == 1
+    assert remote.shelf_banner == RemoteImage.objects.get(shop=v117, asset_id=shelf.banner_id).remote_url != forgotten
