@@ -19,7 +19,7 @@ start and saves it while the emulator runs and when it stops.
   looks every :data:`SAVE_INTERVAL_SECONDS` and saves when the version moved: a burst of calls (a publish uploads its
   images, creates the product, reads it back) costs one write instead of one per call, while a crash loses at most
   that interval of changes. ``reset`` saves at once (a reset must not come back after a crash), and stopping the
-  server saves whatever is left.
+  server saves once more, unconditionally.
 """
 
 from __future__ import annotations
@@ -354,12 +354,13 @@ class StateSaver:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop the thread and save what changed since the last save."""
+        """Stop the thread and save once more, whatever the version says: some state moves without a change being
+        noted (a push's delivery result, set on the delivery thread), and this is the last chance to keep it."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
             self._thread = None
-        self.save(force=False)
+        self.save(force=True)
 
     def save_now(self) -> None:
         self.save(force=True)

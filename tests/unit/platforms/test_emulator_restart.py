@@ -11,7 +11,7 @@ from channels_sync.models import RemoteBinding, SyncAttempt, SyncJob
 from channels_sync.sandbox import Sandbox, SandboxServer
 from channels_sync.sandbox.tokens import AppRegistry
 from products.demo import demo_catalog_create
-from products.models import Product
+from products.models import Product, Shelf
 
 pytestmark = pytest.mark.django_db
 
@@ -62,11 +62,27 @@ def test_after_a_restart_with_the_state_file_every_demo_shop_takes_updates_that_
         demo_catalog_create()
         drain(first)
         publish_everything(shops, first)
+        # Everything the demo shops can hold: listed products (audited drafts and online copies), groups and a
+        # shelf, stock flows.
+        for shop in shops:
+            if shop.platform != "open_platform":
+                for product in Product.objects.order_by("pk"):
+                    services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+        v117 = next(shop for shop in shops if shop.platform == "wechat_store")
+        services.sync_job_enqueue(shop=v117, kind=SyncJob.Kind.SHELF_PUSH, target=Shelf.objects.get())
+        drain(first)
+        services.products_under_audit_refresh_enqueue()
+        drain(first)
+    with first.ctx.lock:
+        saved = first.export_state()
     published = bindings()
+    listed = sorted(set(RemoteBinding.objects.values_list("remote_status", flat=True)))
     last_attempt = SyncAttempt.objects.order_by("-pk").values_list("pk", flat=True).first()
     last_job = SyncJob.objects.order_by("-pk").values_list("pk", flat=True).first()
 
     second = Sandbox(apps=AppRegistry.default(environ={}), state_file=state_path)
+    with second.ctx.lock:
+        loaded = second.export_state()
     with SandboxServer(second, port=port, poll_interval=0.01):
         Product.objects.update(title="演示商品 重启之后修改的标题")
         publish_everything(shops, second)
@@ -74,6 +90,8 @@ def test_after_a_restart_with_the_state_file_every_demo_shop_takes_updates_that_
 
     jobs = SyncJob.objects.filter(pk__gt=last_job)
     assert second.state_report.problem == ""
+    assert {k: v for k, v in loaded.items() if k != "saved_at"} == {k: v for k, v in saved.items() if k != "saved_at"}
+    assert listed == ["", "listed", "published"]
     assert len(published) == 15
     assert all(published.values())
     assert sorted({(job.kind, job.state, job.last_errmsg) for job in jobs}) == [

@@ -42,8 +42,12 @@ def _start(state_path: Path) -> tuple[subprocess.Popen, str]:
 
 
 def _stop(process: subprocess.Popen) -> str:
+    """SIGTERM, then the rest of the output. Read through the same text stream as ``_start`` (communicate() would
+    read the pipe beneath it and miss the lines already buffered there)."""
     process.send_signal(signal.SIGTERM)
-    output, _ = process.communicate(timeout=30)
+    process.wait(timeout=30)
+    output = process.stdout.read()
+    process.stdout.close()
     return output
 
 

@@ -158,9 +158,11 @@ def test_a_burst_of_changes_is_saved_once_and_nothing_is_written_without_a_chang
         unchanged = sandbox.state_saver.save(force=False)
         api.state()  # a read changes nothing
         after_read = sandbox.state_saver.save(force=False)
-    saves = sandbox.state_saver.saves
+        saves_while_running = sandbox.state_saver.saves
+    # Stopping saves once more, unconditionally.
+    saves_after_stop = sandbox.state_saver.saves
 
-    assert (unchanged, after_read, saves) == (False, False, 1)
+    assert (unchanged, after_read, saves_while_running, saves_after_stop) == (False, False, 1, 2)
     stores = decode(document(state_path)["platforms"]["wechat_store"])
     assert len(stores[DEMO_APP[0]].images) == 5
 
