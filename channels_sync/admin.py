@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -35,6 +35,7 @@ from .forms import (
     order_can_ship,
 )
 from .models import (
+    REMOTE_STATUS_MISSING,
     OpenPlatformProductOptions,
     OpenPlatformSettings,
     Order,
@@ -61,7 +62,7 @@ REMOTE_STATUS_LABELS = {
     "published": _("Published"),
     "delisted": _("Delisted"),
     "deleted": _("Deleted"),
-    "missing": _("Missing in the shop"),
+    REMOTE_STATUS_MISSING: _("Missing in the shop"),
     "recycled": _("In the recycle bin"),
     "sold_out": _("Delisted: sold out"),
     "violation": _("Delisted for a violation"),
@@ -661,6 +662,10 @@ class SyncedCatalogAdminMixin(SyncPermissionsMixin):
     """Sync status, remote actions and outbox hooks for a catalog admin."""
 
     def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            # The panel is a read-only field, rendered without the request: it learns here whether to offer the
+            # actions that need the sync permission (the view checks the permission again).
+            obj._sync_panel_can_sync = self.has_sync_catalog_permission(request)
         return [*super().get_readonly_fields(request, obj), "sync_panel"]
 
     def get_fieldsets(self, request, obj=None):
@@ -695,16 +700,22 @@ class SyncedCatalogAdminMixin(SyncPermissionsMixin):
         rows = []
         for b in bindings:
             error = f"{b.last_errcode}: {b.last_errmsg}" if b.last_errmsg else ""
-            preview, preview_label = "", ""
+            preview, preview_label, action = "", "", ""
             if isinstance(obj, Product):
                 preview = reverse("admin:products_product_payload_preview", args=[obj.pk, b.shop_id])
                 has_draft = b.shop.platform in ADAPTERS and adapter_class(b.shop.platform).has_draft
                 preview_label = _("local, draft and online") if has_draft else _("payload as sent")
+                if (
+                    b.remote_status == REMOTE_STATUS_MISSING
+                    and b.shop_id not in active
+                    and getattr(obj, "_sync_panel_can_sync", False)
+                ):
+                    action = _recreate_button(obj, b)
             rows.append(
                 (
                     b.shop.name,
                     remote_status_label(b),
-                    "",
+                    action,
                     b.remote_id or "-",
                     _("syncing") if b.shop_id in active else "",
                     localtime(b.last_synced_at).strftime("%Y-%m-%d %H:%M:%S") if b.last_synced_at else "-",
@@ -776,6 +787,16 @@ class SyncedCatalogAdminMixin(SyncPermissionsMixin):
         for obj in queryset:
             services.catalog_object_deleting(target=obj, user=request.user)
         super().delete_queryset(request, queryset)
+
+
+def _recreate_button(product, binding):
+    """One click, no page between: a POST from inside the change form (``formaction``), which carries the form's
+    CSRF token; ``formnovalidate`` so that the browser does not first check the product form's fields."""
+    return format_html(
+        '<button type="submit" class="button" formaction="{}" formmethod="post" formnovalidate>{}</button>',
+        reverse("admin:products_product_recreate", args=[product.pk, binding.shop_id]),
+        _("Re-create in this shop"),
+    )
 
 
 class ThirdPartySourceDeclarationInline(admin.StackedInline):
@@ -852,8 +873,34 @@ class SyncedProductAdmin(SyncedCatalogAdminMixin, catalog_admin.ProductAdmin):
                 self.admin_site.admin_view(self.payload_preview_view),
                 name="products_product_payload_preview",
             ),
+            path(
+                "<int:product_id>/recreate/<int:shop_id>/",
+                self.admin_site.admin_view(self.recreate_view),
+                name="products_product_recreate",
+            ),
             *super().get_urls(),
         ]
+
+    def recreate_view(self, request, product_id: int, shop_id: int):
+        """POST: re-create in the shop a product that the shop no longer has (the panel's button)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        product = get_object_or_404(Product, pk=product_id)
+        if not (self.has_view_permission(request, product) and self.has_sync_catalog_permission(request)):
+            raise PermissionDenied
+        shop = get_object_or_404(Shop, pk=shop_id)
+        try:
+            services.product_recreate_enqueue(product=product, shop=shop, user=request.user)
+        except services.ProductNotMissing as refused:
+            self.message_user(request, str(refused), messages.WARNING)
+        else:
+            message = _("Re-creating “%(product)s” in %(shop)s: it is published there as a new product.") % {
+                "product": product.title,
+                "shop": shop.name,
+            }
+            self.log_change(request, product, message)
+            self.message_user(request, message, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:products_product_change", args=[product.pk]))
 
     def payload_preview_view(self, request, product_id: int, shop_id: int):
         product = get_object_or_404(Product, pk=product_id)

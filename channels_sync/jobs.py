@@ -8,8 +8,11 @@ found again (by out_product_id or fingerprint), a lost stock delta is checked ag
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from datetime import timedelta
+from typing import TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -28,6 +31,7 @@ from products.selectors import (
 from products.services import category_cache_import
 
 from .models import (
+    REMOTE_STATUS_MISSING,
     OpenPlatformProductOptions,
     Order,
     OrderItem,
@@ -39,7 +43,7 @@ from .models import (
     payload_hash,
 )
 from .platforms.adapter import BindingState, FreightTemplates, ProductPayload, RemoteOrder
-from .platforms.errors import RejectedError
+from .platforms.errors import ImageRefusedError, RejectedError, RemoteMissingError
 from .services import JobContext, JobFailed, stock_push_enqueue
 
 logger = logging.getLogger("channels_sync.jobs")
@@ -48,6 +52,8 @@ logger = logging.getLogger("channels_sync.jobs")
 # (orders created during a pull must not fall between two windows).
 ORDERS_FIRST_PULL_DAYS = 30
 ORDERS_PULL_OVERLAP = timedelta(minutes=10)
+
+_Sent = TypeVar("_Sent")
 
 
 # --- Bindings -----------------------------------------------------------------------------------------
@@ -81,6 +87,62 @@ def binding_record_success(binding: RemoteBinding, **fields) -> None:
         setattr(binding, name, value)
 
 
+class ProductMissingInShop(JobFailed):
+    """The bound product no longer exists in the shop (deleted there, or lost by it). The binding shows it as
+    missing; only the merchant's "re-create in this shop" makes a new one (never a silent re-create)."""
+
+    def __init__(self, binding: RemoteBinding, errcode: int | None = None, answer: str = "") -> None:
+        self.errcode = errcode
+        self.errmsg = _(
+            "The product no longer exists in this shop (remote id %(remote_id)s)%(answer)s. To publish it there "
+            "again, use “Re-create in this shop” on the product page."
+        ) % {"remote_id": binding.remote_id, "answer": f": {answer}" if answer else ""}
+        super().__init__(self.errmsg)
+
+
+def product_missing_in_shop(
+    binding: RemoteBinding, errcode: int | None = None, errmsg: str = ""
+) -> ProductMissingInShop:
+    """Mark the binding as missing remotely (its remote id kept, to show which product was lost) and return the
+    failure to raise, with the shop's errcode and errmsg. Statuses read from the lost product no longer apply;
+    stock baselines stay until it is re-created."""
+    binding_record_success(
+        binding,
+        remote_status=REMOTE_STATUS_MISSING,
+        remote_edit_status="",
+        remote_reason="",
+        remote_read_at=timezone.now(),
+    )
+    logger.info("sync.product.missing_remotely", extra={"shop_id": binding.shop_id, "binding_id": binding.pk})
+    return ProductMissingInShop(binding, errcode, errmsg)
+
+
+def detects_missing_product(handler: Callable[..., dict]) -> Callable[..., dict]:
+    """A product job whose call the shop answers "this product does not exist" marks the product's binding as
+    missing and fails with a clear message, whichever call of the flow it was (update, listing, stock, reads).
+
+    Only an answer about the bound product counts: a missing freight template, group or other product, or a
+    product not bound yet, fails the job as the rejection it is.
+    """
+
+    @functools.wraps(handler)
+    def wrapped(ctx: JobContext, **options) -> dict:
+        try:
+            return handler(ctx, **options)
+        except RemoteMissingError as error:
+            binding = binding_get(ctx.shop, Product, ctx.job.target_id)
+            if (
+                error.kind != "product"
+                or binding is None
+                or not binding.is_bound
+                or (error.remote_id and error.remote_id != binding.remote_id)
+            ):
+                raise
+            raise product_missing_in_shop(binding, error.errcode, error.errmsg) from error
+
+    return wrapped
+
+
 def record_job_failure_on_target(job: SyncJob, errcode: int | None, errmsg: str) -> None:
     """Show a terminal failure on the object it concerns (the product, template, group or shelf)."""
     if job.target_type_id is None or job.target_id is None:
@@ -105,9 +167,57 @@ def ensure_images(ctx: JobContext, asset_ids) -> dict[int, str]:
             data = handle.read()
         filename = f"{asset.sha256[:16]}.{asset.image.name.rsplit('.', 1)[-1].lower()}"
         url = ctx.adapter.upload_image(filename=filename, data=data, width=asset.width, height=asset.height)
-        RemoteImage.objects.get_or_create(shop=ctx.shop, asset=asset, defaults={"remote_url": url})
-        urls[asset.pk] = url
+        remote_image, created = RemoteImage.objects.get_or_create(
+            shop=ctx.shop, asset=asset, defaults={"remote_url": url}
+        )
+        # Another job may have uploaded the same image meanwhile: both links work, the stored one is used.
+        urls[asset.pk] = url if created else remote_image.remote_url
     return urls
+
+
+class PayloadImages:
+    """The images one payload refers to and their platform URLs (``urls``), uploaded once per shop.
+
+    A shop can lose an upload (a platform that purged it, an emulator restarted without its state), and then
+    refuses the URL that the engine keeps reusing: :func:`send_with_image_healing` forgets the refused uploads,
+    uploads those images again and sends once more.
+    """
+
+    def __init__(self, ctx: JobContext, asset_ids) -> None:
+        self.ctx = ctx
+        self.asset_ids = list(dict.fromkeys(asset_ids))
+        self.urls: dict[int, str] = ensure_images(ctx, self.asset_ids) if self.asset_ids else {}
+
+    def upload_again(self, refusal: ImageRefusedError) -> int:
+        """Forget the uploads the shop refused and upload those images again; returns how many were uploaded.
+
+        The refused images are the ones whose URL the errmsg names, when it names any of this payload's; otherwise
+        the shop did not say which, and every image of the payload is uploaded again. Only rows that still hold
+        the refused URL are dropped: a row another job has just renewed stays.
+        """
+        named = set(refusal.urls)
+        refused = {asset_id: url for asset_id, url in self.urls.items() if url in named} or dict(self.urls)
+        for asset_id, url in refused.items():
+            RemoteImage.objects.filter(shop=self.ctx.shop, asset_id=asset_id, remote_url=url).delete()
+        self.urls.update(ensure_images(self.ctx, list(refused)))
+        logger.info(
+            "sync.images.uploaded_again",
+            extra={"shop_id": self.ctx.shop.pk, "job_id": self.ctx.job.pk, "images": len(refused)},
+        )
+        return len(refused)
+
+
+def send_with_image_healing(images: PayloadImages, send: Callable[[], _Sent]) -> _Sent:
+    """Call ``send``, which builds its payload from ``images.urls``. When the shop refuses one of the images as not
+    its own, upload the refused images again and call ``send`` once more; a second refusal fails the job with the
+    platform's errcode and errmsg, as any rejection does (the images were not the cause, or cannot be healed)."""
+    try:
+        return send()
+    except ImageRefusedError as refusal:
+        if not images.urls:
+            raise
+        images.upload_again(refusal)
+    return send()
 
 
 # --- Products -----------------------------------------------------------------------------------------
@@ -125,6 +235,7 @@ def _product(ctx: JobContext) -> Product | None:
     return Product.objects.filter(pk=ctx.job.target_id).first()
 
 
+@detects_missing_product
 def handle_product_publish(ctx: JobContext) -> dict:
     """Create the product in the shop, or update it when bound; an unchanged payload is not sent."""
     product = _product(ctx)
@@ -139,13 +250,13 @@ def handle_product_publish(ctx: JobContext) -> dict:
         and ctx.adapter.freight_templates != FreightTemplates.NONE
     ):
         template_remote_id = _require_freight_template(ctx, snapshot.freight_template_id)
-    image_urls = ensure_images(ctx, snapshot.all_image_asset_ids()) if ctx.adapter.uses_images else {}
+    images = PayloadImages(ctx, snapshot.all_image_asset_ids() if ctx.adapter.uses_images else ())
     product_options = product_options_for(ctx.shop, product)
 
     def build(remote=None):
         return ctx.adapter.product_payload(
             snapshot=snapshot,
-            image_urls=image_urls,
+            image_urls=images.urls,
             freight_template_remote_id=template_remote_id,
             binding=binding_state(binding) if binding.is_bound else None,
             remote=remote,
@@ -153,14 +264,26 @@ def handle_product_publish(ctx: JobContext) -> dict:
         )
 
     payload = build()
-    digest = payload_hash(payload.hash_basis)
     if binding.is_bound:
-        if binding.last_pushed_hash == digest and not ctx.job.outcome_unknown:
+        if binding.last_pushed_hash == payload_hash(payload.hash_basis) and not ctx.job.outcome_unknown:
             return {"remote_id": binding.remote_id, "unchanged": True}
+        remote = None
         if ctx.adapter.product_needs_remote_for_update(binding_state(binding)):
-            payload = build(ctx.adapter.product_get(remote_id=binding.remote_id))
-        ctx.adapter.product_update(remote_id=binding.remote_id, payload=payload)
-        binding_record_success(binding, last_pushed_hash=digest, last_pushed_payload=payload.body)
+            remote = ctx.adapter.product_get(remote_id=binding.remote_id)
+            if not remote.exists:
+                raise product_missing_in_shop(binding, remote.missing_errcode, remote.missing_errmsg)
+
+        def update():
+            sent = build(remote)
+            ctx.adapter.product_update(remote_id=binding.remote_id, payload=sent)
+            return sent
+
+        payload = send_with_image_healing(images, update)
+        fields = {"last_pushed_hash": payload_hash(payload.hash_basis), "last_pushed_payload": payload.body}
+        if binding.remote_status == REMOTE_STATUS_MISSING:
+            # The shop holds the product again (it came back, or was wrongly reported gone).
+            fields["remote_status"] = _status_found_again(ctx, binding, remote)
+        binding_record_success(binding, **fields)
         _after_product_write(ctx, product, snapshot, binding)
         return {"remote_id": binding.remote_id, "updated": True, "warnings": list(payload.warnings)}
 
@@ -170,14 +293,19 @@ def handle_product_publish(ctx: JobContext) -> dict:
         remote_id = ctx.adapter.product_find(payload=payload, snapshot=snapshot)
     created = remote_id is None
     if created:
-        # Mark the attempt before sending: a crash after this point is an unknown outcome, never a blind retry.
-        RemoteBinding.objects.filter(pk=binding.pk).update(last_pushed_hash=digest)
-        remote_id = ctx.adapter.product_create(payload=payload, snapshot=snapshot)
+
+        def create():
+            sent = build()
+            # Mark the attempt before sending: a crash after this point is an unknown outcome, never a blind retry.
+            RemoteBinding.objects.filter(pk=binding.pk).update(last_pushed_hash=payload_hash(sent.hash_basis))
+            return sent, ctx.adapter.product_create(payload=sent, snapshot=snapshot)
+
+        payload, remote_id = send_with_image_healing(images, create)
     binding_record_success(
         binding,
         remote_id=remote_id,
         is_deleted=False,
-        last_pushed_hash=digest,
+        last_pushed_hash=payload_hash(payload.hash_basis),
         last_pushed_payload=payload.body,
         remote_status=binding.remote_status or ctx.adapter.created_status,
     )
@@ -185,12 +313,82 @@ def handle_product_publish(ctx: JobContext) -> dict:
     if not created:
         # Found the earlier create: bring it up to date with what was meant to be sent.
         found = ctx.adapter.product_get(remote_id=remote_id)
-        ctx.adapter.product_update(remote_id=remote_id, payload=build(found))
+
+        def bring_up_to_date():
+            sent = build(found)
+            ctx.adapter.product_update(remote_id=remote_id, payload=sent)
+            return sent
+
+        payload = send_with_image_healing(images, bring_up_to_date)
+        binding_record_success(
+            binding, last_pushed_hash=payload_hash(payload.hash_basis), last_pushed_payload=payload.body
+        )
     _after_product_write(ctx, product, snapshot, binding, remote=found)
     for group in ProductGroup.objects.filter(products=product):
         if binding_get(ctx.shop, ProductGroup, group.pk) is not None:
             ctx.enqueue(kind=SyncJob.Kind.GROUP_PUSH, target=group)
     return {"remote_id": remote_id, "created": created, "warnings": list(payload.warnings)}
+
+
+def handle_product_recreate(ctx: JobContext) -> dict:
+    """The merchant's "re-create in this shop" of a product the shop no longer has: the lost remote product is
+    forgotten (its id, payload hash, read copies and stock baselines) and the product published as a new one, so
+    the new remote product starts at the local stock and stock edits go out as deltas from there.
+
+    It runs as a job of the product, so no other job of it (a stock push) runs meanwhile. The shop is asked first:
+    a product that exists again (or was wrongly reported gone) is brought up to date instead of doubled.
+    """
+    product = _product(ctx)
+    if product is None:
+        return {"skipped": "product deleted"}
+    binding = binding_get(ctx.shop, Product, product.pk)
+    if binding is not None and binding.is_bound and binding.remote_status == REMOTE_STATUS_MISSING:
+        lost_remote_id = binding.remote_id
+        remote = ctx.adapter.product_get(remote_id=lost_remote_id)
+        if remote.exists:
+            binding_store_remote(binding, remote)
+            binding_record_success(binding, remote_status=_status_found_again(ctx, binding, remote))
+        else:
+            binding_forget_remote(binding)
+            logger.info(
+                "sync.product.recreating",
+                extra={"shop_id": ctx.shop.pk, "binding_id": binding.pk, "job_id": ctx.job.pk},
+            )
+            result = handle_product_publish(ctx)
+            return {**result, "replaces": lost_remote_id}
+    return handle_product_publish(ctx)
+
+
+def _status_found_again(ctx: JobContext, binding: RemoteBinding, remote) -> str:
+    """The status of a product the shop holds again after it was reported missing: what the shop says. Where its
+    answer has no status (V1.17's get), a product never listed is as created; one listed before is unknown ("")
+    until the next listing or read, rather than guessed."""
+    status = _remote_status(remote) if remote is not None else ""
+    if status and status != REMOTE_STATUS_MISSING:
+        return status
+    return "" if binding.listed_once else ctx.adapter.created_status
+
+
+def binding_forget_remote(binding: RemoteBinding) -> None:
+    """Unbind a product from a remote product that is gone: no remote id, hash, read copies or listing, and no
+    stock baselines of its SKUs in the shop (the next create sets them to what it sends)."""
+    with transaction.atomic():
+        RemoteSkuStock.objects.filter(shop_id=binding.shop_id, sku__product_id=binding.object_id).delete()
+        RemoteBinding.objects.filter(pk=binding.pk).update(
+            remote_id="",
+            remote_status="",
+            remote_edit_status="",
+            remote_reason="",
+            remote_draft=None,
+            remote_online=None,
+            remote_read_at=None,
+            listed_once=False,
+            last_pushed_hash="",
+            last_pushed_payload=None,
+            is_deleted=False,
+            updated_at=timezone.now(),
+        )
+    binding.refresh_from_db()
 
 
 def _after_product_write(ctx: JobContext, product: Product, snapshot, binding: RemoteBinding, remote=None) -> None:
@@ -205,7 +403,10 @@ def _after_product_write(ctx: JobContext, product: Product, snapshot, binding: R
 
 
 def binding_store_remote(binding: RemoteBinding, remote) -> None:
-    """Keep what the shop said of the product: statuses, audit reason, draft and online copies."""
+    """Keep what the shop said of the product: statuses, audit reason, draft and online copies. A shop that says
+    the product does not exist makes it missing (:func:`product_missing_in_shop`), and the job fails."""
+    if not remote.exists:
+        raise product_missing_in_shop(binding, remote.missing_errcode, remote.missing_errmsg)
     fields = {
         "remote_status": _remote_status(remote),
         "remote_edit_status": remote.edit_status,
@@ -294,6 +495,7 @@ def _require_bound_product(ctx: JobContext, product: Product) -> RemoteBinding:
     )
 
 
+@detects_missing_product
 def handle_product_list(ctx: JobContext, *, listed: bool = True) -> dict:
     product = _product(ctx)
     if product is None:
@@ -318,6 +520,7 @@ def handle_product_list(ctx: JobContext, *, listed: bool = True) -> dict:
     return {"remote_id": binding.remote_id, "listed": listed}
 
 
+@detects_missing_product
 def handle_product_refresh(ctx: JobContext) -> dict:
     """Read the product's state in the shop (audit result, listing) — the poll behind the push events."""
     binding = binding_get(ctx.shop, Product, ctx.job.target_id)
@@ -328,6 +531,7 @@ def handle_product_refresh(ctx: JobContext) -> dict:
     return {"remote_id": binding.remote_id, "status": binding.remote_status, "edit_status": remote.edit_status}
 
 
+@detects_missing_product
 def handle_product_audit_cancel(ctx: JobContext) -> dict:
     binding = binding_get(ctx.shop, Product, ctx.job.target_id)
     if binding is None or not binding.is_bound:
@@ -345,9 +549,12 @@ def handle_third_party_declare(ctx: JobContext) -> dict:
     if declaration is None:
         return {"skipped": "declaration deleted"}
     snapshot = product_snapshot(product_id=declaration.product_id)
-    image_urls = ensure_images(ctx, snapshot.all_image_asset_ids())
-    source_id = ctx.adapter.declare_third_party_source(
-        snapshot=snapshot, declaration=declaration.as_payload_fields(), image_urls=image_urls
+    images = PayloadImages(ctx, snapshot.all_image_asset_ids())
+    source_id = send_with_image_healing(
+        images,
+        lambda: ctx.adapter.declare_third_party_source(
+            snapshot=snapshot, declaration=declaration.as_payload_fields(), image_urls=images.urls
+        ),
     )
     binding = binding_for(ctx.shop, declaration)
     binding_record_success(binding, remote_id=str(source_id), is_deleted=False)
@@ -365,6 +572,10 @@ def handle_product_delete(ctx: JobContext) -> dict:
     extra = {"binding": binding_state(binding)} if ctx.adapter.listing_in_payload else {}
     try:
         ctx.adapter.product_delete(remote_id=binding.remote_id, **extra)
+    except RemoteMissingError as error:
+        # Nothing left to delete: the shop had lost or deleted it already, which is what was asked.
+        if error.kind != "product" or (error.remote_id and error.remote_id != binding.remote_id):
+            raise
     except RejectedError:
         # A repeat of a delete whose answer was lost finds nothing to delete: confirm by reading.
         if ctx.job.outcome_unknown and not ctx.adapter.product_get(remote_id=binding.remote_id).exists:
@@ -379,6 +590,7 @@ def handle_product_delete(ctx: JobContext) -> dict:
 # --- Stock --------------------------------------------------------------------------------------------
 
 
+@detects_missing_product
 def handle_stock_push(ctx: JobContext) -> dict:
     """Bring each SKU's remote quantity in line with the local stock, one delta per SKU (design §4 "Stock").
 
@@ -469,6 +681,7 @@ def _settle_in_flight_delta(ctx: JobContext, state: RemoteSkuStock, remote_now: 
     state.refresh_from_db()
 
 
+@detects_missing_product
 def handle_stock_reconcile(ctx: JobContext) -> dict:
     """Read the remote quantity of every SKU of a product and record the drift (nothing is changed)."""
     product = _product(ctx)
@@ -476,6 +689,8 @@ def handle_stock_reconcile(ctx: JobContext) -> dict:
         return {"skipped": "product deleted"}
     binding = _require_bound_product(ctx, product)
     remote = ctx.adapter.product_get(remote_id=binding.remote_id)
+    if not remote.exists:
+        raise product_missing_in_shop(binding, remote.missing_errcode, remote.missing_errmsg)
     drift = {}
     for sku in product.skus.all():
         state, _ = RemoteSkuStock.objects.get_or_create(
@@ -491,7 +706,7 @@ def handle_stock_reconcile(ctx: JobContext) -> dict:
 def _remote_status(remote) -> str:
     """The adapter's own status word when it gives one, else listed/delisted."""
     if not remote.exists:
-        return "missing"
+        return REMOTE_STATUS_MISSING
     if remote.status or remote.listed is None:
         return remote.status
     return "listed" if remote.listed else "delisted"
@@ -591,21 +806,26 @@ def handle_shelf_push(ctx: JobContext) -> dict:
         raise ctx.wait_for(
             _("Waiting for the shelf's groups to be pushed."), kind=SyncJob.Kind.GROUP_PUSH, target=groups[-1]
         )
-    image_urls = ensure_images(ctx, snapshot.all_image_asset_ids())
+    images = PayloadImages(ctx, snapshot.all_image_asset_ids())
     binding = binding_for(ctx.shop, shelf)
     digest = payload_hash({"snapshot": repr(snapshot), "groups": group_remote_ids})
-    kwargs = {"snapshot": snapshot, "group_remote_ids": group_remote_ids, "image_urls": image_urls}
+
+    def kwargs():
+        # Read at each send: an image the shop refused is uploaded again before the second one.
+        return {"snapshot": snapshot, "group_remote_ids": group_remote_ids, "image_urls": images.urls}
+
     if binding.is_bound:
         if binding.last_pushed_hash == digest:
             return {"remote_id": binding.remote_id, "unchanged": True}
-        ctx.adapter.shelf_update(remote_id=binding.remote_id, **kwargs)
+        send_with_image_healing(images, lambda: ctx.adapter.shelf_update(remote_id=binding.remote_id, **kwargs()))
         binding_record_success(binding, last_pushed_hash=digest)
         return {"remote_id": binding.remote_id, "updated": True}
     remote_id = _find_by_name(ctx.adapter.shelf_list(), snapshot.name) if ctx.job.outcome_unknown else None
     if remote_id is None:
-        remote_id = ctx.adapter.shelf_create(**kwargs)
+        remote_id = send_with_image_healing(images, lambda: ctx.adapter.shelf_create(**kwargs()))
     else:
-        ctx.adapter.shelf_update(remote_id=remote_id, **kwargs)
+        found = remote_id
+        send_with_image_healing(images, lambda: ctx.adapter.shelf_update(remote_id=found, **kwargs()))
     binding_record_success(binding, remote_id=str(remote_id), is_deleted=False, last_pushed_hash=digest)
     return {"remote_id": str(remote_id), "created": True}
 
@@ -792,6 +1012,7 @@ def handle_order_close(ctx: JobContext) -> dict:
 
 HANDLERS = {
     SyncJob.Kind.PRODUCT_PUBLISH: handle_product_publish,
+    SyncJob.Kind.PRODUCT_RECREATE: handle_product_recreate,
     SyncJob.Kind.PRODUCT_LIST: handle_product_list,
     SyncJob.Kind.PRODUCT_DELIST: handle_product_delist,
     SyncJob.Kind.PRODUCT_DELETE: handle_product_delete,

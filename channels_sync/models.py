@@ -133,6 +133,10 @@ class Shop(models.Model):
         return bool(self.app_secret_encrypted)
 
 
+# ``RemoteBinding.remote_status`` of a bound object the shop says no longer exists (its remote id is kept).
+REMOTE_STATUS_MISSING = "missing"
+
+
 class RemoteBinding(models.Model):
     """A local object (product, freight template, group, shelf) as it exists in one shop."""
 
@@ -208,6 +212,7 @@ class SyncJob(models.Model):
 
     class Kind(models.TextChoices):
         PRODUCT_PUBLISH = "product_publish", _("Publish product")
+        PRODUCT_RECREATE = "product_recreate", _("Re-create product missing in the shop")
         PRODUCT_DELETE = "product_delete", _("Delete product remotely")
         PRODUCT_LIST = "product_list", _("List product")
         PRODUCT_DELIST = "product_delist", _("Delist product")

@@ -730,6 +730,26 @@ def stock_push_enqueue(*, product: Product, only_shop=None, exclude_shop=None) -
             sync_job_enqueue(shop=binding.shop, kind=SyncJob.Kind.STOCK_PUSH, target=product)
 
 
+class ProductNotMissing(Exception):
+    """A re-create was asked for a product that is not missing in the shop: nothing is queued."""
+
+
+def product_recreate_enqueue(*, product: Product, shop: Shop, user=None) -> SyncJob:
+    """The merchant's "re-create in this shop" of a product the shop no longer has (the binding is missing
+    remotely): one job that forgets the lost remote product and publishes this one as new (``jobs``). Never
+    queued by the engine itself: a product is re-created only when a person asks."""
+    from .models import REMOTE_STATUS_MISSING, RemoteBinding
+
+    content_type = ContentType.objects.get_for_model(Product)
+    binding = RemoteBinding.objects.filter(shop=shop, content_type=content_type, object_id=product.pk).first()
+    if binding is None or not binding.is_bound or binding.remote_status != REMOTE_STATUS_MISSING:
+        raise ProductNotMissing(
+            _("“%(product)s” is not missing in %(shop)s: there is nothing to re-create.")
+            % {"product": product.title, "shop": shop.name}
+        )
+    return sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_RECREATE, target=product, created_by=user)
+
+
 def shops_action_enqueue(*, shops, kind: str, targets, user=None) -> int:
     """Admin actions: one job per shop and target. Returns how many were written."""
     count = 0

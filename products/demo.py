@@ -28,7 +28,6 @@ from .models import (
     Platform,
     Product,
     ProductDetailBlock,
-    ProductExpressFee,
     ProductGroup,
     ProductImage,
     ProductProperty,
@@ -112,10 +111,9 @@ def _ensure(model: type[models.Model], lookup: dict, **values) -> models.Model:
 
 
 # Category trees with their spec and property tables, per platform: (remote id, name, children) for inner
-# nodes; leaves have no children. The WeChat Store ids are the local emulator's seeded ones
-# (channels_sync/sandbox/wechat_store_seed.py), so the demo products publish to the demo shop as they are;
-# the Channels store ids are the demo's own until categories are imported from a shop; the mini-shop ids are the
-# emulator's seeded ones (channels_sync/sandbox/minishop_seed.py), whose three levels cats[] needs.
+# nodes; leaves have no children. The ids and names are the local emulator's seeded ones
+# (channels_sync/sandbox/wechat_store_seed.py, channels_seed.py, minishop_seed.py), so the demo products publish
+# and list on the demo shops as they are, and importing a shop's categories later finds the same tree.
 # Tables: leaf name -> {attribute name: (remote id, [(value remote id, value name), …])}.
 _TREES = {
     Platform.WECHAT_STORE: [
@@ -128,7 +126,7 @@ _TREES = {
     ],
     Platform.CHANNELS: [
         ("1000", "服饰内衣", [("1100", "女装", [("1101", "T恤", [])])]),
-        ("2000", "食品饮料", [("2100", "休闲零食", [("2101", "坚果炒货", []), ("2102", "饼干", [])])]),
+        ("2000", "食品饮料", [("2100", "休闲零食", [("2101", "坚果炒货", []), ("2103", "饼干糕点", [])])]),
     ],
     Platform.MINISHOP: [
         ("7231", "服饰内衣", [("7245", "女装", [("7262", "T恤", [])])]),
@@ -161,20 +159,33 @@ _PROPERTIES = {
         },
         "礼盒": {"产地": ("10004002", [("10004023", "浙江"), ("10004024", "美国")])},
     },
-    # The Channels store keys properties by name (category/detail's product_attr_list): no remote ids.
+    # The Channels store keys properties by name (category/detail's product_attr_list): no remote ids. Each leaf
+    # holds at least the attributes its category requires (the shop refuses a product without them, 10020097);
+    # free-text attributes (净含量, 保质期: a number and a unit) have no listed values.
     Platform.CHANNELS: {
         "T恤": {
             "材质": ("", [("", "纯棉"), ("", "涤纶")]),
             "袖长": ("", [("", "短袖"), ("", "长袖")]),
             "领型": ("", [("", "圆领"), ("", "V领")]),
         },
-        "坚果炒货": {"产地": ("", [("", "新疆"), ("", "云南")]), "保质期": ("", [])},
-        "饼干": {"口味": ("", [("", "黄油"), ("", "抹茶")])},
+        "坚果炒货": {
+            "产地": ("", [("", "新疆"), ("", "云南")]),
+            "净含量": ("", []),
+            "保质期": ("", []),
+            "生产许可证编号": ("", []),
+        },
+        "饼干糕点": {
+            "产地": ("", [("", "上海"), ("", "浙江")]),
+            "净含量": ("", []),
+            "保质期": ("", []),
+            "生产许可证编号": ("", []),
+            "口味": ("", [("", "黄油"), ("", "抹茶")]),
+        },
     },
 }
 # The leaf each demo product uses, per platform.
 _NUT_LEAF = {Platform.WECHAT_STORE: "坚果", Platform.CHANNELS: "坚果炒货", Platform.MINISHOP: "坚果炒货"}
-_COOKIE_LEAF = {Platform.WECHAT_STORE: "礼盒", Platform.CHANNELS: "饼干", Platform.MINISHOP: "饼干糕点"}
+_COOKIE_LEAF = {Platform.WECHAT_STORE: "礼盒", Platform.CHANNELS: "饼干糕点", Platform.MINISHOP: "饼干糕点"}
 
 
 class _DemoCatalogBuilder:
@@ -191,7 +202,7 @@ class _DemoCatalogBuilder:
         )
         template = self._freight_template()
         tshirt = self._tshirt(brand, template)
-        nuts = self._nuts()
+        nuts = self._nuts(template)
         cookies = self._cookies(template)
         self._groups_and_shelf(tshirt, nuts, cookies)
         return self.catalog
@@ -404,8 +415,9 @@ class _DemoCatalogBuilder:
                 position += 1
         return product
 
-    def _nuts(self) -> Product:
-        """One custom spec ("$规格") with custom values; shipping fees from an express list."""
+    def _nuts(self, template: FreightTemplate) -> Product:
+        """One custom spec ("$规格") with custom values. Shipped with the freight template: the Channels store and
+        the mini-shop take no express list, only a template."""
         wechat, channels = Platform.WECHAT_STORE, Platform.CHANNELS
         product = self._product(
             out_product_id="DEMO-NUTS-001",
@@ -417,15 +429,18 @@ class _DemoCatalogBuilder:
             seven_day_return=Product.SevenDayReturn.SUPPORTED_UNLESS_OPENED,
             location_province="云南省",
             location_city="昆明市",
-            delivery_type=Product.DeliveryType.EXPRESS,
+            delivery_type=Product.DeliveryType.TEMPLATE,
+            freight_template=template,
             weight_g=800,
         )
         self._head_images(product, "NUTS", [(196, 150, 90), (150, 100, 60), (230, 200, 140), (110, 80, 50)])
         self._details(product, ["精选 6 种坚果果干，独立小包装，开袋即食。", ("NUTS DETAIL", (250, 235, 205))])
         self._property(product, wechat, _NUT_LEAF[wechat], "产地", "云南")
-        self._property(product, channels, _NUT_LEAF[channels], "保质期", "180 天", custom=True)
-        for express_type, fee in ((ExpressType.EXPRESS, 800), (ExpressType.EMS, 1500)):
-            _clean_save(ProductExpressFee(product=product, express_type=express_type, price=fee))
+        leaf = _NUT_LEAF[channels]
+        self._property(product, channels, leaf, "产地", "云南")
+        self._property(product, channels, leaf, "净含量", "750g", custom=True)
+        self._property(product, channels, leaf, "保质期", "180天", custom=True)
+        self._property(product, channels, leaf, "生产许可证编号", "SC11653010200123", custom=True)
 
         spec = _clean_save(ProductSpec(product=product, position=0, custom_name="规格", custom_values="30包装, 60包装"))
         for position, (value, price, original_price) in enumerate((("30包装", 8900, 12900), ("60包装", 16900, 25800))):
@@ -458,10 +473,16 @@ class _DemoCatalogBuilder:
             freight_template=template,
             weight_g=1100,
         )
-        self._head_images(product, "COOKIES", [(70, 110, 170), (200, 170, 110), (160, 60, 60)])
+        # Four head images: food categories of the Channels store need at least four (§3.3).
+        self._head_images(product, "COOKIES", [(70, 110, 170), (200, 170, 110), (160, 60, 60), (235, 215, 160)])
         self._details(product, ["进口黄油烘焙，酥松香浓，铁盒包装适合送礼。", ("COOKIES DETAIL", (220, 230, 245))])
         self._property(product, wechat, _COOKIE_LEAF[wechat], "产地", "浙江")
-        self._property(product, channels, _COOKIE_LEAF[channels], "口味", "黄油")
+        leaf = _COOKIE_LEAF[channels]
+        self._property(product, channels, leaf, "产地", "上海")
+        self._property(product, channels, leaf, "净含量", "908g", custom=True)
+        self._property(product, channels, leaf, "保质期", "12月", custom=True)
+        self._property(product, channels, leaf, "生产许可证编号", "SC10831011500456", custom=True)
+        self._property(product, channels, leaf, "口味", "黄油")
         self._sku(product, 0, [], price=6800, original_price=9800, stock=80, product_code="CK-908", out_sku_id="CK-908")
         return product
 

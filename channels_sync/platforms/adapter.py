@@ -67,6 +67,9 @@ class RemoteProductState:
     online: Mapping | None = None
     # Local SKU id -> the shop's SKU id, where the shop numbers SKUs itself (Channels: out_sku_id -> sku_id).
     sku_keys: Mapping[int, str] = field(default_factory=dict)
+    # When ``exists`` is False because the shop said so: its errcode and errmsg, shown to the merchant.
+    missing_errcode: int | None = None
+    missing_errmsg: str = ""
 
 
 @dataclass(frozen=True)

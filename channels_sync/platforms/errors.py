@@ -176,6 +176,34 @@ class RejectedError(PlatformError):
         super().__init__(errmsg, errcode=errcode, **kwargs)
 
 
+class ImageRefusedError(RejectedError):
+    """The platform refused an image URL of the request as not its own: an upload it no longer knows (it lost or
+    purged it), or one made by another account. Each platform's client maps its own answer (V1.17 40097 "… is not
+    an image uploaded with common/upload_img", Channels 10020035).
+
+    ``urls`` are the image URLs the errmsg names, when it names any: then only those need uploading again.
+    """
+
+    def __init__(self, errcode: int | None, errmsg: str, *, urls: tuple[str, ...] = (), **kwargs: Any) -> None:
+        self.urls = tuple(urls)
+        super().__init__(errcode, errmsg, **kwargs)
+
+
+class RemoteMissingError(RejectedError):
+    """The remote object the call names does not exist (any more) in the shop: deleted there, or lost by it. Each
+    platform's client maps its own answer (V1.17 40097 "product_id X does not exist", Channels 10020052, mini-shop
+    9401002 and 100002).
+
+    ``kind`` is what is missing (``"product"``, ``"freight_template"``, ``"group"``, ``"shelf"``, ``"order"``) and
+    ``remote_id`` its id when the errmsg names it (``""`` when the code alone says it: the call's own object).
+    """
+
+    def __init__(self, errcode: int | None, errmsg: str, *, kind: str, remote_id: str = "", **kwargs: Any) -> None:
+        self.kind = kind
+        self.remote_id = remote_id
+        super().__init__(errcode, errmsg, **kwargs)
+
+
 class PayloadError(ValueError):
     """A request body cannot be built from the catalog; the message tells the merchant what is missing.
 

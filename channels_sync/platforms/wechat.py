@@ -12,6 +12,7 @@ of API reference §1.3 and the access-token handling of design §5.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from enum import IntEnum
@@ -23,10 +24,12 @@ from urllib3 import encode_multipart_formdata
 from channels_sync.platforms.access_tokens import TokenSource, send_with_token
 from channels_sync.platforms.errors import (
     AuthError,
+    ImageRefusedError,
     PlatformError,
     ProtocolError,
     RateLimitedError,
     RejectedError,
+    RemoteMissingError,
     SystemBusyError,
 )
 from channels_sync.platforms.hosts import HostPolicy
@@ -76,6 +79,11 @@ class WeChatJsonClient(JsonHttpClient):
 
     api_hosts: ClassVar[tuple[str, ...]] = WECHAT_API_HOSTS
     quota_windows: ClassVar[Mapping[int, float | None]] = {DAILY_QUOTA_ERRCODE: None, MINUTE_QUOTA_ERRCODE: 60.0}
+    # The platform's codes for an image URL it does not accept as its own (:class:`ImageRefusedError`), and for a
+    # call whose object does not exist, with what that object is (:class:`RemoteMissingError`): the engine heals
+    # both (uploads the images again; shows the product as missing), so each client names its platform's codes.
+    image_refused_errcodes: ClassVar[frozenset[int]] = frozenset()
+    missing_errcodes: ClassVar[Mapping[int, str]] = {}
 
     def check_payload(
         self, payload: dict[str, Any], *, endpoint: str, http_status: int, secrets: tuple[str, ...] = ()
@@ -100,7 +108,24 @@ class WeChatJsonClient(JsonHttpClient):
             window = self.quota_windows[errcode]
             retry_after = seconds_until_next_beijing_day() if window is None else window
             return RateLimitedError(errmsg, retry_after=retry_after, **common)
+        if errcode in self.image_refused_errcodes:
+            return ImageRefusedError(
+                errcode, errmsg, urls=image_urls_named(errmsg), endpoint=endpoint, http_status=http_status
+            )
+        if errcode in self.missing_errcodes:
+            return RemoteMissingError(
+                errcode, errmsg, kind=self.missing_errcodes[errcode], endpoint=endpoint, http_status=http_status
+            )
         return RejectedError(errcode, errmsg, endpoint=endpoint, http_status=http_status)
+
+
+# An http(s) URL inside an errmsg ("head_imgs[0] https://… was not uploaded by this shop").
+_URL_IN_TEXT = re.compile(r"https?://[^\s,;'\"<>()]+")
+
+
+def image_urls_named(errmsg: str) -> tuple[str, ...]:
+    """The image URLs an errmsg names, in order, each once (none when it names none)."""
+    return tuple(dict.fromkeys(_URL_IN_TEXT.findall(errmsg)))
 
 
 class WeChatApiClient(WeChatJsonClient):

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+_State = TypeVar("_State")
 
 # Common WeChat codes (reference §1.3) that the request layer itself answers with.
 ERR_SYSTEM = -1
@@ -113,6 +114,16 @@ def forget_app_states(states: dict[str, Any], appid: str | None) -> None:
         states.pop(appid, None)
 
 
+def app_states(states: Any, cls: type[_State]) -> dict[str, _State]:
+    """``states`` read back from the state file as a platform's per-app states ``{app id: cls}``; ``ValueError``
+    when it is anything else (a file written by other code)."""
+    if not isinstance(states, dict) or not all(
+        isinstance(appid, str) and isinstance(state, cls) for appid, state in states.items()
+    ):
+        raise ValueError(f"the stored states are not a map of app ids to {cls.__name__}")
+    return states
+
+
 Handler = Callable[[Request], "dict[str, Any] | Response"]
 RouteTable = dict[tuple[str, str], Handler]
 
@@ -150,6 +161,16 @@ class Platform:
     def snapshot(self, appid: str) -> dict[str, Any] | None:
         """A JSON-ready dump of one app's state for ``GET /__sandbox__/state``, or ``None`` if stateless."""
         return None
+
+    def export_state(self) -> Any:
+        """Everything the platform holds, for the state file (``state_file.encode`` turns it into JSON), or
+        ``None`` when it holds nothing. Configuration (audit outcomes, quotas, event URLs) is not state: whoever
+        set it sets it again. Called with the lock held."""
+        return None
+
+    def import_state(self, state: Any) -> None:
+        """Take back what :meth:`export_state` gave (decoded from the state file); raise ``ValueError`` or
+        ``TypeError`` when it does not fit, and the emulator starts empty instead."""
 
     def tick(self) -> None:
         """Apply whatever has fallen due by the sandbox clock (e.g. audits that finish after a delay).

@@ -26,7 +26,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from channels_sync.sandbox.audits import AuditSettings, parse_seconds, record_audit
-from channels_sync.sandbox.base import ApiError, Platform, Request, RouteTable, dump_json, forget_app_states, ok
+from channels_sync.sandbox.base import (
+    ApiError,
+    Platform,
+    Request,
+    RouteTable,
+    app_states,
+    dump_json,
+    forget_app_states,
+    ok,
+)
 from channels_sync.sandbox.channels_rules import (
     ERR_ILLEGAL_CATEGORY,
     ERR_NO_SKUS,
@@ -347,6 +356,25 @@ class ChannelsStore(Platform):
 
     def reset(self, appid: str | None) -> None:
         forget_app_states(self._states, appid)
+
+    def export_state(self) -> dict[str, Any]:
+        return {"states": self._states, "tickets": self._tickets}
+
+    def import_state(self, state: Any) -> None:
+        """The shops, and the pending upload and audit stages rebuilt from their products (the heap is an index)."""
+        states = app_states(state["states"], ShopState)
+        tickets = state["tickets"]
+        if not isinstance(tickets, int):
+            raise ValueError("the stored ticket counter is not a number")
+        due = [
+            (product.due_at, product.ticket, appid, product.product_id)
+            for appid, shop in states.items()
+            for product in shop.products.values()
+            if product.stage is not None and product.due_at is not None
+        ]
+        heapq.heapify(due)
+        self._states, self._due = states, due
+        self._tickets = max([tickets, *(entry[1] for entry in due)])
 
     def tick(self) -> None:
         self._advance()

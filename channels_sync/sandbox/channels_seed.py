@@ -118,6 +118,7 @@ NET_CONTENT = _unit("净含量", "g", "kg", required=True)
 SHELF_LIFE = _unit("保质期", "天", "月", required=True)
 STORAGE = _text("储存条件")
 LICENCE = _text("生产许可证编号", required=True)
+FLAVOUR = _select("口味", "原味", "黄油", "抹茶", "巧克力", "海苔", append=True)
 TEA_GRADE = _select("茶叶等级", "特级", "一级", "二级")
 BOX_MATERIAL = _select("材质", "塑料", "布艺", "木质", "竹制", "金属", required=True)
 CAPACITY = _unit("容量", "L", "ml", decimal=True)
@@ -211,6 +212,16 @@ _TREE: tuple = (
                         "cat_id": "2102",
                         "name": "果干蜜饯",
                         "product_attrs": (ORIGIN, NET_CONTENT, SHELF_LIFE, LICENCE),
+                        "sale_attrs": ("口味", "规格"),
+                        "brand_ids": FOOD_BRANDS,
+                        "deposit": 100000,
+                        "min_head_imgs": 4,
+                        "seven_day_return": False,
+                    },
+                    {
+                        "cat_id": "2103",
+                        "name": "饼干糕点",
+                        "product_attrs": (ORIGIN, NET_CONTENT, SHELF_LIFE, FLAVOUR, STORAGE, LICENCE),
                         "sale_attrs": ("口味", "规格"),
                         "brand_ids": FOOD_BRANDS,
                         "deposit": 100000,

@@ -3,6 +3,7 @@ id generator and the applied-effects log."""
 
 from __future__ import annotations
 
+import itertools
 import random
 import string
 import threading
@@ -59,6 +60,20 @@ class IdFactory:
         self.seed = seed
         self._rng: random.Random = random.Random(seed) if seed is not None else random.SystemRandom()
 
+    def export_state(self) -> list[Any] | None:
+        """Where a seeded sequence stands (JSON-ready), so a restart from a state file goes on with new ids instead
+        of drawing the ones it already gave out again; None when unseeded (nothing to keep)."""
+        if self.seed is None:
+            return None
+        version, internal, gauss_next = self._rng.getstate()
+        return [version, list(internal), gauss_next]
+
+    def import_state(self, data: list[Any] | None) -> None:
+        if self.seed is None or data is None:
+            return
+        version, internal, gauss_next = data
+        self._rng.setstate((version, tuple(internal), gauss_next))
+
     def chars(self, length: int, alphabet: str = URL_SAFE) -> str:
         return "".join(self._rng.choice(alphabet) for _ in range(length))
 
@@ -99,14 +114,20 @@ class AppliedLog:
     """Append-only log of applied state changes. ``seq`` keeps growing across resets, so a reader can page with
     ``since`` and never sees a number twice."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, on_record: Callable[[], None] | None = None) -> None:
         self._clock = clock
         self._entries: list[AppliedEffect] = []
         self._last_seq = 0
+        self._on_record = on_record
 
     @property
     def last_seq(self) -> int:
         return self._last_seq
+
+    def continue_from(self, last_seq: int) -> None:
+        """Number the next entry after ``last_seq`` (a restart from a state file): a reader paging with ``since``
+        never sees a number twice, though the entries before the restart are not kept."""
+        self._last_seq = max(self._last_seq, last_seq)
 
     def record(self, *, platform: str, endpoint: str, appid: str, **fields: Any) -> AppliedEffect:
         self._last_seq += 1
@@ -119,6 +140,8 @@ class AppliedLog:
             fields=fields,
         )
         self._entries.append(effect)
+        if self._on_record is not None:
+            self._on_record()
         return effect
 
     def since(self, seq: int) -> list[AppliedEffect]:
@@ -157,7 +180,19 @@ class SandboxContext:
     event_url: str | None = None
 
     def __post_init__(self) -> None:
-        self.applied = AppliedLog(self.clock)
+        self.applied = AppliedLog(self.clock, on_record=self.touch)
+        self._versions = itertools.count(1)
+        self._version = 0
 
     def now(self) -> float:
         return self.clock.now()
+
+    @property
+    def state_version(self) -> int:
+        """A number that moves whenever the state changes: the state file is saved when it moved."""
+        return self._version
+
+    def touch(self) -> None:
+        """Note a change of state: every applied effect does it, and so do changes the applied log does not show
+        (tokens issued or revoked). ``next`` on a counter is atomic, so threads outside the lock may call it too."""
+        self._version = next(self._versions)

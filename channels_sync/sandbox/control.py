@@ -127,7 +127,8 @@ class ControlEndpoints(Platform):
 
     def reset_state(self, request: Request) -> dict[str, Any]:
         """Forget platform state and applied effects (and tokens, unless ``keep_tokens``) of one app or of all;
-        a full reset also clears the faults. Configuration and the clock stay."""
+        a full reset also clears the faults. Configuration and the clock stay. The state file, if any, is
+        rewritten with what is left."""
         body = request.optional_json()
         appid = self._app(body["appid"]).appid if body.get("appid") is not None else None
         with self._ctx.lock:
@@ -136,8 +137,11 @@ class ControlEndpoints(Platform):
             self._ctx.applied.clear(appid)
             if not body.get("keep_tokens"):
                 self._sandbox.tokens.reset(appid)
+            self._ctx.touch()
         if appid is None:
             self._sandbox.faults.clear()
+        # Written at once, not at the next save: a forgotten state must not come back after a crash.
+        self._sandbox.save_state()
         return {"reset": appid or "all"}
 
     # --- configuration and clock --------------------------------------------------------------------------------
@@ -221,6 +225,7 @@ class ControlEndpoints(Platform):
             advance = _number(request.json().get("advance_seconds"), "advance_seconds", minimum=0)
             with self._ctx.lock:
                 self._ctx.clock.advance(advance)
+                self._ctx.touch()
             self._sandbox.tick()
             self._sandbox.pushes.flush(PUSH_FLUSH_TIMEOUT_SECONDS)
         return {"now": self._ctx.now(), "offset_seconds": self._ctx.clock.offset}

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from channels_sync.sandbox.audits import AuditSettings, record_audit
-from channels_sync.sandbox.base import ApiError, Platform, Request, RouteTable, forget_app_states, ok
+from channels_sync.sandbox.base import ApiError, Platform, Request, RouteTable, app_states, forget_app_states, ok
 from channels_sync.sandbox.context import ALPHANUMERIC, SandboxContext, beijing_time, hour_and_day_counts
 from channels_sync.sandbox.minishop_rules import (
     ERR_DAILY_QUOTA,
@@ -206,6 +206,12 @@ class MiniShop(Platform):
 
     def reset(self, appid: str | None) -> None:
         forget_app_states(self._states, appid)
+
+    def export_state(self) -> dict[str, ShopState]:
+        return self._states
+
+    def import_state(self, state: Any) -> None:
+        self._states = app_states(state, ShopState)
 
     def tick(self) -> None:
         self._advance()

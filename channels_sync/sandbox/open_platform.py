@@ -32,6 +32,7 @@ from channels_sync.sandbox.base import (
     Platform,
     Request,
     RouteTable,
+    app_states,
     forget_app_states,
 )
 from channels_sync.sandbox.context import SandboxContext
@@ -398,6 +399,12 @@ class OpenPlatform(Platform):
 
     def reset(self, appid: str | None) -> None:
         forget_app_states(self._states, appid)
+
+    def export_state(self) -> dict[str, MerchantState]:
+        return self._states
+
+    def import_state(self, state: Any) -> None:
+        self._states = app_states(state, MerchantState)
 
     def merchants(self) -> list[str]:
         return sorted({merchant.merchant_id for merchant in self._tokens.values()})

@@ -12,6 +12,7 @@ import contextlib
 import http
 import json
 import logging
+import os
 import re
 import socket
 import socketserver
@@ -42,6 +43,16 @@ from channels_sync.sandbox.faults import FaultInjector, Outcome
 from channels_sync.sandbox.minishop import MiniShop
 from channels_sync.sandbox.open_platform import OpenPlatform
 from channels_sync.sandbox.push import PushQueue
+from channels_sync.sandbox.state_file import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    LoadReport,
+    StateFile,
+    StateFormatError,
+    StateSaver,
+    decode,
+    encode,
+)
 from channels_sync.sandbox.tencent_ads import TencentAds
 from channels_sync.sandbox.tokens import (
     DEFAULT_GRACE_SECONDS,
@@ -87,6 +98,7 @@ class Sandbox:
         token_grace_seconds: float = DEFAULT_GRACE_SECONDS,
         token_ttl_seconds: int = TOKEN_TTL_SECONDS,
         clock: Callable[[], float] = time.time,
+        state_file: str | os.PathLike[str] | None = None,
     ) -> None:
         self.ctx = SandboxContext(
             apps=apps if apps is not None else AppRegistry.default(),
@@ -115,6 +127,79 @@ class Sandbox:
         self._routes: dict[tuple[str, str], tuple[Platform, Handler]] = {}
         for platform in [*self.platforms, self.control]:
             self._register(platform)
+        # The state file (off unless given): loaded now, saved while a server serves this sandbox and when it stops.
+        self.state_saver: StateSaver | None = None
+        self.state_report: LoadReport | None = None
+        if state_file is not None:
+            self._load_state(StateFile(state_file))
+
+    # --- state file ---------------------------------------------------------------------------------------------
+
+    def export_state(self) -> dict[str, Any]:
+        """The whole state as the state file stores it. Called with the lock held."""
+        return {
+            "format": FORMAT_NAME,
+            "version": FORMAT_VERSION,
+            "saved_at": self.ctx.now(),
+            "clock_offset": self.ctx.clock.offset,
+            "ids": self.ctx.ids.export_state(),
+            "applied_last_seq": self.ctx.applied.last_seq,
+            "tokens": encode(self.tokens.export_state()),
+            "platforms": {
+                platform.name: encode(exported)
+                for platform in self.platforms
+                if (exported := platform.export_state()) is not None
+            },
+        }
+
+    def _load_state(self, state_file: StateFile) -> None:
+        report = state_file.read()
+        if report.state is not None:
+            try:
+                with self.ctx.lock:
+                    self._import_state(report.state)
+            except (StateFormatError, AttributeError, KeyError, TypeError, ValueError) as error:
+                with self.ctx.lock:
+                    self._forget_everything()
+                report = state_file.set_aside(f"it does not fit this emulator: {error}")
+        self.state_report = report
+        self.state_saver = StateSaver(
+            state_file, lock=self.ctx.lock, export=self.export_state, version=lambda: self.ctx.state_version
+        )
+        if report.state is not None:
+            self.state_saver.mark_saved()
+        logger.info("sandbox.state.loaded", extra={"detail": report.describe()})
+
+    def _import_state(self, document: dict[str, Any]) -> None:
+        """Decode every part first, then hand each platform its part: a file that does not fit changes nothing."""
+        platforms = document["platforms"]
+        if not isinstance(platforms, dict):
+            raise StateFormatError("the platforms' states are not an object")
+        unknown = sorted(set(platforms) - {platform.name for platform in self.platforms})
+        if unknown:
+            raise StateFormatError(f"unknown platform(s) {', '.join(unknown)}")
+        decoded = {name: decode(data) for name, data in platforms.items()}
+        tokens = decode(document["tokens"])
+        offset, last_seq = document["clock_offset"], document["applied_last_seq"]
+        if isinstance(offset, bool) or not isinstance(offset, int | float) or not isinstance(last_seq, int):
+            raise StateFormatError("the clock offset or the applied-log number is not a number")
+        for platform in self.platforms:
+            if platform.name in decoded:
+                platform.import_state(decoded[platform.name])
+        self.tokens.import_state(tokens)
+        self.ctx.clock.offset = float(offset)
+        self.ctx.ids.import_state(document.get("ids"))
+        self.ctx.applied.continue_from(last_seq)
+
+    def _forget_everything(self) -> None:
+        for platform in self.platforms:
+            platform.reset(None)
+        self.tokens.reset(None)
+
+    def save_state(self) -> None:
+        """Write the state file now, if there is one (``reset`` does, so that a reset survives a crash)."""
+        if self.state_saver is not None:
+            self.state_saver.save_now()
 
     def _register(self, platform: Platform) -> None:
         for key, handler in platform.routes().items():
@@ -314,17 +399,24 @@ class SandboxServer:
         return f"http://{host}:{port}"
 
     def serve_forever(self) -> None:
+        """Serve until :meth:`stop` (or an exception, such as Ctrl-C, in the serving thread); then save the state
+        file one last time, if the sandbox has one."""
         stop_ticking = threading.Event()
         ticker = None
         if self.tick_interval:
             ticker = threading.Thread(target=self._tick, args=(stop_ticking,), name="sandbox-tick", daemon=True)
             ticker.start()
+        saver = self.sandbox.state_saver
+        if saver is not None:
+            saver.start()
         try:
             self._httpd.serve_forever(poll_interval=self.poll_interval)
         finally:
             stop_ticking.set()
             if ticker is not None:
                 ticker.join()
+            if saver is not None:
+                saver.stop()
 
     def _tick(self, stop: threading.Event) -> None:
         assert self.tick_interval

@@ -38,6 +38,7 @@ from channels_sync.sandbox.base import (
     Request,
     Response,
     RouteTable,
+    app_states,
     forget_app_states,
 )
 from channels_sync.sandbox.context import ALPHANUMERIC, BEIJING, SandboxContext
@@ -219,6 +220,17 @@ class TencentAds(Platform):
         WeChat tokens, they are credentials, and expire with the clock."""
         forget_app_states(self._states, appid)
 
+    def export_state(self) -> dict[str, Any]:
+        # The refresh tokens' 30 days are not kept: they start again with each run, as the README says.
+        return {"tokens": self._tokens, "states": self._states}
+
+    def import_state(self, state: Any) -> None:
+        tokens = state["tokens"]
+        if not isinstance(tokens, dict) or not all(isinstance(token, AdsAccessToken) for token in tokens.values()):
+            raise ValueError("the stored Tencent Ads tokens are not a map of access tokens")
+        self._states = app_states(state["states"], ClientState)
+        self._tokens = tokens
+
     def snapshot(self, appid: str) -> dict[str, Any] | None:
         """One client's sales infos and quota use, once it has called. The control API's ``state`` names sandbox
         apps only, so the emulator's own clients are read in-process (``state``) or through the applied log."""
@@ -268,6 +280,7 @@ class TencentAds(Platform):
         value = self.ctx.ids.chars(ACCESS_TOKEN_LENGTH, ALPHANUMERIC)
         self._tokens[value] = AdsAccessToken(client.client_id, now + ACCESS_TOKEN_TTL_SECONDS)
         self._forget_old_tokens(now)
+        self.ctx.touch()
         data = {
             "access_token": value,
             "refresh_token": client.refresh_token,

@@ -196,6 +196,7 @@ class TokenStore:
         live = [token for token in self._tokens.values() if now < token.ends_at()]
         for token in live:
             token.revoked_at = now
+        self._ctx.touch()
         return len(live)
 
     def reset(self, appid: str | None = None) -> None:
@@ -203,6 +204,16 @@ class TokenStore:
             self._tokens.clear()
         else:
             self._tokens = {value: token for value, token in self._tokens.items() if token.appid != appid}
+        self._ctx.touch()
+
+    def export_state(self) -> dict[str, AccessToken]:
+        """The tokens as they are (for the state file): a restart keeps the shops' cached tokens working."""
+        return self._tokens
+
+    def import_state(self, tokens: dict[str, AccessToken]) -> None:
+        if not isinstance(tokens, dict) or not all(isinstance(token, AccessToken) for token in tokens.values()):
+            raise ValueError("the tokens are not a map of access tokens")
+        self._tokens = tokens
 
     def _live(self, appid: str, kind: TokenKind, now: float) -> list[AccessToken]:
         return [
@@ -216,6 +227,7 @@ class TokenStore:
         value = self._ctx.ids.chars(TOKEN_LENGTH)
         token = AccessToken(value=value, appid=appid, kind=kind, issued_at=now, expires_at=now + self.ttl_seconds)
         self._tokens[value] = token
+        self._ctx.touch()
         return token
 
     def _forget_old(self, now: float) -> None:

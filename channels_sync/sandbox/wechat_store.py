@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from channels_sync.sandbox.base import ApiError, Platform, Request, RouteTable, forget_app_states
+from channels_sync.sandbox.base import ApiError, Platform, Request, RouteTable, app_states, forget_app_states
 from channels_sync.sandbox.context import ALPHANUMERIC, SandboxContext
 from channels_sync.sandbox.tokens import AppConfig, TokenStore, WeChatTokenAuth
 from channels_sync.sandbox.validation import (
@@ -247,6 +247,12 @@ class WeChatStore(Platform):
 
     def reset(self, appid: str | None) -> None:
         forget_app_states(self._states, appid)
+
+    def export_state(self) -> dict[str, StoreState]:
+        return self._states
+
+    def import_state(self, state: Any) -> None:
+        self._states = app_states(state, StoreState)
 
     def snapshot(self, appid: str) -> dict[str, Any]:
         state = self._states.get(appid) or StoreState()

@@ -27,7 +27,7 @@ from ..adapter import (
     RemoteProductState,
     ShopConfig,
 )
-from ..errors import ProtocolError, RejectedError
+from ..errors import ProtocolError, RejectedError, RemoteMissingError
 from ..http import Timeouts
 from ..skus import sku_keys_by_out_sku_id
 from ..tokens import shop_token_provider
@@ -171,8 +171,11 @@ class ChannelsAdapter(PlatformAdapter):
     def product_get(self, *, remote_id: str) -> RemoteProductState:
         try:
             answer = self.client.product_get(remote_id, ProductDataType.BOTH)
-        except RejectedError:
-            return RemoteProductState(remote_id=remote_id, exists=False)
+        except RemoteMissingError as error:
+            # 10020052: never existed, or deleted for good. Any other rejection is not an answer about the product.
+            return RemoteProductState(
+                remote_id=remote_id, exists=False, missing_errcode=error.errcode, missing_errmsg=error.errmsg
+            )
         product = payloads.parse_product(answer)
         return RemoteProductState(
             remote_id=remote_id,

@@ -45,6 +45,10 @@ ADD_UPDATE_QUOTA_WINDOW_SECONDS = 3600.0
 # §3.4: 10020112 "per-SKU update frequency exceeded". No window is published; a few seconds spread the updates.
 STOCK_FREQUENCY_ERRCODE = 10020112
 STOCK_FREQUENCY_WINDOW_SECONDS = 5.0
+# §3.3 and pitfall §7.6: an image that is not an mmecimage.cn/p/ link uploaded by this shop.
+IMAGE_NOT_UPLOADED_ERRCODE = 10020035
+# The product does not exist (never did, or deleted for good): every product call answers it (emulator README).
+PRODUCT_MISSING_ERRCODE = 10020052
 # §3.2 list/get: "page_size (≤ 30, default 10)".
 PRODUCT_LIST_MAX_PAGE_SIZE = 30
 ROOT_CATEGORY_ID = "0"
@@ -114,6 +118,9 @@ class ChannelsClient(WeChatApiClient):
         STOCK_FREQUENCY_ERRCODE: STOCK_FREQUENCY_WINDOW_SECONDS,
     }
     path_prefixes: ClassVar[Mapping[str, str]] = DEFAULT_PATH_PREFIXES
+    # §3.3/§7.6: product images must be this shop's own image-upload links; §3.4: unknown or deleted product.
+    image_refused_errcodes: ClassVar[frozenset[int]] = frozenset({IMAGE_NOT_UPLOADED_ERRCODE})
+    missing_errcodes: ClassVar[Mapping[int, str]] = {PRODUCT_MISSING_ERRCODE: "product"}
 
     def __init__(
         self,

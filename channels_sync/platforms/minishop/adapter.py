@@ -203,7 +203,9 @@ class MiniShopAdapter(PlatformAdapter):
             draft_answer = self.client.spu_get(product_id=remote_id, need_edit_spu=True)
         except RejectedError as error:
             if error.errcode == ERRCODE_SPU_MISSING:
-                return RemoteProductState(remote_id=remote_id, exists=False)
+                return RemoteProductState(
+                    remote_id=remote_id, exists=False, missing_errcode=error.errcode, missing_errmsg=error.errmsg
+                )
             raise
         draft = _spu(draft_answer)
         online_answer = None

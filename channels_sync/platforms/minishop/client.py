@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import IntEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from channels_sync.platforms.errors import AuthError, PlatformError, ProtocolError
 from channels_sync.platforms.http import Timeouts
@@ -57,6 +57,13 @@ class StockUpdateType(IntEnum):
 
 class MiniShopClient(WeChatApiClient):
     """The ``/product/...`` API of one mini-shop."""
+
+    # §4 "Errors": SPU does not exist; product_id does not exist (stock update). §4 publishes no code for a foreign
+    # image (head_img takes any http(s) URL), so none is mapped.
+    missing_errcodes: ClassVar[Mapping[int, str]] = {
+        ERRCODE_SPU_MISSING: "product",
+        ERRCODE_PRODUCT_ID_MISSING: "product",
+    }
 
     def error_for(self, errcode: int, errmsg: str, *, endpoint: str, http_status: int) -> PlatformError:
         if errcode in CONFIG_ERRMSGS:

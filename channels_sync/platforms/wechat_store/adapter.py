@@ -108,9 +108,11 @@ class WeChatStoreAdapter(PlatformAdapter):
     def product_get(self, *, remote_id: str) -> RemoteProductState:
         try:
             info = self.client.product_get(remote_id)
-        except RejectedError:
+        except RejectedError as error:
             # The manual publishes no "not found" code: a product the shop refuses to describe is gone.
-            return RemoteProductState(remote_id=remote_id, exists=False)
+            return RemoteProductState(
+                remote_id=remote_id, exists=False, missing_errcode=error.errcode, missing_errmsg=error.errmsg
+            )
         product = payloads.parse_product_info(info)
         listed = None if product.status is None else product.status == ProductFilter.ON_SHELF
         return RemoteProductState(

@@ -12,13 +12,14 @@ modified with ``shelf/mod``, all templates are read from ``templates_info``, and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from enum import IntEnum
 from typing import Any, TypeVar
 
-from channels_sync.platforms.errors import ProtocolError
+from channels_sync.platforms.errors import ImageRefusedError, PlatformError, ProtocolError, RemoteMissingError
 from channels_sync.platforms.http import Timeouts, guess_content_type
-from channels_sync.platforms.wechat import WeChatApiClient
+from channels_sync.platforms.wechat import WeChatApiClient, image_urls_named
 from channels_sync.platforms.wechat import answer_object as _object
 
 ROOT_CATEGORY_ID = 1
@@ -57,8 +58,41 @@ class GroupAction(IntEnum):
     ADD = 1
 
 
+# The manual publishes no business codes: every rule answers 40097 "invalid args: …" (emulator README), so the
+# rejections the engine heals are told apart by their errmsg.
+INVALID_ARGS_ERRCODE = 40097
+_FOREIGN_IMAGE = re.compile(r"is not an image uploaded with common/upload_img")
+_MISSING = re.compile(r"\b(product_id|template_id|group_id|shelf_id|order_id) (\S+) does not exist")
+_MISSING_KINDS = {
+    "product_id": "product",
+    "template_id": "freight_template",
+    "group_id": "group",
+    "shelf_id": "shelf",
+    "order_id": "order",
+}
+
+
 class WeChatStoreClient(WeChatApiClient):
     """The V1.17 ``/merchant/...`` API of one shop."""
+
+    def error_for(self, errcode: int, errmsg: str, *, endpoint: str, http_status: int) -> PlatformError:
+        """40097 naming an image that is not the shop's upload, or an id that does not exist, is
+        :class:`ImageRefusedError` or :class:`RemoteMissingError`; any other code maps as on every WeChat platform."""
+        if errcode == INVALID_ARGS_ERRCODE and _FOREIGN_IMAGE.search(errmsg):
+            return ImageRefusedError(
+                errcode, errmsg, urls=image_urls_named(errmsg), endpoint=endpoint, http_status=http_status
+            )
+        missing = _MISSING.search(errmsg) if errcode == INVALID_ARGS_ERRCODE else None
+        if missing is not None:
+            return RemoteMissingError(
+                errcode,
+                errmsg,
+                kind=_MISSING_KINDS[missing.group(1)],
+                remote_id=missing.group(2),
+                endpoint=endpoint,
+                http_status=http_status,
+            )
+        return super().error_for(errcode, errmsg, endpoint=endpoint, http_status=http_status)
 
     # --- 1. products ------------------------------------------------------------------------------------------
 

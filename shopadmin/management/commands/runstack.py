@@ -23,6 +23,8 @@ from django.core.management import get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
+SANDBOX_STATE_FILENAME = "sandbox-state.json"
+
 
 @dataclass
 class Child:
@@ -171,6 +173,16 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="Do not start a Celery worker.")
         parser.add_argument("--no-beat", action="store_true", help="Do not start Celery beat.")
         parser.add_argument("--no-sandbox", action="store_true", help="Do not start the platform emulator.")
+        parser.add_argument(
+            "--sandbox-state-file",
+            default=None,
+            help="Where the emulator keeps its state across restarts (default: sandbox-state.json in the var folder).",
+        )
+        parser.add_argument(
+            "--no-sandbox-state",
+            action="store_true",
+            help="Start the emulator empty and keep its state in memory only (it then forgets it when stopped).",
+        )
 
     def handle(self, *args, **options):
         host, port, sandbox_port = options["host"], options["port"], options["sandbox_port"]
@@ -223,12 +235,13 @@ class Command(BaseCommand):
             schedule.parent.mkdir(parents=True, exist_ok=True)
             children.append(Child("beat", [*celery, "beat", "-l", "info", "-s", str(schedule)]))
         if with_sandbox:
-            children.append(
-                Child(
-                    "sandbox",
-                    [python, manage, "runsandbox", "--host", options["host"], "--port", str(options["sandbox_port"])],
-                )
-            )
+            argv = [python, manage, "runsandbox", "--host", options["host"], "--port", str(options["sandbox_port"])]
+            if not options["no_sandbox_state"]:
+                # The database keeps the remote ids and image URLs the emulator gave: the emulator keeps them too,
+                # so the stack really starts where it stopped.
+                state_file = options["sandbox_state_file"] or str(Path(settings.VAR_DIR) / SANDBOX_STATE_FILENAME)
+                argv += ["--state-file", state_file]
+            children.append(Child("sandbox", argv))
         return children
 
     @staticmethod

@@ -323,7 +323,8 @@ def test_records_log_lines_and_errors_never_carry_the_token_or_the_secret(
     assert (failed.errcode, failed.errmsg, failed.error) == (
         40097,
         "invalid args: group_id 99 does not exist",
-        "RejectedError",
+        # A rejection that names an id that does not exist is the typed one (a RejectedError the engine can heal).
+        "RemoteMissingError",
     )
     log_lines = [record for record in caplog.records if record.name == "channels_sync.platforms"]
     assert [record.getMessage() for record in log_lines] == [
@@ -335,7 +336,7 @@ def test_records_log_lines_and_errors_never_carry_the_token_or_the_secret(
     assert (log_lines[3].endpoint, log_lines[3].errcode, log_lines[3].error) == (
         "/merchant/group/del",
         40097,
-        "RejectedError",
+        "RemoteMissingError",
     )
     for text in [*(repr(record.__dict__) for record in caplog.records), *(repr(record) for record in calls)]:
         assert token not in text

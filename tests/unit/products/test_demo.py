@@ -96,8 +96,9 @@ def test_custom_spec_and_uniform_spec_products():
     spec = nuts.specs.get()
     assert spec.remote_key == "$规格"
     assert sorted(nuts.skus.values_list("spec_key", flat=True)) == ["$规格:$30包装", "$规格:$60包装"]
-    assert nuts.freight_template is None
-    assert nuts.express_fees.count() == 2
+    # The Channels store and the mini-shop ship by freight template only: every demo product has one.
+    assert (nuts.delivery_type, nuts.freight_template.name) == (Product.DeliveryType.TEMPLATE, "默认运费模板（演示）")
+    assert nuts.express_fees.count() == 0
 
     cookies = Product.objects.get(out_product_id="DEMO-COOKIES-001")
     assert not ProductSpec.objects.filter(product=cookies).exists()
@@ -174,3 +175,48 @@ def test_seed_demo_refuses_to_run_with_debug_off(settings):
         call_command("seed_demo", stdout=StringIO())
     assert not get_user_model().objects.exists()
     assert not Product.objects.exists()
+
+
+def test_the_demo_categories_are_the_emulators_with_the_same_names_and_parents():
+    """The demo shops run on the emulator: a demo category it does not know (or names differently) makes a demo
+    product fail there, and a later "Import categories" rename it."""
+    from channels_sync.sandbox import channels_seed, minishop_seed, wechat_store_seed
+    from products.models import Category, Platform
+
+    demo_catalog_create()
+    trees = {
+        Platform.WECHAT_STORE: {
+            c.id: (c.name, c.parent_id if c.parent_id != "1" else None)
+            for c in wechat_store_seed.build_category_tree().categories.values()
+        },
+        Platform.CHANNELS: {
+            c.cat_id: (c.name, c.f_cat_id if c.f_cat_id != "0" else None)
+            for c in channels_seed.build_category_tree().categories.values()
+        },
+        Platform.MINISHOP: {
+            str(c.cat_id): (c.name, str(c.f_cat_id) if c.f_cat_id else None)
+            for c in minishop_seed.build_category_tree().categories.values()
+        },
+    }
+
+    for category in Category.objects.select_related("parent"):
+        parent = category.parent.remote_id if category.parent else None
+        assert trees[category.platform].get(category.remote_id) == (category.name, parent), category
+
+
+def test_every_demo_product_meets_its_channels_categorys_head_image_and_attribute_rules():
+    from channels_sync.sandbox.channels_seed import build_category_tree
+
+    demo_catalog_create()
+    tree = build_category_tree()
+
+    for product in Product.objects.select_related("channels_category"):
+        category = tree.get(product.channels_category.remote_id)
+        given = set(
+            product.properties.filter(attribute__category=product.channels_category).values_list(
+                "attribute__name", flat=True
+            )
+        )
+        assert product.images.count() >= category.min_head_imgs, product
+        assert {attr.name for attr in category.product_attrs if attr.is_required} <= given, product
+        assert product.delivery_type == Product.DeliveryType.TEMPLATE, product

@@ -55,7 +55,7 @@ def test_category_all_on_both_prefixes(channels, method, path):
     answer = channels.raw(method, path).json()
 
     assert answer["errcode"] == 0
-    assert [len(level["cat_and_qua"]) for level in answer["cats"]] == [4, 7, 10]
+    assert [len(level["cat_and_qua"]) for level in answer["cats"]] == [4, 7, 11]
     first = answer["cats"][2]["cat_and_qua"][0]
     assert first["cat"] == {"cat_id": TSHIRT, "f_cat_id": WOMEN, "level": 3, "name": "T恤"}
     assert first["qua"]["need_to_apply"] is False

@@ -84,3 +84,37 @@ def test_a_child_ignoring_sigterm_is_killed(lines):
 
     assert supervisor.children[0].process.poll() is not None
     assert "stubborn did not stop within 0 s: killing it" in lines
+
+
+# --- the emulator's state file ----------------------------------------------------------------------------------------
+
+
+def _sandbox_argv(**options) -> list[str]:
+    from shopadmin.management.commands.runstack import Command
+
+    defaults = {
+        "host": "127.0.0.1",
+        "port": 8000,
+        "sandbox_port": 8765,
+        "concurrency": 1,
+        "no_worker": True,
+        "no_beat": True,
+        "sandbox_state_file": None,
+        "no_sandbox_state": False,
+    }
+    children = Command()._children({**defaults, **options}, with_sandbox=True)
+    return next(child.argv for child in children if child.name == "sandbox")
+
+
+def test_the_run_command_keeps_the_emulators_state_in_the_var_folder_by_default(settings):
+    argv = _sandbox_argv()
+
+    assert argv[argv.index("--state-file") + 1] == str(settings.VAR_DIR / "sandbox-state.json")
+
+
+def test_the_run_command_can_name_another_state_file_or_run_the_emulator_without_one(tmp_path):
+    named = _sandbox_argv(sandbox_state_file=str(tmp_path / "elsewhere.json"))
+    without = _sandbox_argv(no_sandbox_state=True)
+
+    assert named[named.index("--state-file") + 1] == str(tmp_path / "elsewhere.json")
+    assert "--state-file" not in without
