@@ -343,6 +343,8 @@ class SyncJobAdmin(SyncPermissionsMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [SyncAttemptInline]
     readonly_fields = ["waits_for_link"] + [f.name for f in SyncJob._meta.fields if f.name not in ("id", "waits_for")]
+    # The link replaces the foreign key's widget (the detail page is read-only).
+    exclude = ["waits_for"]
     actions = ["retry_jobs", "cancel_jobs"]
 
     def has_add_permission(self, request):
