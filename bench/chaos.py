@@ -853,8 +853,8 @@ def main(argv: list[str] | None = None) -> int:
 @contextlib.contextmanager
 def emulator(seed: int):
     """The emulator served in this process; Channels and mini-shop audits pass a second after submission."""
-    from channels_sync.sandbox import Sandbox, SandboxServer
-    from channels_sync.sandbox.tokens import AppRegistry
+    from sandbox import Sandbox, SandboxServer
+    from sandbox.core.apps import AppRegistry
 
     sandbox = Sandbox(apps=AppRegistry.default(environ={}), seed=seed)
     with SandboxServer(sandbox, host="127.0.0.1", port=0, poll_interval=0.01) as server:

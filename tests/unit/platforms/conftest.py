@@ -11,8 +11,8 @@ from django.core.cache.backends.locmem import LocMemCache
 from channels_sync.platforms.http import CallRecord, Timeouts, new_session
 from channels_sync.platforms.tokens import AccessTokenProvider
 from channels_sync.platforms.wechat_store import WeChatStoreClient
-from channels_sync.sandbox import Sandbox, SandboxServer
-from channels_sync.sandbox.tokens import AppRegistry
+from sandbox import Sandbox, SandboxServer
+from sandbox.core.apps import AppRegistry
 from tests.unit.platforms.stubs import EMULATOR_POLICY, StubServer
 from tests.unit.sandbox.builders import DEMO_APP, SandboxApi
 

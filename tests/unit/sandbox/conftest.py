@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from channels_sync.sandbox import Sandbox, SandboxServer
-from channels_sync.sandbox.tokens import AppRegistry
+from sandbox import Sandbox, SandboxServer
+from sandbox.core.apps import AppRegistry
 from tests.unit.sandbox.builders import SandboxApi
 from tests.unit.sandbox.channels_builders import ChannelsApi, EventReceiver, template_body
 

@@ -3,7 +3,7 @@ the reference says they differ."""
 
 import pytest
 
-from channels_sync.sandbox.channels_seed import PROVINCES
+from sandbox.channels.seed import PROVINCES
 from tests.unit.sandbox.channels_builders import (
     APPAREL,
     FOOD,

@@ -7,9 +7,9 @@ import threading
 import pytest
 import requests
 
-from channels_sync.sandbox import Sandbox
-from channels_sync.sandbox.base import Request
-from channels_sync.sandbox.tokens import AppRegistry
+from sandbox import Sandbox
+from sandbox.core.apps import AppRegistry
+from sandbox.core.base import Request
 from tests.unit.sandbox.builders import uniform_body
 from tests.unit.sandbox.channels_builders import CHANNELS_APP, CHANNELS_TEST_APP, tshirt_body
 

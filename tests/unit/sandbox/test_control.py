@@ -8,9 +8,9 @@ import threading
 import pytest
 import requests
 
-from channels_sync.sandbox import Sandbox
-from channels_sync.sandbox.base import Request
-from channels_sync.sandbox.tokens import AppRegistry
+from sandbox import Sandbox
+from sandbox.core.apps import AppRegistry
+from sandbox.core.base import Request
 from tests.unit.sandbox.builders import COLOUR, SIZE, SIZE_M, WHITE, tshirt_body, uniform_body
 
 WHITE_M = f"{COLOUR}:{WHITE};{SIZE}:{SIZE_M}"
@@ -239,7 +239,7 @@ def test_concurrent_stock_changes_are_neither_lost_nor_doubled(api, images):
 
 
 def test_secrets_and_tokens_stay_out_of_the_logs(api, caplog):
-    caplog.set_level(logging.DEBUG, logger="channels_sync.sandbox")
+    caplog.set_level(logging.DEBUG, logger="sandbox")
 
     token = api.fetch_token()
     api.post("/merchant/category/getsub", {"cate_id": 1}, token=token)

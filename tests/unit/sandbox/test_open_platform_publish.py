@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from channels_sync.sandbox.open_platform import PUBLISH_PATH
+from sandbox.open_platform.platform import PUBLISH_PATH
 from tests.unit.platforms.open_platform.seed_examples import SEED_004_REQUEST, seed_form
 
 FORM = "application/x-www-form-urlencoded"

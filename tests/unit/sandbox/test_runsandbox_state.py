@@ -1,5 +1,5 @@
-"""``manage.py runsandbox --state-file``: the command loads the file, and a SIGTERM (how ``make run`` stops its
-children) saves the state before the process ends. Runs the real command in a child process."""
+"""``python -m sandbox --state-file``: the emulator loads the file, and a SIGTERM (how ``make run`` stops its
+children) saves the state before the process ends. Runs the real entry point in a child process."""
 
 import json
 import os
@@ -20,7 +20,7 @@ STARTUP_SECONDS = 60
 
 def _start(state_path: Path) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen(
-        [sys.executable, "manage.py", "runsandbox", "--port", "0", "--quiet", "--state-file", str(state_path)],
+        [sys.executable, "-m", "sandbox", "--port", "0", "--quiet", "--state-file", str(state_path)],
         cwd=settings.BASE_DIR,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
         stdout=subprocess.PIPE,
@@ -38,7 +38,7 @@ def _start(state_path: Path) -> tuple[subprocess.Popen, str]:
         if not line and process.poll() is not None:
             break
     process.kill()
-    raise AssertionError("runsandbox did not start:\n" + "".join(lines))
+    raise AssertionError("python -m sandbox did not start:\n" + "".join(lines))
 
 
 def _stop(process: subprocess.Popen) -> str:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from channels_sync.sandbox.tokens import AppRegistry, parse_apps_spec
+from sandbox.core.apps import AppRegistry, parse_apps_spec
 from tests.unit.sandbox.builders import DEMO_APP, TEST_APP, uniform_body
 
 TOKEN_URL = "/cgi-bin/token"

@@ -11,7 +11,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from channels_sync.sandbox.base import ApiError
+from sandbox.core.base import ApiError
 
 # Marketing API codes (§5).
 CODE_OK = 0

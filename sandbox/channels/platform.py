@@ -25,18 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from channels_sync.sandbox.audits import AuditSettings, parse_seconds, record_audit
-from channels_sync.sandbox.base import (
-    ApiError,
-    Platform,
-    Request,
-    RouteTable,
-    app_states,
-    dump_json,
-    forget_app_states,
-    ok,
-)
-from channels_sync.sandbox.channels_rules import (
+from sandbox.channels.rules import (
     ERR_ILLEGAL_CATEGORY,
     ERR_NO_SKUS,
     ERR_NOT_EDITABLE,
@@ -72,11 +61,23 @@ from channels_sync.sandbox.channels_rules import (
     validate_freight_template,
     validate_third_party_source,
 )
-from channels_sync.sandbox.channels_seed import BRANDS, Category, CategoryTree, build_category_tree
-from channels_sync.sandbox.context import ALPHANUMERIC, IdFactory, SandboxContext, beijing_time, hour_and_day_counts
-from channels_sync.sandbox.push import PushQueue, PushResult, QueuedPush
-from channels_sync.sandbox.tokens import TokenStore, WeChatTokenAuth
-from channels_sync.sandbox.validation import (
+from sandbox.channels.seed import BRANDS, Category, CategoryTree, build_category_tree
+from sandbox.core.audits import AuditSettings, parse_seconds, record_audit
+from sandbox.core.base import (
+    ApiError,
+    Platform,
+    Request,
+    RouteTable,
+    app_states,
+    dump_json,
+    forget_app_states,
+    ok,
+)
+from sandbox.core.context import ALPHANUMERIC, IdFactory, beijing_time, hour_and_day_counts
+from sandbox.core.push import PushResult, QueuedPush
+from sandbox.core.services import Services
+from sandbox.core.tokens import WeChatTokenAuth
+from sandbox.core.validation import (
     ERR_INVALID_ARGS,
     invalid_args,
     multipart_media,
@@ -288,17 +289,11 @@ class ChannelsStore(Platform):
     config_keys = frozenset({"channels_event_url", "channels_audit", "channels_quota", "channels_stock_rate"})
 
     def __init__(
-        self,
-        ctx: SandboxContext,
-        tokens: TokenStore,
-        pushes: PushQueue,
-        *,
-        event_url: str | None = None,
-        tree: CategoryTree | None = None,
+        self, services: Services, *, event_url: str | None = None, tree: CategoryTree | None = None
     ) -> None:
-        self._ctx = ctx
-        self._auth = WeChatTokenAuth(tokens)
-        self._pushes = pushes
+        ctx = self._ctx = services.ctx
+        self._auth = WeChatTokenAuth(services.tokens)
+        self._pushes = services.pushes
         self.tree = tree or build_category_tree()
         self.brands = {brand.brand_id: brand for brand in BRANDS}
         self.event_url = event_url

@@ -40,14 +40,14 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-logger = logging.getLogger("channels_sync.sandbox")
+logger = logging.getLogger(__name__)
 
 FORMAT_NAME = "shopadmin-sandbox-state"
 # Bump when a stored shape changes in a way decode cannot tell (a renamed field is caught without it).
 FORMAT_VERSION = 1
 SAVE_INTERVAL_SECONDS = 0.5
 # Only the emulator's own classes may be rebuilt from a file.
-_TRUSTED_MODULE_PREFIX = "channels_sync.sandbox."
+_TRUSTED_MODULE_PREFIX = "sandbox."
 _TAG = "$"
 
 

@@ -21,10 +21,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from channels_sync.sandbox.audits import AuditSettings, record_audit
-from channels_sync.sandbox.base import ApiError, Platform, Request, RouteTable, app_states, forget_app_states, ok
-from channels_sync.sandbox.context import ALPHANUMERIC, SandboxContext, beijing_time, hour_and_day_counts
-from channels_sync.sandbox.minishop_rules import (
+from sandbox.core.audits import AuditSettings, record_audit
+from sandbox.core.base import ApiError, Platform, Request, RouteTable, app_states, forget_app_states, ok
+from sandbox.core.context import ALPHANUMERIC, beijing_time, hour_and_day_counts
+from sandbox.core.services import Services
+from sandbox.core.tokens import WeChatTokenAuth
+from sandbox.core.validation import (
+    ERR_INVALID_ARGS,
+    check_int,
+    invalid_args,
+    multipart_media,
+    read_int,
+    read_list,
+    read_query_int,
+    read_str,
+)
+from sandbox.minishop.rules import (
     ERR_DAILY_QUOTA,
     ERR_MINUTE_QUOTA,
     ERR_NO_PERMISSION,
@@ -45,18 +57,7 @@ from channels_sync.sandbox.minishop_rules import (
     validate_sku,
     validate_skus,
 )
-from channels_sync.sandbox.minishop_seed import TEMPLATES, CategoryTree, build_category_tree
-from channels_sync.sandbox.tokens import TokenStore, WeChatTokenAuth
-from channels_sync.sandbox.validation import (
-    ERR_INVALID_ARGS,
-    check_int,
-    invalid_args,
-    multipart_media,
-    read_int,
-    read_list,
-    read_query_int,
-    read_str,
-)
+from sandbox.minishop.seed import TEMPLATES, CategoryTree, build_category_tree
 
 PREFIX = "/product"
 
@@ -163,10 +164,9 @@ class MiniShop(Platform):
     name = "minishop"
     config_keys = frozenset({"minishop_audit", "minishop_quota", "minishop_no_permission"})
 
-    def __init__(self, ctx: SandboxContext, tokens: TokenStore, *, tree: CategoryTree | None = None) -> None:
-        self.ctx = ctx
-        self.tokens = tokens
-        self._auth = WeChatTokenAuth(tokens)
+    def __init__(self, services: Services, *, tree: CategoryTree | None = None) -> None:
+        self.ctx = services.ctx
+        self._auth = WeChatTokenAuth(services.tokens)
         self.tree = tree or build_category_tree()
         self.audit = MiniShopAuditSettings()
         self.quota = dict(DEFAULT_QUOTA)

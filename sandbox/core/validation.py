@@ -12,7 +12,7 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from channels_sync.sandbox.base import ApiError, Request
+from sandbox.core.base import ApiError, Request
 
 ERR_INVALID_ARGS = 40097
 

@@ -25,7 +25,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from channels_sync.sandbox.base import (
+from sandbox.core.base import (
     ERR_REQUIRE_POST,
     ERR_SYSTEM,
     ApiError,
@@ -35,7 +35,7 @@ from channels_sync.sandbox.base import (
     app_states,
     forget_app_states,
 )
-from channels_sync.sandbox.context import SandboxContext
+from sandbox.core.services import Services
 
 PUBLISH_PATH = "/api/open/product/publishProduct"
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
@@ -370,8 +370,8 @@ class OpenPlatform(Platform):
     name = "open_platform"
     config_keys = frozenset({"open_platform_tokens"})
 
-    def __init__(self, ctx: SandboxContext) -> None:
-        self.ctx = ctx
+    def __init__(self, services: Services) -> None:
+        self.ctx = services.ctx
         self._tokens: dict[str, Merchant] = dict(DEFAULT_TOKENS)
         self._states: dict[str, MerchantState] = {}
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from channels_sync.sandbox.base import (
+from sandbox.core.base import (
     ERR_REQUIRE_GET,
     ERR_REQUIRE_POST,
     ERR_SYSTEM,
@@ -41,8 +41,9 @@ from channels_sync.sandbox.base import (
     app_states,
     forget_app_states,
 )
-from channels_sync.sandbox.context import ALPHANUMERIC, BEIJING, SandboxContext
-from channels_sync.sandbox.tencent_ads_rules import (
+from sandbox.core.context import ALPHANUMERIC, BEIJING
+from sandbox.core.services import Services
+from sandbox.tencent_ads.rules import (
     CODE_OK,
     ERR_ACCOUNT,
     ERR_INVALID_CLIENT,
@@ -158,8 +159,8 @@ class TencentAds(Platform):
     name = PLATFORM
     config_keys = frozenset({"tencent_ads_quota"})
 
-    def __init__(self, ctx: SandboxContext) -> None:
-        self.ctx = ctx
+    def __init__(self, services: Services) -> None:
+        self.ctx = ctx = services.ctx
         self.quota = dict(DEFAULT_QUOTA)
         self._tokens: dict[str, AdsAccessToken] = {}
         self._states: dict[str, ClientState] = {}

@@ -10,9 +10,9 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from channels_sync.sandbox.base import ApiError
-from channels_sync.sandbox.minishop_seed import NO_BRAND_ID, CategoryTree
-from channels_sync.sandbox.validation import check_int, join_path, read_dict, read_list, read_str
+from sandbox.core.base import ApiError
+from sandbox.core.validation import check_int, join_path, read_dict, read_list, read_str
+from sandbox.minishop.seed import NO_BRAND_ID, CategoryTree
 
 # --- errcodes (reference §4, seed 001) ----------------------------------------------------------------------------
 ERR_TOKEN_TOO_LONG = -2

@@ -1,9 +1,10 @@
-"""The sandbox as a WSGI application and a threaded HTTP server (design §6).
+"""The emulator as a WSGI application and a threaded HTTP server (design §6).
 
-:class:`Sandbox` owns the shared context, the token store, the fault injector and the platforms, and routes each
-request: control endpoints under ``/__sandbox__/``, everything else to the platform that registered the
-``(method, path)``. :class:`SandboxServer` serves it on a port, in the foreground (``runsandbox``) or in a
-background thread (tests).
+:class:`Emulator` owns the fault injector, the control endpoints and the state file, and routes each request:
+control endpoints under ``/__sandbox__/``, everything else to the platform that registered the ``(method, path)``.
+It knows no platform of its own but the WeChat token endpoints: whoever builds it names the platforms it serves
+(``sandbox.emulator.Sandbox`` names them all). :class:`SandboxServer` serves it on a port, in the foreground
+(``python -m sandbox``) or in a background thread (tests).
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ import socketserver
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from channels_sync.sandbox.base import (
+from sandbox.core.base import (
     ERR_INVALID_URL,
     ERR_REQUIRE_GET,
     ERR_REQUIRE_POST,
@@ -36,14 +37,10 @@ from channels_sync.sandbox.base import (
     Request,
     Response,
 )
-from channels_sync.sandbox.channels import ChannelsStore
-from channels_sync.sandbox.context import Clock, IdFactory, SandboxContext
-from channels_sync.sandbox.control import ControlEndpoints
-from channels_sync.sandbox.faults import FaultInjector, Outcome
-from channels_sync.sandbox.minishop import MiniShop
-from channels_sync.sandbox.open_platform import OpenPlatform
-from channels_sync.sandbox.push import PushQueue
-from channels_sync.sandbox.state_file import (
+from sandbox.core.control import ControlEndpoints
+from sandbox.core.faults import FaultInjector, Outcome
+from sandbox.core.services import Services
+from sandbox.core.state_file import (
     FORMAT_NAME,
     FORMAT_VERSION,
     LoadReport,
@@ -53,17 +50,9 @@ from channels_sync.sandbox.state_file import (
     decode,
     encode,
 )
-from channels_sync.sandbox.tencent_ads import TencentAds
-from channels_sync.sandbox.tokens import (
-    DEFAULT_GRACE_SECONDS,
-    TOKEN_TTL_SECONDS,
-    AppRegistry,
-    TokenEndpoints,
-    TokenStore,
-)
-from channels_sync.sandbox.wechat_store import WeChatStore
+from sandbox.core.tokens import TokenEndpoints
 
-logger = logging.getLogger("channels_sync.sandbox")
+logger = logging.getLogger(__name__)
 
 DEFAULT_PORT = 8765
 # The WSGI environ key under which the request handler exposes the client socket, so a dropped answer can
@@ -85,49 +74,26 @@ class Dispatch:
     drop_mode: str | None = None
 
 
-class Sandbox:
-    """The emulator: every platform's routes plus the control endpoints, as one WSGI application."""
+class Emulator:
+    """The WeChat token endpoints, the given platforms and the control endpoints, as one WSGI application."""
 
     def __init__(
         self,
+        services: Services,
+        platforms: Sequence[Platform],
         *,
-        apps: AppRegistry | None = None,
-        seed: int | None = None,
-        event_url: str | None = None,
-        channels_event_url: str | None = None,
-        token_grace_seconds: float = DEFAULT_GRACE_SECONDS,
-        token_ttl_seconds: int = TOKEN_TTL_SECONDS,
-        clock: Callable[[], float] = time.time,
         state_file: str | os.PathLike[str] | None = None,
     ) -> None:
-        self.ctx = SandboxContext(
-            apps=apps if apps is not None else AppRegistry.default(),
-            clock=Clock(clock),
-            ids=IdFactory(seed),
-            event_url=event_url,
-        )
-        self.tokens = TokenStore(self.ctx, ttl_seconds=token_ttl_seconds, grace_seconds=token_grace_seconds)
+        self.ctx = services.ctx
+        self.tokens = services.tokens
+        self.pushes = services.pushes
         self.faults = FaultInjector(self.ctx.ids.chance)
-        # Events sent in the background (the Channels store's); POST /__sandbox__/clock waits for them.
-        self.pushes = PushQueue()
-        self.wechat_store = WeChatStore(self.ctx, self.tokens)
-        self.channels = ChannelsStore(self.ctx, self.tokens, self.pushes, event_url=channels_event_url)
-        self.minishop = MiniShop(self.ctx, self.tokens)
-        self.tencent_ads = TencentAds(self.ctx)
-        self.open_platform = OpenPlatform(self.ctx)
-        self.platforms: list[Platform] = [
-            TokenEndpoints(self.ctx, self.tokens),
-            self.wechat_store,
-            self.channels,
-            self.minishop,
-            self.tencent_ads,
-            self.open_platform,
-        ]
+        self.platforms: list[Platform] = [TokenEndpoints(self.ctx, self.tokens), *platforms]
         self.control = ControlEndpoints(self)
         self._routes: dict[tuple[str, str], tuple[Platform, Handler]] = {}
         for platform in [*self.platforms, self.control]:
             self._register(platform)
-        # The state file (off unless given): loaded now, saved while a server serves this sandbox and when it stops.
+        # The state file (off unless given): loaded now, saved while a server serves this emulator and when it stops.
         self.state_saver: StateSaver | None = None
         self.state_report: LoadReport | None = None
         if state_file is not None:
@@ -359,7 +325,7 @@ class _RequestHandler(WSGIRequestHandler):
         return environ
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        # Sandbox.dispatch logs each call itself, without the query string.
+        # Emulator.dispatch logs each call itself, without the query string.
         pass
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
@@ -367,15 +333,15 @@ class _RequestHandler(WSGIRequestHandler):
 
 
 class SandboxServer:
-    """Serves a :class:`Sandbox` over HTTP with one thread per connection.
+    """Serves an :class:`Emulator` over HTTP with one thread per connection.
 
-    While it serves, a timer thread calls :meth:`Sandbox.tick` every ``tick_interval`` seconds (None: never), so
+    While it serves, a timer thread calls :meth:`Emulator.tick` every ``tick_interval`` seconds (None: never), so
     audits finish and their events go out in real time even when nobody calls.
     """
 
     def __init__(
         self,
-        sandbox: Sandbox,
+        sandbox: Emulator,
         host: str = "127.0.0.1",
         port: int = DEFAULT_PORT,
         *,

@@ -12,8 +12,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, Self
 
-from channels_sync.sandbox.context import SandboxContext
-from channels_sync.sandbox.validation import invalid_args
+from sandbox.core.context import SandboxContext
+from sandbox.core.validation import invalid_args
 
 DEFAULT_AUDIT_DELAY_SECONDS = 5.0
 DEFAULT_REJECT_REASON = "商品信息不符合平台规范"

@@ -1,28 +1,53 @@
 """The sandbox's own endpoints under ``/__sandbox__/`` (README, "Control API"): faults, the applied-effects log,
-reset, configuration, clock, state dumps and order generation. No token; JSON in and out; errors are HTTP 400
-``{"errcode": 40097, "errmsg": ...}``. Faults never apply here.
+reset, configuration, clock and state dumps, plus those a platform adds (the WeChat store's order generation). No
+token; JSON in and out; errors are HTTP 400 ``{"errcode": 40097, "errmsg": ...}``. Faults never apply here.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-from channels_sync.sandbox.base import ApiError, Platform, Request, Response, RouteTable
-from channels_sync.sandbox.faults import FaultError, FaultPlan
-from channels_sync.sandbox.push import deliver
-from channels_sync.sandbox.tokens import AppConfig
-from channels_sync.sandbox.validation import invalid_args, read_str
-
-if TYPE_CHECKING:
-    from channels_sync.sandbox.server import Sandbox
+from sandbox.core.apps import AppConfig, AppRegistry
+from sandbox.core.base import ApiError, Platform, Request, Response, RouteTable
+from sandbox.core.context import SandboxContext
+from sandbox.core.faults import FaultError, FaultInjector, FaultPlan
+from sandbox.core.push import PushQueue
+from sandbox.core.tokens import TokenStore
+from sandbox.core.validation import invalid_args
 
 CONTROL_PREFIX = "/__sandbox__/"
-NONCE_LENGTH = 16
 # How long POST /__sandbox__/clock waits for the events that became due to be delivered.
 PUSH_FLUSH_TIMEOUT_SECONDS = 15.0
 BASE_CONFIG_KEYS = frozenset(
     {"event_url", "token_grace_seconds", "token_ttl_seconds", "push_token", "push_tokens", "apps"}
 )
+
+
+class Controlled(Protocol):
+    """What the control endpoints reach of the emulator that serves them (``server.Emulator``)."""
+
+    ctx: SandboxContext
+    tokens: TokenStore
+    faults: FaultInjector
+    pushes: PushQueue
+    platforms: list[Platform]
+
+    def route_keys(self) -> list[tuple[str, str]]: ...
+
+    def tick(self) -> None: ...
+
+    def save_state(self) -> None: ...
+
+
+def sandbox_app(apps: AppRegistry, appid: Any) -> AppConfig:
+    """The app a control call names, or its 40097: control calls name apps in their body or query."""
+    if not isinstance(appid, str) or not appid:
+        raise invalid_args("appid is required")
+    app = apps.get(appid)
+    if app is None:
+        raise invalid_args(f"appid {appid} is not a sandbox app")
+    return app
 
 
 def _number(value: Any, name: str, *, minimum: float) -> float:
@@ -37,7 +62,7 @@ class ControlEndpoints(Platform):
 
     name = "sandbox_control"
 
-    def __init__(self, sandbox: Sandbox) -> None:
+    def __init__(self, sandbox: Controlled) -> None:
         self._sandbox = sandbox
         self._ctx = sandbox.ctx
 
@@ -55,19 +80,24 @@ class ControlEndpoints(Platform):
             ("GET", p + "clock"): self.clock,
             ("POST", p + "clock"): self.clock,
             ("GET", p + "state"): self.state,
-            ("POST", p + "orders/generate"): self.orders_generate,
+            **self._platform_routes(self._sandbox.platforms),
         }
+
+    @staticmethod
+    def _platform_routes(platforms: Sequence[Platform]) -> RouteTable:
+        routes: RouteTable = {}
+        for platform in platforms:
+            for (method, path), handler in platform.control_routes().items():
+                if not path.startswith(CONTROL_PREFIX):
+                    raise ValueError(f"control route {path} of {platform.name} is not under {CONTROL_PREFIX}")
+                routes[(method, path)] = handler
+        return routes
 
     def error_response(self, error: ApiError) -> Response:
         return Response.json(self.error_body(error), status=400)
 
     def _app(self, appid: Any) -> AppConfig:
-        if not isinstance(appid, str) or not appid:
-            raise invalid_args("appid is required")
-        app = self._ctx.apps.get(appid)
-        if app is None:
-            raise invalid_args(f"appid {appid} is not a sandbox app")
-        return app
+        return sandbox_app(self._ctx.apps, appid)
 
     def info(self, request: Request) -> dict[str, Any]:
         """``GET /__sandbox__/``: the accepted app ids and every route, for a quick look."""
@@ -229,29 +259,3 @@ class ControlEndpoints(Platform):
             self._sandbox.tick()
             self._sandbox.pushes.flush(PUSH_FLUSH_TIMEOUT_SECONDS)
         return {"now": self._ctx.now(), "offset_seconds": self._ctx.clock.offset}
-
-    # --- orders -------------------------------------------------------------------------------------------------
-
-    def orders_generate(self, request: Request) -> dict[str, Any]:
-        """A paid order against a listed product (``appid``, ``product_id``, ``sku_info``, ``count``, optional
-        buyer/receiver fields, ``create_time``, ``express_price``), then the order-paid push if an event URL
-        is configured."""
-        body = request.json()
-        app = self._app(body.get("appid"))
-        read_str(body, "product_id")
-        with self._ctx.lock:
-            generated = self._sandbox.wechat_store.generate_order(app, body)
-            event_url = self._ctx.event_url
-            timestamp = str(int(self._ctx.now()))
-            nonce = self._ctx.ids.chars(NONCE_LENGTH, "0123456789")
-        push = None
-        if event_url:
-            push = deliver(
-                event_url,
-                generated.push.body,
-                generated.push.content_type,
-                token=app.push_token,
-                timestamp=timestamp,
-                nonce=nonce,
-            ).as_json()
-        return {"order": generated.order, "push": push}

@@ -15,9 +15,9 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from channels_sync.sandbox.base import ApiError
-from channels_sync.sandbox.channels_seed import NO_BRAND_ID, PROVINCES, SEND_TIMES, Category, CategoryTree
-from channels_sync.sandbox.validation import (
+from sandbox.channels.seed import NO_BRAND_ID, PROVINCES, SEND_TIMES, Category, CategoryTree
+from sandbox.core.base import ApiError
+from sandbox.core.validation import (
     check_int,
     invalid_args,
     join_path,

@@ -8,7 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from channels_sync.sandbox.validation import (
+from sandbox.core.validation import (
     invalid_args,
     join_path,
     read_dict,
@@ -16,7 +16,7 @@ from channels_sync.sandbox.validation import (
     read_list,
     read_str,
 )
-from channels_sync.sandbox.wechat_store_seed import Category, CategoryTree
+from sandbox.wechat_store.seed import Category, CategoryTree
 
 # §2.2 express ids.
 EXPRESS_IDS: dict[int, str] = {10000027: "平邮", 10000028: "快递", 10000029: "EMS"}

@@ -12,10 +12,14 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from channels_sync.sandbox.base import ApiError, Platform, Request, RouteTable, app_states, forget_app_states
-from channels_sync.sandbox.context import ALPHANUMERIC, SandboxContext
-from channels_sync.sandbox.tokens import AppConfig, TokenStore, WeChatTokenAuth
-from channels_sync.sandbox.validation import (
+from sandbox.core.apps import AppConfig
+from sandbox.core.base import ApiError, Platform, Request, RouteTable, app_states, forget_app_states
+from sandbox.core.context import ALPHANUMERIC
+from sandbox.core.control import CONTROL_PREFIX, sandbox_app
+from sandbox.core.push import deliver
+from sandbox.core.services import Services
+from sandbox.core.tokens import WeChatTokenAuth
+from sandbox.core.validation import (
     invalid_args,
     multipart_media,
     read_dict,
@@ -24,7 +28,7 @@ from channels_sync.sandbox.validation import (
     read_list,
     read_str,
 )
-from channels_sync.sandbox.wechat_store_rules import (
+from sandbox.wechat_store.rules import (
     DELIVERY_COMPANIES,
     ProductDraft,
     ProductRules,
@@ -33,7 +37,7 @@ from channels_sync.sandbox.wechat_store_rules import (
     validate_delivery_template,
     validate_shelf,
 )
-from channels_sync.sandbox.wechat_store_seed import Category, CategoryTree, build_category_tree
+from sandbox.wechat_store.seed import Category, CategoryTree, build_category_tree
 
 # Product ids look like the manual's "pDF3iYwktviE3BzU3BKiSWWi9Nkw": a per-account prefix and 22 url-safe chars.
 PRODUCT_ID_PREFIX = "pDF3iY"
@@ -66,6 +70,8 @@ DEFAULT_BUYER = {
     "receiver_mobile": "13800138000",
     "receiver_phone": "",
 }
+# The order-paid push's nonce: digits, as WeChat's pushes carry.
+PUSH_NONCE_LENGTH = 16
 PRODUCT_FIELDS = ("product_id", "product_name", "product_price", "product_sku", "product_count", "product_img")
 
 
@@ -194,9 +200,9 @@ class WeChatStore(Platform):
 
     name = "wechat_store"
 
-    def __init__(self, ctx: SandboxContext, tokens: TokenStore, tree: CategoryTree | None = None) -> None:
-        self._ctx = ctx
-        self._auth = WeChatTokenAuth(tokens)
+    def __init__(self, services: Services, tree: CategoryTree | None = None) -> None:
+        self._ctx = services.ctx
+        self._auth = WeChatTokenAuth(services.tokens)
         self.tree = tree or build_category_tree()
         self._states: dict[str, StoreState] = {}
 
@@ -241,6 +247,9 @@ class WeChatStore(Platform):
             ("POST", "/merchant/order/close"): self.order_close,
             ("POST", "/merchant/common/upload_img"): self.upload_image,
         }
+
+    def control_routes(self) -> RouteTable:
+        return {("POST", CONTROL_PREFIX + "orders/generate"): self.orders_generate}
 
     def authenticate(self, request: Request) -> str:
         return self._auth(request)
@@ -771,9 +780,34 @@ class WeChatStore(Platform):
 
     # --- sandbox control: order generation ----------------------------------------------------------------------
 
+    def orders_generate(self, request: Request) -> dict[str, Any]:
+        """``POST /__sandbox__/orders/generate``: a paid order against a listed product (``appid``, ``product_id``,
+        ``sku_info``, ``count``, optional buyer/receiver fields, ``create_time``, ``express_price``), then the
+        order-paid push if an event URL is configured. Runs without the lock held (a control route): the push is
+        delivered after the lock is released, so a receiver that calls back cannot deadlock with it."""
+        body = request.json()
+        app = sandbox_app(self._ctx.apps, body.get("appid"))
+        read_str(body, "product_id")
+        with self._ctx.lock:
+            generated = self.generate_order(app, body)
+            event_url = self._ctx.event_url
+            timestamp = str(int(self._ctx.now()))
+            nonce = self._ctx.ids.chars(PUSH_NONCE_LENGTH, "0123456789")
+        push = None
+        if event_url:
+            push = deliver(
+                event_url,
+                generated.push.body,
+                generated.push.content_type,
+                token=app.push_token,
+                timestamp=timestamp,
+                nonce=nonce,
+            ).as_json()
+        return {"order": generated.order, "push": push}
+
     def generate_order(self, app: AppConfig, params: dict[str, Any]) -> GeneratedOrder:
         """A paid order (status 2) for ``count`` of one SKU of a listed product; takes the stock. Called by
-        ``POST /__sandbox__/orders/generate`` with the lock held. Returns the order and its §2.6 push."""
+        :meth:`orders_generate` with the lock held. Returns the order and its §2.6 push."""
         state = self._state(app.appid)
         product = self._product(state, params)
         if product.status != STATUS_ON_SHELF:

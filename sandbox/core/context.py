@@ -12,10 +12,9 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from channels_sync.sandbox.tokens import AppRegistry
+from sandbox.core.apps import AppRegistry
 
 HOUR, DAY = 3600.0, 86400.0
 # The platforms answer times in China time (UTC+8).
@@ -176,7 +175,7 @@ class SandboxContext:
     ids: IdFactory = field(default_factory=IdFactory)
     lock: threading.RLock = field(default_factory=threading.RLock)
     applied: AppliedLog = field(init=False)
-    # Where order-paid pushes go (runsandbox --event-url, or POST /__sandbox__/config).
+    # Where order-paid pushes go (python -m sandbox --event-url, or POST /__sandbox__/config).
     event_url: str | None = None
 
     def __post_init__(self) -> None:

@@ -141,6 +141,12 @@ class Platform:
     def routes(self) -> RouteTable:
         raise NotImplementedError
 
+    def control_routes(self) -> RouteTable:
+        """Routes under ``/__sandbox__/`` this platform adds to the control API (the WeChat store's order
+        generation). They run as the control endpoints do: no token, no faults, errors in the control API's shape,
+        and without the lock held, so a handler takes the lock itself."""
+        return {}
+
     def authenticate(self, request: Request) -> str | None:
         """The app id the call acts for, or ``None`` for calls that need no credentials.
 
