@@ -12,7 +12,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, Self
 
-from sandbox.core.context import SandboxContext
+from sandbox.core.app_states import AppStates
 from sandbox.core.validation import invalid_args
 
 DEFAULT_AUDIT_DELAY_SECONDS = 5.0
@@ -157,11 +157,11 @@ class AuditedProduct(Protocol):
 
 
 def record_audit(
-    ctx: SandboxContext, *, platform: str, endpoint: str, appid: str, product: AuditedProduct, outcome: AuditOutcome
+    shops: AppStates[Any], *, endpoint: str, appid: str, product: AuditedProduct, outcome: AuditOutcome
 ) -> None:
-    """File a finished audit in the applied-effects log, with the product's states after it."""
-    ctx.applied.record(
-        platform=platform,
+    """File a finished audit of one of ``shops``' products in the applied-effects log, with its states after it."""
+    shops.ctx.applied.record(
+        platform=shops.platform,
         endpoint=endpoint,
         appid=appid,
         product_id=product.product_id,

@@ -1,9 +1,9 @@
 """Request, response and error primitives shared by every emulated platform.
 
-A platform module (``wechat_store``, later the Channels store, the mini-shop, Tencent Ads…) subclasses
-:class:`Platform` and returns a route table ``{(method, path): handler}``. A handler receives a
-:class:`Request` and returns either a ``dict`` (sent as JSON) or a ready :class:`Response`; it raises
-:class:`ApiError` to answer with a platform error. The server never imports Django models or the database.
+A platform package (``sandbox.wechat_store``, ``sandbox.channels``…) subclasses :class:`Platform` and returns a
+route table ``{(method, path): handler}``, usually merged from the tables of its sections (:func:`merge_routes`).
+A handler receives a :class:`Request` and returns either a ``dict`` (sent as JSON) or a ready :class:`Response`;
+it raises :class:`ApiError` to answer with a platform error. Nothing here imports Django or a database.
 """
 
 from __future__ import annotations
@@ -11,10 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
-_State = TypeVar("_State")
 
 # Common WeChat codes (reference §1.3) that the request layer itself answers with.
 ERR_SYSTEM = -1
@@ -105,27 +104,19 @@ class Request:
         return data
 
 
-def forget_app_states(states: dict[str, Any], appid: str | None) -> None:
-    """Drop one app's entry of a platform's per-app ``states``, or every entry when ``appid`` is ``None`` (what
-    :meth:`Platform.reset` does to state kept per app id)."""
-    if appid is None:
-        states.clear()
-    else:
-        states.pop(appid, None)
-
-
-def app_states(states: Any, cls: type[_State]) -> dict[str, _State]:
-    """``states`` read back from the state file as a platform's per-app states ``{app id: cls}``; ``ValueError``
-    when it is anything else (a file written by other code)."""
-    if not isinstance(states, dict) or not all(
-        isinstance(appid, str) and isinstance(state, cls) for appid, state in states.items()
-    ):
-        raise ValueError(f"the stored states are not a map of app ids to {cls.__name__}")
-    return states
-
-
 Handler = Callable[[Request], "dict[str, Any] | Response"]
 RouteTable = dict[tuple[str, str], Handler]
+
+
+def merge_routes(*tables: RouteTable) -> RouteTable:
+    """The route tables of a platform's sections as one; a route given twice is a mistake of the code."""
+    merged: RouteTable = {}
+    for table in tables:
+        for key, handler in table.items():
+            if key in merged:
+                raise ValueError(f"route {key} is registered twice")
+            merged[key] = handler
+    return merged
 
 
 class Platform:

@@ -1,5 +1,5 @@
-"""What every platform of the sandbox shares: the lock, the clock (with China time and rolling quota windows), the
-id generator and the applied-effects log."""
+"""What every platform of the sandbox shares: the lock, the clock (with China time), the id generator and the
+applied-effects log."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import random
 import string
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
@@ -16,7 +15,6 @@ from typing import Any
 
 from sandbox.core.apps import AppRegistry
 
-HOUR, DAY = 3600.0, 86400.0
 # The platforms answer times in China time (UTC+8).
 BEIJING = timezone(timedelta(hours=8))
 URL_SAFE = string.ascii_letters + string.digits + "-_"
@@ -42,14 +40,6 @@ def beijing_time(timestamp: float) -> str:
     """``"YYYY-MM-DD HH:MM:SS"`` in China time, the WeChat platforms' format for ``create_time`` and
     ``update_time``."""
     return datetime.fromtimestamp(timestamp, tz=UTC).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def hour_and_day_counts(moments: deque[float], now: float) -> tuple[int, int]:
-    """How many of ``moments`` (sandbox times, oldest first) fall within the hour and within the day before
-    ``now``: the rolling windows of a platform's write quota. Moments older than a day are dropped."""
-    while moments and moments[0] <= now - DAY:
-        moments.popleft()
-    return sum(1 for moment in moments if moment > now - HOUR), len(moments)
 
 
 class IdFactory:

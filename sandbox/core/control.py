@@ -14,7 +14,7 @@ from sandbox.core.context import SandboxContext
 from sandbox.core.faults import FaultError, FaultInjector, FaultPlan
 from sandbox.core.push import PushQueue
 from sandbox.core.tokens import TokenStore
-from sandbox.core.validation import invalid_args
+from sandbox.core.validation import check_number, invalid_args
 
 CONTROL_PREFIX = "/__sandbox__/"
 # How long POST /__sandbox__/clock waits for the events that became due to be delivered.
@@ -48,12 +48,6 @@ def sandbox_app(apps: AppRegistry, appid: Any) -> AppConfig:
     if app is None:
         raise invalid_args(f"appid {appid} is not a sandbox app")
     return app
-
-
-def _number(value: Any, name: str, *, minimum: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
-        raise invalid_args(f"{name} must be a number >= {minimum:g}")
-    return value
 
 
 class ControlEndpoints(Platform):
@@ -214,10 +208,12 @@ class ControlEndpoints(Platform):
             not isinstance(event_url, str) or not event_url.startswith(("http://", "https://"))
         ):
             raise invalid_args("event_url must be an http(s) URL or null")
-        grace = _number(
+        grace = check_number(
             body.get("token_grace_seconds", self._sandbox.tokens.grace_seconds), "token_grace_seconds", minimum=0
         )
-        ttl = _number(body.get("token_ttl_seconds", self._sandbox.tokens.ttl_seconds), "token_ttl_seconds", minimum=1)
+        ttl = check_number(
+            body.get("token_ttl_seconds", self._sandbox.tokens.ttl_seconds), "token_ttl_seconds", minimum=1
+        )
         apps = body.get("apps", {})
         if not isinstance(apps, dict) or not all(
             isinstance(k, str) and k and isinstance(v, str) and v for k, v in apps.items()
@@ -252,7 +248,7 @@ class ControlEndpoints(Platform):
         """``POST {"advance_seconds": N}`` moves the sandbox clock forward (tokens expire, orders age), lets what
         became due happen (Channels audits) and waits until the events it caused have been delivered."""
         if request.method == "POST":
-            advance = _number(request.json().get("advance_seconds"), "advance_seconds", minimum=0)
+            advance = check_number(request.json().get("advance_seconds"), "advance_seconds", minimum=0)
             with self._ctx.lock:
                 self._ctx.clock.advance(advance)
                 self._ctx.touch()

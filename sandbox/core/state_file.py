@@ -2,14 +2,16 @@
 
 Without it the emulator forgets every product, image, template, order and token when it stops, while the admin's
 database keeps the remote ids and image URLs it was given: after a restart every publish that reuses an image, or
-updates a product, is refused. ``runsandbox --state-file PATH`` (on by default in ``make run``) loads the state at
-start and saves it while the emulator runs and when it stops.
+updates a product, is refused. ``python -m sandbox --state-file PATH`` (on by default in ``make run``) loads the state
+at start and saves it while the emulator runs and when it stops.
 
 * **Format.** One JSON document: a format name and version, then each part's state as the part keeps it, encoded by
-  :func:`encode` (dataclasses of ``channels_sync.sandbox`` by their class, sets, tuples, deques, enums, decimals and
-  maps with non-text keys tagged, so that :func:`decode` rebuilds the very objects). A file of another version, or
-  one whose classes no longer match the code, is *incompatible*; like a corrupt file it is moved aside (renamed
-  with a ``.broken-<time>`` suffix), reported, and the emulator starts empty: it never refuses to start.
+  :func:`encode` (dataclasses of ``sandbox`` by their class, sets, tuples, deques, enums, decimals and maps with
+  non-text keys tagged, so that :func:`decode` rebuilds the very objects). A file written while the emulator was
+  ``channels_sync.sandbox`` names the classes by their modules of then: :data:`FORMER_MODULES` reads them. A file
+  of another version, or one whose classes no longer match the code, is *incompatible*; like a corrupt file it is
+  moved aside (renamed with a ``.broken-<time>`` suffix), reported, and the emulator starts empty: it never refuses
+  to start.
 * **Atomic.** A save writes a temporary file beside the target, flushes it to disk and renames it over the target,
   so a reader (or a crash) sees the old state or the new one, never half a file.
 * **Concurrent requests.** The server is threaded: the state is encoded under the sandbox lock, which every
@@ -48,6 +50,16 @@ FORMAT_VERSION = 1
 SAVE_INTERVAL_SECONDS = 0.5
 # Only the emulator's own classes may be rebuilt from a file.
 _TRUSTED_MODULE_PREFIX = "sandbox."
+# Until the emulator became a package of its own it was channels_sync.sandbox, one module per platform: the classes a
+# file of then names are read from the modules that hold them now (the class names did not change).
+FORMER_MODULES = {
+    "channels_sync.sandbox.tokens": "sandbox.core.tokens",
+    "channels_sync.sandbox.wechat_store": "sandbox.wechat_store.state",
+    "channels_sync.sandbox.channels": "sandbox.channels.state",
+    "channels_sync.sandbox.minishop": "sandbox.minishop.state",
+    "channels_sync.sandbox.tencent_ads": "sandbox.tencent_ads.state",
+    "channels_sync.sandbox.open_platform": "sandbox.open_platform.state",
+}
 _TAG = "$"
 
 
@@ -153,6 +165,7 @@ def _trusted_class(name: Any) -> type:
     if not isinstance(name, str) or ":" not in name:
         raise StateFormatError(f"bad class name {name!r}")
     module_name, qualname = name.split(":", 1)
+    module_name = FORMER_MODULES.get(module_name, module_name)
     if not module_name.startswith(_TRUSTED_MODULE_PREFIX):
         raise StateFormatError(f"class {name} is not one of the emulator's")
     try:

@@ -10,11 +10,12 @@ import email.parser
 import email.policy
 import re
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from sandbox.core.base import ApiError, Request
 
 ERR_INVALID_ARGS = 40097
+_T = TypeVar("_T")
 
 
 def invalid_args(reason: str) -> ApiError:
@@ -87,6 +88,13 @@ def check_int(value: Any, path: str, *, minimum: int | None = None, choices: Col
     return value
 
 
+def check_number(value: Any, path: str, *, minimum: float = 0) -> float:
+    """A JSON number (an integer or not; true/false is not one) of at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
+        raise invalid_args(f"{path} must be a number >= {minimum:g}")
+    return value
+
+
 def read_int(
     data: Mapping[str, Any],
     key: str,
@@ -100,10 +108,38 @@ def read_int(
     path = join_path(prefix, key)
     value = data.get(key)
     if value is None:
-        if default is None:
-            raise invalid_args(f"{path} is required")
-        return default
+        return _default(path, default)
     return check_int(value, path, minimum=minimum, choices=choices)
+
+
+def read_page_size(data: Mapping[str, Any], key: str, *, default: int, maximum: int) -> int:
+    """A page size or limit: a whole number from 1 to ``maximum``, ``default`` when absent."""
+    size = read_int(data, key, default=default, minimum=1)
+    if size > maximum:
+        raise invalid_args(f"{key} must be at most {maximum}")
+    return size
+
+
+def read_choice(
+    data: Mapping[str, Any], key: str, values: Mapping[Any, str], *, prefix: str = "", default: str | None = None
+) -> str:
+    """``data[key]`` as one of ``values``' keys (text or a number: the platforms send some enums either way), read
+    as the value it maps to; required unless a ``default`` is given. The error names the text keys."""
+    path = join_path(prefix, key)
+    value = data.get(key)
+    if value is None:
+        return _default(path, default)
+    if isinstance(value, bool) or not isinstance(value, str | int) or value not in values:
+        names = ", ".join(name for name in values if isinstance(name, str))
+        raise invalid_args(f"{path} must be one of {names}")
+    return values[value]
+
+
+def _default(path: str, default: _T | None) -> _T:
+    """What an absent field reads as: its default, or 40097 when it has none."""
+    if default is None:
+        raise invalid_args(f"{path} is required")
+    return default
 
 
 def read_id(data: Mapping[str, Any], key: str, *, prefix: str = "") -> str:

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import hmac
 import re
-from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sandbox.core.app_states import AppStates
 from sandbox.core.base import (
     ERR_REQUIRE_GET,
     ERR_REQUIRE_POST,
@@ -38,8 +38,6 @@ from sandbox.core.base import (
     Request,
     Response,
     RouteTable,
-    app_states,
-    forget_app_states,
 )
 from sandbox.core.context import ALPHANUMERIC, BEIJING
 from sandbox.core.services import Services
@@ -67,6 +65,7 @@ from sandbox.tencent_ads.rules import (
     plain,
     validate_request,
 )
+from sandbox.tencent_ads.state import AdsAccessToken, ClientState, StoredSalesInfo
 
 OAUTH_PATH = "/oauth/token"
 SALESINFOS_ADD_PATH = "/v1.1/product_salesinfos/add"
@@ -122,39 +121,6 @@ DEFAULT_CLIENTS: dict[str, AdsClient] = {
 }
 
 
-@dataclass
-class AdsAccessToken:
-    client_id: str
-    expires_at: float
-    nonces: set[str] = field(default_factory=set)
-
-
-@dataclass
-class StoredSalesInfo:
-    account_id: int
-    data_warehouse_id: int
-    item: dict[str, Any]
-    updated_at: float
-    writes: int = 1
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "account_id": self.account_id,
-            "data_warehouse_id": self.data_warehouse_id,
-            **self.item,
-            "updated_at": self.updated_at,
-            "writes": self.writes,
-        }
-
-
-@dataclass
-class ClientState:
-    sales: dict[tuple[int, int, str, str], StoredSalesInfo] = field(default_factory=dict)
-    minute_calls: deque[float] = field(default_factory=deque)
-    day: str = ""
-    day_calls: int = 0
-
-
 class TencentAds(Platform):
     name = PLATFORM
     config_keys = frozenset({"tencent_ads_quota"})
@@ -163,7 +129,7 @@ class TencentAds(Platform):
         self.ctx = ctx = services.ctx
         self.quota = dict(DEFAULT_QUOTA)
         self._tokens: dict[str, AdsAccessToken] = {}
-        self._states: dict[str, ClientState] = {}
+        self._states = AppStates(self.ctx, self.name, ClientState, ClientState)
         # Refresh tokens start their 30 days when the emulator starts.
         self._refresh_issued_at = ctx.now()
 
@@ -219,17 +185,17 @@ class TencentAds(Platform):
     def reset(self, appid: str | None) -> None:
         """Forget sales infos and quota counters (one client's, or all). Access tokens stay: like the sandbox's
         WeChat tokens, they are credentials, and expire with the clock."""
-        forget_app_states(self._states, appid)
+        self._states.forget(appid)
 
     def export_state(self) -> dict[str, Any]:
         # The refresh tokens' 30 days are not kept: they start again with each run, as the README says.
-        return {"tokens": self._tokens, "states": self._states}
+        return {"tokens": self._tokens, "states": self._states.export()}
 
     def import_state(self, state: Any) -> None:
         tokens = state["tokens"]
         if not isinstance(tokens, dict) or not all(isinstance(token, AdsAccessToken) for token in tokens.values()):
             raise ValueError("the stored Tencent Ads tokens are not a map of access tokens")
-        self._states = app_states(state["states"], ClientState)
+        self._states.load(state["states"])
         self._tokens = tokens
 
     def snapshot(self, appid: str) -> dict[str, Any] | None:
@@ -298,7 +264,7 @@ class TencentAds(Platform):
         state = self._states.get(client_id)
         try:
             self._check_call(request)
-            state = self._states.setdefault(client_id, ClientState())
+            state = self._states.of(client_id)
             self._count_call(state)
             account_id, warehouse_id, items = self._check_body(request, client_id)
         except ApiError as error:
@@ -326,10 +292,8 @@ class TencentAds(Platform):
                     "created": previous is None,
                 }
             )
-        self.ctx.applied.record(
-            platform=PLATFORM,
-            endpoint=SALESINFOS_ADD_PATH,
-            appid=client_id,
+        self._states.record(
+            request,
             account_id=account_id,
             data_warehouse_id=warehouse_id,
             items=applied,

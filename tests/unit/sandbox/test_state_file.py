@@ -17,7 +17,7 @@ import requests
 from sandbox import Sandbox, SandboxServer
 from sandbox.core.apps import AppRegistry
 from sandbox.core.state_file import FORMAT_VERSION, StateFile, decode, encode
-from sandbox.wechat_store.platform import StoredProduct
+from sandbox.wechat_store.state import StoredProduct
 from tests.unit.sandbox.builders import DEMO_APP, SandboxApi, tshirt_body
 from tests.unit.sandbox.channels_builders import ChannelsApi
 from tests.unit.sandbox.channels_builders import template_body as channels_template_body
@@ -271,7 +271,7 @@ def test_a_state_file_whose_classes_changed_is_set_aside_and_nothing_of_it_is_lo
     second = new_sandbox(state_path)
 
     assert "it does not fit this emulator" in second.state_report.problem
-    assert "fields of sandbox.wechat_store.platform:StoredProduct changed" in second.state_report.problem
+    assert "fields of sandbox.wechat_store.state:StoredProduct changed" in second.state_report.problem
     assert second.wechat_store.snapshot(DEMO_APP[0])["products"] == []
     assert second.channels.snapshot("wx_demo_channels")["images"] == []
     assert second.tokens.export_state() == {}

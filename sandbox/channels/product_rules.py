@@ -1,11 +1,6 @@
-"""The Channels store's rules (reference §3.3–§3.8, seed 000): product bodies, freight templates and third-party
-source declarations. Pure functions over JSON and the shop's current ids; each rule answers the platform's own
-errcode (README, "Channels errcodes").
-
-Shape errors without an errcode of their own (a missing field, a wrong JSON type, a value out of its enum) are
-raised by the shared ``validation`` readers as 40097; the Channels platform turns them into 10020051 "参数有误"
-(10020055 for stock/update and image upload), the code its docs give for bad parameters.
-"""
+"""The Channels store's product rules (reference §3.3, §3.6): an add/update body checked against the category tree,
+the brand library, the shop's uploaded images and its freight templates. Pure functions over JSON and the shop's
+current ids; each rule answers the platform's own errcode (``codes``, README "Channels errcodes")."""
 
 from __future__ import annotations
 
@@ -15,10 +10,45 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sandbox.channels.seed import NO_BRAND_ID, PROVINCES, SEND_TIMES, Category, CategoryTree
-from sandbox.core.base import ApiError
+from sandbox.channels.codes import (
+    ERR_AFTERSALE_DESC,
+    ERR_ATTR_DUPLICATE,
+    ERR_ATTR_MISSING,
+    ERR_ATTR_VALUE,
+    ERR_BRAND,
+    ERR_CATS_LENGTH,
+    ERR_DESC_IMGS_TOO_MANY,
+    ERR_DESC_TOO_LONG,
+    ERR_FREIGHT_TEMPLATE,
+    ERR_HEAD_IMGS_NONE,
+    ERR_HEAD_IMGS_TOO_MANY,
+    ERR_ILLEGAL_CATEGORY,
+    ERR_IMAGE_URL,
+    ERR_NO_SHIPMENT_NOT_ALLOWED,
+    ERR_OUT_PRODUCT_ID_TOO_LONG,
+    ERR_OUT_SKU_ID_EXISTS,
+    ERR_OUT_SKU_ID_TOO_LONG,
+    ERR_PRICE_ABOVE_MARKET,
+    ERR_PRICE_TOO_HIGH,
+    ERR_PRICE_ZERO,
+    ERR_QUALIFICATIONS_TOO_MANY,
+    ERR_SALE_ATTR,
+    ERR_SALE_ATTR_VALUES,
+    ERR_SKU_CODE_TOO_LONG,
+    ERR_SKU_COUNT,
+    ERR_SKU_ID,
+    ERR_TITLE_CHARS,
+    ERR_TITLE_EMPTY,
+    ERR_TITLE_TOO_LONG,
+    ERR_TITLE_TOO_SHORT,
+    ERR_WEIGHT_REQUIRED,
+    as_id,
+    fail,
+)
+from sandbox.channels.seed import NO_BRAND_ID, Category, CategoryTree
 from sandbox.core.validation import (
     check_int,
+    check_number,
     invalid_args,
     join_path,
     read_dict,
@@ -26,68 +56,6 @@ from sandbox.core.validation import (
     read_list,
     read_str,
 )
-
-# --- errcodes (reference §3.3–§3.8; the README lists where each is used) -----------------------------------------
-ERR_TEMPLATE_NOT_FOUND = 10020005
-ERR_NOT_EDITABLE = 10020008
-ERR_CATS_LENGTH = 10020011
-ERR_SALE_ATTR = 10020012
-ERR_SKU_COUNT = 10020013
-ERR_ILLEGAL_CATEGORY = 10020017
-ERR_FREIGHT_TEMPLATE = 10020019
-ERR_TITLE_EMPTY = 10020020
-ERR_TITLE_TOO_LONG = 10020021
-ERR_HEAD_IMGS_NONE = 10020022
-ERR_HEAD_IMGS_TOO_MANY = 10020023
-ERR_DESC_IMGS_TOO_MANY = 10020025
-ERR_DESC_TOO_LONG = 10020026
-ERR_QUALIFICATIONS_TOO_MANY = 10020027
-ERR_PRICE_TOO_HIGH = 10020028
-ERR_SKU_CODE_TOO_LONG = 10020029
-ERR_OUT_SKU_ID_EXISTS = 10020030
-ERR_SALE_ATTR_VALUES = 10020031
-ERR_SKU_ID = 10020034
-ERR_IMAGE_URL = 10020035
-ERR_OUT_PRODUCT_ID_TOO_LONG = 10020036
-ERR_OUT_SKU_ID_TOO_LONG = 10020037
-ERR_NO_SKUS = 10020038
-ERR_PRICE_ZERO = 10020039
-ERR_PRICE_ABOVE_MARKET = 10020040
-ERR_TITLE_TOO_SHORT = 10020042
-ERR_NOT_UNDER_AUDIT = 10020044
-ERR_TITLE_CHARS = 10020045
-ERR_UNDER_AUDIT = 10020049
-ERR_PARAM = 10020051
-ERR_PRODUCT_MISSING = 10020052
-ERR_STOCK_UPDATE_FAILED = 10020054
-ERR_PARAM_QUERY = 10020055
-ERR_QUALIFICATION_EMPTY = 10020059
-ERR_QUALIFICATION_TOO_LARGE = 10020060
-ERR_NOT_LISTED = 10020065
-ERR_QUOTA = 10020066
-ERR_UPLOADING = 10020067
-ERR_WEIGHT_REQUIRED = 10020068
-ERR_NO_SHIPMENT_NOT_ALLOWED = 10020069
-ERR_BRAND = 10020088
-ERR_AFTERSALE_DESC = 10020095
-ERR_ATTR_DUPLICATE = 10020096
-ERR_ATTR_MISSING = 10020097
-ERR_ATTR_VALUE = 10020098
-ERR_STOCK_RATE = 10020112
-ERR_STOCK_UNDER_AUDIT = 10020217
-ERR_STOCK_ZERO_DELTA = 10020218
-ERR_STOCK_INSUFFICIENT = 10020219
-ERR_STOCK_NEVER_LISTED = 10020289
-ERR_DEFAULT_RULE_ADDRESS = 10021053
-ERR_BAD_AREA = 10021054
-ERR_DEFAULT_RULE_MISSING = 10021055
-ERR_NO_SHIP_FROM = 10021081
-ERR_SEND_TIME = 10021082
-ERR_TEMPLATE_NAME_EXISTS = 10021200
-ERR_NATIONWIDE_NO_SHIP = 10025501
-ERR_TOO_MANY_EXPRESS = 10025502
-ERR_TOO_MANY_CONDITIONS = 10025503
-ERR_TOO_MANY_CALC_RULES = 10025504
 
 # --- limits -------------------------------------------------------------------------------------------------------
 IMAGE_PREFIX = "https://mmecimage.cn/p/"
@@ -105,9 +73,6 @@ SKUS_MAX = 500
 PRICE_MAX = 1_000_000_000
 STOCK_MAX = 10_000_000
 SALE_ATTR_VALUES_MAX = 100
-EXPRESS_COMPANIES_MAX = 10
-CONDITION_RULES_MAX = 20
-CALC_RULES_MAX = 50
 DELIVER_ACCT_TYPES = (1, 2, 3, 4)
 
 # §3.3 / mini-shop title rules: CJK, ASCII letters and digits, and this special-character set.
@@ -147,20 +112,6 @@ SKU_FIELDS = (
 )
 EXTRA_SERVICE_FLAGS = ("pay_after_use", "freight_insurance", "fake_one_pay_three", "damage_guarantee")
 
-# Freight template enums: the platform sends strings; numbers are accepted too (README, "Freight templates").
-VALUATION_TYPES = {"PIECE": "PIECE", "WEIGHT": "WEIGHT", 1: "PIECE", 2: "WEIGHT"}
-DELIVERY_TYPES = {"EXPRESS": "EXPRESS", 1: "EXPRESS"}
-SHIPPING_METHODS = {"FREE": "FREE", "CONDITION_FREE": "CONDITION_FREE", "NO_FREE": "NO_FREE"} | {
-    1: "FREE",
-    2: "CONDITION_FREE",
-    3: "NO_FREE",
-}
-CALC_FIELDS = ("first_val_amount", "first_price", "second_val_amount", "second_price")
-
-
-def fail(errcode: int, message: str) -> ApiError:
-    return ApiError(errcode, message)
-
 
 def text_length(value: str) -> int:
     """Characters as the platform counts them: one per character, whatever its script."""
@@ -199,26 +150,6 @@ def check_title(body: Mapping[str, Any]) -> str:
     if not any(_is_cjk(char) for char in title):
         raise fail(ERR_TITLE_CHARS, "title must not be only letters, digits and special characters")
     return title
-
-
-def as_id(value: Any, path: str) -> str:
-    """A uint64 id that clients send as a string or a number; returned as a string."""
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip():
-        raise invalid_args(f"{path} must be an id")
-    return str(value).strip()
-
-
-def read_product_id(body: Mapping[str, Any], key: str = "product_id") -> str:
-    """A required uint64 id field (``product_id``, ``sku_id``, ``template_id``…), as a string."""
-    if body.get(key) is None:
-        raise invalid_args(f"{key} is required")
-    return as_id(body[key], key)
-
-
-def _number(value: Any, path: str, *, minimum: float = 0) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
-        raise invalid_args(f"{path} must be a number >= {minimum:g}")
-    return value
 
 
 @dataclass
@@ -429,7 +360,7 @@ class ProductRules:
                 )
             weight = express_info.get("weight")
             if weight is not None:
-                _number(weight, "express_info.weight")
+                check_number(weight, "express_info.weight")
             if self._templates[str(template_id)]["valuation_type"] == "WEIGHT" and not weight:
                 raise fail(
                     ERR_WEIGHT_REQUIRED,
@@ -575,208 +506,3 @@ def attr_value_problem(type_v2: str, options: tuple[str, ...], append_allowed: b
         if match is None or match.group(2).strip() not in options:
             return f"must be a number followed by one of the units {', '.join(options)}"
     return None
-
-
-# --- freight templates (§3.5) ---------------------------------------------------------------------------------------
-
-
-def _enum(data: dict[str, Any], key: str, values: dict[Any, str], *, prefix: str, default: str | None = None) -> str:
-    path = join_path(prefix, key)
-    value = data.get(key)
-    if value is None:
-        if default is None:
-            raise invalid_args(f"{path} is required")
-        return default
-    if isinstance(value, bool) or not isinstance(value, str | int) or value not in values:
-        names = ", ".join(name for name in values if isinstance(name, str))
-        raise invalid_args(f"{path} must be one of {names}")
-    return values[value]
-
-
-def _flag(data: dict[str, Any], key: str, path: str) -> bool:
-    """A boolean the platform shows both as true/false and as 0/1 (§3.5 Conflict)."""
-    value = data.get(key, False)
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    raise invalid_args(f"{path} must be a boolean (or 0/1)")
-
-
-def _address(value: Any, path: str, *, required: bool) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise invalid_args(f"{path} must be an object")
-    province = value.get("province_name")
-    if province is None or province == "":
-        if required:
-            raise fail(ERR_NO_SHIP_FROM, f"{path}.province_name is required (the ship-from address)")
-        raise invalid_args(f"{path}.province_name is required")
-    if province not in PROVINCES:
-        raise fail(ERR_BAD_AREA, f"{path}.province_name {province!r} is not a province")
-    for key in ("city_name", "county_name", "detail_info"):
-        read_str(value, key, prefix=path, required=False, allow_empty=True)
-    return value
-
-
-def _addresses(data: dict[str, Any], key: str, path: str) -> list[dict[str, Any]]:
-    items = read_list(data, key, prefix=path, required=False, allow_empty=True)
-    return [_address(item, f"{join_path(path, key)}[{index}]", required=False) for index, item in enumerate(items)]
-
-
-def validate_freight_template(body: dict[str, Any]) -> dict[str, Any]:
-    """§3.5 ``freight_template``. Returns the stored copy: enums as strings, ``is_default`` as booleans."""
-    template = copy.deepcopy(read_dict(body, "freight_template"))
-    prefix = "freight_template"
-    read_str(template, "name", prefix=prefix)
-    template["valuation_type"] = _enum(template, "valuation_type", VALUATION_TYPES, prefix=prefix)
-    send_time = template.get("send_time")
-    if send_time not in SEND_TIMES:
-        raise fail(ERR_SEND_TIME, f"{prefix}.send_time {send_time!r} is not a known send_time")
-    if template.get("address_info") is None:
-        raise fail(ERR_NO_SHIP_FROM, f"{prefix}.address_info (the ship-from address) is required")
-    _address(template["address_info"], f"{prefix}.address_info", required=True)
-    template["delivery_type"] = _enum(template, "delivery_type", DELIVERY_TYPES, prefix=prefix, default="EXPRESS")
-    delivery_ids = read_list(template, "delivery_id", prefix=prefix, required=False, allow_empty=True)
-    if not all(isinstance(item, str) and item for item in delivery_ids):
-        raise invalid_args(f"{prefix}.delivery_id must be a list of express company ids")
-    if len(delivery_ids) > EXPRESS_COMPANIES_MAX:
-        raise fail(ERR_TOO_MANY_EXPRESS, f"{prefix}.delivery_id names more than {EXPRESS_COMPANIES_MAX} companies")
-    template["delivery_id"] = delivery_ids
-    method = template["shipping_method"] = _enum(template, "shipping_method", SHIPPING_METHODS, prefix=prefix)
-    template["all_condition_free_detail"] = _condition_free(template, prefix, required=method == "CONDITION_FREE")
-    template["all_freight_calc_method"] = _calc_methods(template, prefix, required=method != "FREE")
-    area = read_dict(template, "not_send_area", prefix=prefix, required=False)
-    area_path = f"{prefix}.not_send_area"
-    excluded = _addresses(area, "address_info", area_path)
-    provinces = {item["province_name"] for item in excluded if not item.get("city_name")}
-    if provinces >= set(PROVINCES):
-        raise fail(ERR_NATIONWIDE_NO_SHIP, f"{area_path} may not exclude the whole country")
-    template["not_send_area"] = {"address_info": excluded}
-    template["is_default"] = _flag(template, "is_default", f"{prefix}.is_default")
-    return template
-
-
-def _condition_free(template: dict[str, Any], prefix: str, *, required: bool) -> dict[str, Any]:
-    detail = read_dict(template, "all_condition_free_detail", prefix=prefix, required=False)
-    path = f"{prefix}.all_condition_free_detail"
-    rules = read_list(detail, "condition_free_detail_list", prefix=path, required=required, allow_empty=not required)
-    if len(rules) > CONDITION_RULES_MAX:
-        raise fail(ERR_TOO_MANY_CONDITIONS, f"{path} holds more than {CONDITION_RULES_MAX} rules")
-    for index, rule in enumerate(rules):
-        rule_path = f"{path}.condition_free_detail_list[{index}]"
-        if not isinstance(rule, dict):
-            raise invalid_args(f"{rule_path} must be an object")
-        if not _addresses(rule, "address_infos", rule_path):
-            raise invalid_args(f"{rule_path}.address_infos must not be empty")
-        limits = [rule.get(key) for key in ("min_piece", "min_weight", "min_amount")]
-        for key, value in zip(("min_piece", "min_weight", "min_amount"), limits, strict=True):
-            if value is not None:
-                _number(value, f"{rule_path}.{key}")
-        if not any(limits):
-            raise invalid_args(f"{rule_path} needs min_piece, min_weight or min_amount")
-    return {"condition_free_detail_list": rules}
-
-
-def _calc_methods(template: dict[str, Any], prefix: str, *, required: bool) -> dict[str, Any]:
-    """Pricing rules: exactly one default rule (no address), the others each for their addresses."""
-    methods = read_dict(template, "all_freight_calc_method", prefix=prefix, required=False)
-    path = f"{prefix}.all_freight_calc_method"
-    rules = read_list(methods, "freight_calc_method_list", prefix=path, required=False, allow_empty=True)
-    if len(rules) > CALC_RULES_MAX:
-        raise fail(ERR_TOO_MANY_CALC_RULES, f"{path} holds more than {CALC_RULES_MAX} rules")
-    defaults = 0
-    for index, rule in enumerate(rules):
-        rule_path = f"{path}.freight_calc_method_list[{index}]"
-        if not isinstance(rule, dict):
-            raise invalid_args(f"{rule_path} must be an object")
-        rule["is_default"] = _flag(rule, "is_default", f"{rule_path}.is_default")
-        for key in CALC_FIELDS:
-            read_int(rule, key, prefix=rule_path, minimum=0)
-        read_str(rule, "delivery_id", prefix=rule_path, required=False, allow_empty=True)
-        addresses = _addresses(rule, "address_infos", rule_path)
-        if rule["is_default"]:
-            defaults += 1
-            if addresses:
-                raise fail(ERR_DEFAULT_RULE_ADDRESS, f"{rule_path} is the default rule and may not name addresses")
-        elif not addresses:
-            raise invalid_args(f"{rule_path}.address_infos must not be empty (only the default rule has none)")
-    if required and defaults == 0:
-        raise fail(ERR_DEFAULT_RULE_MISSING, f"{path} needs a default rule (is_default true)")
-    if defaults > 1:
-        raise invalid_args(f"{path} holds {defaults} default rules; only one is allowed")
-    return {"freight_calc_method_list": rules}
-
-
-# --- addproductthirdpartysource (§3.7, seed 000) --------------------------------------------------------------------
-
-SCENES = (1, 2, 3)
-PUBLISH_METHODS = (1, 2, 3)
-SOURCE_PLATFORM_TYPES = (1, 2, 3)
-SOURCE_ATTR_TYPES = (1, 2, 3, 4, 5, 6, 7)
-PERFORMANCE_NUMBERS = (
-    "accept_rate_24h",
-    "accept_rate_48h",
-    "ship_count_30d",
-    "ship_count_7d",
-    "distribute_product_count",
-    "on_time_ship_rate",
-)
-SOURCE_STRINGS = ("visit_url", "product_id", "title")
-SOURCE_OPTIONAL_STRINGS = ("brand", "detail_description", "service_guarantee", "delivery_time")
-SKU_STRINGS = ("sku_id", "spec_name", "spec_value", "sku_img")
-SKU_NUMBERS = ("price", "stock", "stock_type")
-
-
-def _string_list(data: dict[str, Any], key: str, prefix: str, *, required: bool) -> list[str]:
-    items = read_list(data, key, prefix=prefix, required=required, allow_empty=not required)
-    for index, item in enumerate(items):
-        if not isinstance(item, str) or not item:
-            raise invalid_args(f"{join_path(prefix, key)}[{index}] must be a non-empty string")
-    return items
-
-
-def validate_third_party_source(body: dict[str, Any]) -> dict[str, Any]:
-    """Seed 000: the required fields, and those required by ``scene_value`` (``publish_method`` for scene 3; the
-    supplier's ``source_platform_type`` and ``source_platform_name`` for scenes 1 and 2)."""
-    scene = read_int(body, "scene_value", choices=SCENES)
-    if body.get("publish_method") is not None or scene == 3:
-        read_int(body, "publish_method", choices=PUBLISH_METHODS)
-    supplier = read_dict(body, "supplier")
-    read_str(supplier, "supplier_name", prefix="supplier")
-    if supplier.get("source_platform_type") is not None or scene in (1, 2):
-        read_int(supplier, "source_platform_type", prefix="supplier", choices=SOURCE_PLATFORM_TYPES)
-    read_str(supplier, "source_platform_name", prefix="supplier", required=scene in (1, 2))
-    performance = read_dict(body, "supplier_shop_performance", required=False)
-    for key in PERFORMANCE_NUMBERS:
-        if performance.get(key) is not None:
-            _number(performance[key], f"supplier_shop_performance.{key}")
-    read_str(performance, "merchant_identity", prefix="supplier_shop_performance", required=False, allow_empty=True)
-    source = read_dict(body, "product_source_info")
-    prefix = "product_source_info"
-    for key in SOURCE_STRINGS:
-        read_str(source, key, prefix=prefix)
-    _string_list(source, "head_img_urls", prefix, required=True)
-    _string_list(source, "detail_img_urls", prefix, required=True)
-    _string_list(source, "qualification_list", prefix, required=False)
-    for key in SOURCE_OPTIONAL_STRINGS:
-        read_str(source, key, prefix=prefix, required=False, allow_empty=True)
-    for index, attr in enumerate(read_list(source, "attr_list", prefix=prefix, required=False, allow_empty=True)):
-        path = f"{prefix}.attr_list[{index}]"
-        if not isinstance(attr, dict):
-            raise invalid_args(f"{path} must be an object")
-        if attr.get("attr_type") is not None:
-            read_int(attr, "attr_type", prefix=path, choices=SOURCE_ATTR_TYPES)
-        read_str(attr, "attr_name", prefix=path, required=False, allow_empty=True)
-        read_str(attr, "attr_value", prefix=path, required=False, allow_empty=True)
-    for index, sku in enumerate(read_list(source, "sku_list", prefix=prefix)):
-        path = f"{prefix}.sku_list[{index}]"
-        if not isinstance(sku, dict):
-            raise invalid_args(f"{path} must be an object")
-        for key in SKU_STRINGS:
-            read_str(sku, key, prefix=path)
-        for key in SKU_NUMBERS:
-            read_int(sku, key, prefix=path, minimum=0)
-    logistics = read_dict(source, "logistics_info", prefix=prefix, required=False)
-    for key in ("freight_info", "logistics_template"):
-        read_str(logistics, key, prefix=f"{prefix}.logistics_info", required=False, allow_empty=True)
-    return copy.deepcopy(body)
