@@ -66,7 +66,7 @@ def sandbox_server() -> Iterator[SandboxServer]:
 
 
 class SandboxControl:
-    """The emulator's control endpoints (channels_sync/sandbox/README.md)."""
+    """The emulator's control endpoints (sandbox/README.md)."""
 
     def __init__(self, url: str):
         self.url = url

@@ -14,7 +14,7 @@ from channels_sync.platforms.wechat_store import WeChatStoreClient
 from sandbox import Sandbox, SandboxServer
 from sandbox.core.apps import AppRegistry
 from tests.unit.platforms.stubs import EMULATOR_POLICY, StubServer
-from tests.unit.sandbox.builders import DEMO_APP, SandboxApi
+from tests.unit.sandbox.client import DEMO_APP, SandboxApi
 
 SEED = 20240611
 TIMEOUTS = Timeouts(connect=2.0, read=5.0)

@@ -11,7 +11,7 @@ import requests
 from sandbox import Sandbox
 from sandbox.core.apps import AppRegistry
 from sandbox.core.base import Request
-from tests.unit.sandbox.builders import COLOUR, SIZE, SIZE_M, WHITE, tshirt_body, uniform_body
+from tests.unit.sandbox.wechat_store.builders import COLOUR, SIZE, SIZE_M, WHITE, tshirt_body, uniform_body
 
 WHITE_M = f"{COLOUR}:{WHITE};{SIZE}:{SIZE_M}"
 

@@ -4,7 +4,7 @@ add+update quota."""
 
 import pytest
 
-from tests.unit.sandbox.minishop_builders import (
+from tests.unit.sandbox.minishop.builders import (
     AUDIT_DELAY_SECONDS,
     FIRST_PRODUCT_ID,
     MiniShopApi,

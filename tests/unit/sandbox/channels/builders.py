@@ -12,13 +12,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from tests.unit.sandbox.builders import TIMEOUT, SandboxApi
+from tests.unit.sandbox.client import TIMEOUT, SandboxApi
 
 CHANNELS_APP = ("wx_demo_channels", "demo-channels-secret")
 CHANNELS_TEST_APP = ("wx_test_channels", "test-channels-secret")
 PUSH_TOKEN = "sandbox-push-token"
 
-# Seeded ids (channels_sync/sandbox/channels_seed.py).
+# Seeded ids (sandbox/channels/seed.py).
 APPAREL, WOMEN, TSHIRT = "1000", "1100", "1101"
 FOOD, SNACKS, NUTS = "2000", "2100", "2101"
 HOME, STORAGE, STORAGE_BOX = "3000", "3100", "3101"

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.unit.sandbox.channels_builders import (
+from tests.unit.sandbox.channels.builders import (
     APPAREL,
     CHANNELS_APP,
     CHANNELS_TEST_APP,

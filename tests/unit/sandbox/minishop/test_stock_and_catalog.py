@@ -3,7 +3,7 @@ permission codes (-2, 9401021), faults, the state dump, reset and configuration.
 
 import pytest
 
-from tests.unit.sandbox.minishop_builders import (
+from tests.unit.sandbox.minishop.builders import (
     AUDIT_DELAY_SECONDS,
     MINISHOP_APP,
     MINISHOP_TEST_APP,

@@ -2,7 +2,16 @@
 
 import pytest
 
-from tests.unit.sandbox.builders import BLACK, COLOUR, SIZE, SIZE_L, SIZE_M, WHITE, tshirt_body, uniform_body
+from tests.unit.sandbox.wechat_store.builders import (
+    BLACK,
+    COLOUR,
+    SIZE,
+    SIZE_L,
+    SIZE_M,
+    WHITE,
+    tshirt_body,
+    uniform_body,
+)
 
 WHITE_M = f"{COLOUR}:{WHITE};{SIZE}:{SIZE_M}"
 

@@ -3,7 +3,8 @@
 import pytest
 
 from sandbox.core.apps import AppRegistry, parse_apps_spec
-from tests.unit.sandbox.builders import DEMO_APP, TEST_APP, uniform_body
+from tests.unit.sandbox.client import DEMO_APP, TEST_APP
+from tests.unit.sandbox.wechat_store.builders import uniform_body
 
 TOKEN_URL = "/cgi-bin/token"
 STABLE_URL = "/cgi-bin/stable_token"

@@ -9,7 +9,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.unit.sandbox.builders import COLOUR, SIZE, SIZE_M, WHITE, template_body, tshirt_body, uniform_body
+from tests.unit.sandbox.wechat_store.builders import (
+    COLOUR,
+    SIZE,
+    SIZE_M,
+    WHITE,
+    template_body,
+    tshirt_body,
+    uniform_body,
+)
 
 WHITE_M = f"{COLOUR}:{WHITE};{SIZE}:{SIZE_M}"
 ORDER_FIELDS = {

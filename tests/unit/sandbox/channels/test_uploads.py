@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.unit.sandbox.channels_builders import CHANNELS_APP
+from tests.unit.sandbox.channels.builders import CHANNELS_APP
 
 IMAGE_URL = re.compile(rf"^https://mmecimage\.cn/p/{CHANNELS_APP[0]}/[A-Za-z0-9]{{32}}$")
 CHANNELS_PATH = "/channels/ec/basics/img/upload"

@@ -4,7 +4,7 @@ the reference says they differ."""
 import pytest
 
 from sandbox.channels.seed import PROVINCES
-from tests.unit.sandbox.channels_builders import (
+from tests.unit.sandbox.channels.builders import (
     APPAREL,
     FOOD,
     GIFT_CARD,

@@ -6,7 +6,7 @@ import time
 import pytest
 import requests
 
-from tests.unit.sandbox.builders import COLOUR, SIZE, SIZE_M, WHITE, tshirt_body
+from tests.unit.sandbox.wechat_store.builders import COLOUR, SIZE, SIZE_M, WHITE, tshirt_body
 
 WHITE_M = f"{COLOUR}:{WHITE};{SIZE}:{SIZE_M}"
 STOCK_ADD = "/merchant/stock/add"

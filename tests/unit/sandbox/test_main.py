@@ -13,7 +13,7 @@ from pathlib import Path
 import requests
 from django.conf import settings
 
-from tests.unit.sandbox.builders import DEMO_APP, SandboxApi
+from tests.unit.sandbox.client import DEMO_APP, SandboxApi
 
 STARTUP_SECONDS = 60
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.unit.sandbox.channels_builders import CHANNELS_APP, PUSH_TOKEN, signature, tshirt_body
+from tests.unit.sandbox.channels.builders import CHANNELS_APP, PUSH_TOKEN, signature, tshirt_body
 
 UPDATE = "/channels/ec/product/update"
 DELETE = "/channels/ec/product/delete"

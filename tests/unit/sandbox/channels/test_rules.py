@@ -3,7 +3,7 @@ on update. Nothing is stored when a body is refused."""
 
 import pytest
 
-from tests.unit.sandbox.channels_builders import (
+from tests.unit.sandbox.channels.builders import (
     CHANNELS_TEST_APP,
     FOOD,
     GIFT_CARD,

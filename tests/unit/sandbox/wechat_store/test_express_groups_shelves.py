@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.unit.sandbox.builders import template_body, uniform_body
+from tests.unit.sandbox.wechat_store.builders import template_body, uniform_body
 
 # --- postage templates ------------------------------------------------------------------------------------------
 

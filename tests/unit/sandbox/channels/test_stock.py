@@ -3,7 +3,7 @@ its errcodes, the per-SKU frequency limit and the stock flow kept for reconcilia
 
 import pytest
 
-from tests.unit.sandbox.channels_builders import tshirt_body
+from tests.unit.sandbox.channels.builders import tshirt_body
 
 UPDATE = "/channels/ec/product/stock/update"
 GET = "/channels/ec/product/stock/get"

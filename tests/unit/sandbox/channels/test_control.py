@@ -10,8 +10,8 @@ import requests
 from sandbox import Sandbox
 from sandbox.core.apps import AppRegistry
 from sandbox.core.base import Request
-from tests.unit.sandbox.builders import uniform_body
-from tests.unit.sandbox.channels_builders import CHANNELS_APP, CHANNELS_TEST_APP, tshirt_body
+from tests.unit.sandbox.channels.builders import CHANNELS_APP, CHANNELS_TEST_APP, tshirt_body
+from tests.unit.sandbox.wechat_store.builders import uniform_body
 
 ADD = "/channels/ec/product/add"
 STOCK = "/channels/ec/product/stock/update"

@@ -277,7 +277,7 @@ def test_sandbox_apps_are_clients_too(server, http, sandbox, api):
 
 
 def test_the_golden_wire_text_of_the_corrected_seed_example_is_accepted(ads, sandbox):
-    golden = Path(__file__).parents[1] / "platforms" / "tencent_ads" / "golden" / "seed_003_corrected.json"
+    golden = Path(__file__).parents[2] / "platforms" / "tencent_ads" / "golden" / "seed_003_corrected.json"
     wire = golden.read_bytes()
     assert b'"current_price": 78.00' in wire
 

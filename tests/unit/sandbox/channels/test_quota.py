@@ -3,7 +3,7 @@ configurable per run; withdrawals count, stock-only edits and auditfree do not."
 
 import pytest
 
-from tests.unit.sandbox.channels_builders import CHANNELS_TEST_APP, tshirt_body
+from tests.unit.sandbox.channels.builders import CHANNELS_TEST_APP, tshirt_body
 
 ADD = "/channels/ec/product/add"
 UPDATE = "/channels/ec/product/update"

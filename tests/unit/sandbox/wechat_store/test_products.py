@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from tests.unit.sandbox.builders import (
+from tests.unit.sandbox.client import TEST_APP
+from tests.unit.sandbox.wechat_store.builders import (
     APPAREL_BRAND,
     BLACK,
     COLOUR,
@@ -16,7 +17,6 @@ from tests.unit.sandbox.builders import (
     SIZE,
     SIZE_L,
     SIZE_M,
-    TEST_APP,
     TSHIRT,
     UNIQLO,
     WHITE,

@@ -8,13 +8,13 @@ from typing import Any
 import requests
 
 from tests.unit.platforms.minishop.seed_examples import SEED_001_REQUEST
-from tests.unit.sandbox.builders import TIMEOUT, SandboxApi
+from tests.unit.sandbox.client import TIMEOUT, SandboxApi
 
 MINISHOP_APP = ("wx_demo_minishop", "demo-minishop-secret")
 MINISHOP_TEST_APP = ("wx_test_minishop", "test-minishop-secret")
 # Audits take a minute of sandbox time: they finish only when a test moves the clock.
 AUDIT_DELAY_SECONDS = 60
-# Seeded ids (channels_sync/sandbox/minishop_seed.py).
+# Seeded ids (sandbox/minishop/seed.py).
 SEED_TEMPLATE_ID, DEMO_TEMPLATE_ID = 5189, 5190
 APPAREL, WOMEN, TSHIRT, DRESS = 7231, 7245, 7262, 7263
 FIRST_PRODUCT_ID = 23423523452345235
