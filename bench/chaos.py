@@ -62,7 +62,7 @@ from _common import ROOT, heading, table, write_results
 
 NAME = "chaos"
 
-# The emulator's demo apps of the three platforms (channels_sync/sandbox/README.md, "Apps and secrets").
+# The emulator's demo apps of the three platforms (sandbox/README.md, "Apps and secrets").
 SHOPS = (
     ("V1.17", "wechat_store", "wx_demo_store", "demo-store-secret"),
     ("Channels", "channels", "wx_demo_channels", "demo-channels-secret"),
@@ -264,7 +264,7 @@ class Server:
 
 
 class Control:
-    """The emulator's ``/__sandbox__/`` endpoints (channels_sync/sandbox/README.md, "Control API")."""
+    """The emulator's ``/__sandbox__/`` endpoints (sandbox/README.md, "Control API")."""
 
     def __init__(self, url: str):
         import requests
