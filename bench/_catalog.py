@@ -1,7 +1,7 @@
 """Builders of a benchmark catalog: T恤 products on the emulator's WeChat Store category, with real images.
 
 The category, its colour and size specs and their value ids are the emulator's seeded ones
-(``channels_sync/sandbox/wechat_store_seed.py``), so the products are valid for ``/merchant/create``. Rows are
+(``sandbox/wechat_store/seed.py``), so the products are valid for ``/merchant/create``. Rows are
 written in bulk inside one transaction: building the catalog is setup, not what is measured.
 """
 

@@ -62,7 +62,7 @@ from _common import ROOT, heading, table, write_results
 
 NAME = "chaos"
 
-# The emulator's demo apps of the three platforms (channels_sync/sandbox/README.md, "Apps and secrets").
+# The emulator's demo apps of the three platforms (sandbox/README.md, "Apps and secrets").
 SHOPS = (
     ("V1.17", "wechat_store", "wx_demo_store", "demo-store-secret"),
     ("Channels", "channels", "wx_demo_channels", "demo-channels-secret"),
@@ -264,7 +264,7 @@ class Server:
 
 
 class Control:
-    """The emulator's ``/__sandbox__/`` endpoints (channels_sync/sandbox/README.md, "Control API")."""
+    """The emulator's ``/__sandbox__/`` endpoints (sandbox/README.md, "Control API")."""
 
     def __init__(self, url: str):
         import requests
@@ -853,8 +853,8 @@ def main(argv: list[str] | None = None) -> int:
 @contextlib.contextmanager
 def emulator(seed: int):
     """The emulator served in this process; Channels and mini-shop audits pass a second after submission."""
-    from channels_sync.sandbox import Sandbox, SandboxServer
-    from channels_sync.sandbox.tokens import AppRegistry
+    from sandbox import Sandbox, SandboxServer
+    from sandbox.core.apps import AppRegistry
 
     sandbox = Sandbox(apps=AppRegistry.default(environ={}), seed=seed)
     with SandboxServer(sandbox, host="127.0.0.1", port=0, poll_interval=0.01) as server:

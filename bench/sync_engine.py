@@ -336,8 +336,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from channels_sync import services
     from channels_sync.models import SyncJob
-    from channels_sync.sandbox import Sandbox, SandboxServer
-    from channels_sync.sandbox.tokens import AppRegistry
+    from sandbox import Sandbox, SandboxServer
+    from sandbox.core.apps import AppRegistry
 
     try:
         spec_shape(args.skus)

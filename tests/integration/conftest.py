@@ -22,8 +22,8 @@ from django.db import connection
 from django.test import override_settings
 
 from channels_sync.models import Shop, SyncJob
-from channels_sync.sandbox import Sandbox, SandboxServer
-from channels_sync.sandbox.tokens import AppRegistry
+from sandbox import Sandbox, SandboxServer
+from sandbox.core.apps import AppRegistry
 from tests.conftest import TEST_SANDBOX_ORIGINS, redis_reachable, skip_unless_ci
 
 PROJECT_DIR = Path(settings.BASE_DIR)
@@ -66,7 +66,7 @@ def sandbox_server() -> Iterator[SandboxServer]:
 
 
 class SandboxControl:
-    """The emulator's control endpoints (channels_sync/sandbox/README.md)."""
+    """The emulator's control endpoints (sandbox/README.md)."""
 
     def __init__(self, url: str):
         self.url = url

@@ -11,9 +11,9 @@ from django.urls import reverse
 from channels_sync import services
 from channels_sync.demo import _open_platform_demo_settings
 from channels_sync.models import OpenPlatformProductOptions, RemoteBinding, Shop, SyncAttempt, SyncJob
-from channels_sync.sandbox.open_platform import PUBLISH_PATH
 from products.demo import demo_catalog_create
 from products.models import Product
+from sandbox.open_platform.platform import PUBLISH_PATH
 from tests.integration.conftest import wait_for_jobs
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
@@ -30,6 +29,8 @@ SANDBOX_STATE_FILENAME = "sandbox-state.json"
 class Child:
     name: str
     argv: list[str]
+    # The folder it starts in (None: the supervisor's): the emulator runs as ``python -m sandbox`` from the project.
+    cwd: str | None = None
     process: subprocess.Popen | None = field(default=None, repr=False)
 
 
@@ -81,6 +82,7 @@ class Supervisor:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
+                cwd=child.cwd,
                 env=self.env,
                 text=True,
                 encoding="utf-8",
@@ -186,7 +188,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         host, port, sandbox_port = options["host"], options["port"], options["sandbox_port"]
-        with_sandbox = not options["no_sandbox"] and "runsandbox" in get_commands()
+        # The emulator is not a part of a production install: run it only where its package is there.
+        with_sandbox = not options["no_sandbox"] and (Path(settings.BASE_DIR) / "sandbox" / "__main__.py").is_file()
         children = self._children(options, with_sandbox)
 
         for name, wanted in (("web admin", port), ("emulator", sandbox_port if with_sandbox else None)):
@@ -235,13 +238,13 @@ class Command(BaseCommand):
             schedule.parent.mkdir(parents=True, exist_ok=True)
             children.append(Child("beat", [*celery, "beat", "-l", "info", "-s", str(schedule)]))
         if with_sandbox:
-            argv = [python, manage, "runsandbox", "--host", options["host"], "--port", str(options["sandbox_port"])]
+            argv = [python, "-m", "sandbox", "--host", options["host"], "--port", str(options["sandbox_port"])]
             if not options["no_sandbox_state"]:
                 # The database keeps the remote ids and image URLs the emulator gave: the emulator keeps them too,
                 # so the stack really starts where it stopped.
                 state_file = options["sandbox_state_file"] or str(Path(settings.VAR_DIR) / SANDBOX_STATE_FILENAME)
                 argv += ["--state-file", state_file]
-            children.append(Child("sandbox", argv))
+            children.append(Child("sandbox", argv, cwd=str(settings.BASE_DIR)))
         return children
 
     @staticmethod

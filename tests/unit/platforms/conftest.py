@@ -11,10 +11,10 @@ from django.core.cache.backends.locmem import LocMemCache
 from channels_sync.platforms.http import CallRecord, Timeouts, new_session
 from channels_sync.platforms.tokens import AccessTokenProvider
 from channels_sync.platforms.wechat_store import WeChatStoreClient
-from channels_sync.sandbox import Sandbox, SandboxServer
-from channels_sync.sandbox.tokens import AppRegistry
+from sandbox import Sandbox, SandboxServer
+from sandbox.core.apps import AppRegistry
 from tests.unit.platforms.stubs import EMULATOR_POLICY, StubServer
-from tests.unit.sandbox.builders import DEMO_APP, SandboxApi
+from tests.unit.sandbox.client import DEMO_APP, SandboxApi
 
 SEED = 20240611
 TIMEOUTS = Timeouts(connect=2.0, read=5.0)

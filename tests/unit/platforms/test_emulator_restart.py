@@ -8,10 +8,10 @@ from django.utils import timezone
 from channels_sync import services
 from channels_sync.demo import demo_shops_ensure
 from channels_sync.models import RemoteBinding, SyncAttempt, SyncJob
-from channels_sync.sandbox import Sandbox, SandboxServer
-from channels_sync.sandbox.tokens import AppRegistry
 from products.demo import demo_catalog_create
 from products.models import Product, Shelf
+from sandbox import Sandbox, SandboxServer
+from sandbox.core.apps import AppRegistry
 
 pytestmark = pytest.mark.django_db
 

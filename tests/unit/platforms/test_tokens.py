@@ -18,7 +18,7 @@ from channels_sync.platforms.tokens import (
 )
 from tests.unit.platforms.conftest import TIMEOUTS
 from tests.unit.platforms.stubs import EMULATOR_POLICY
-from tests.unit.sandbox.builders import DEMO_APP
+from tests.unit.sandbox.client import DEMO_APP
 
 STABLE = "/cgi-bin/stable_token"
 APPID, SECRET = DEMO_APP

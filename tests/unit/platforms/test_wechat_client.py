@@ -23,7 +23,7 @@ from channels_sync.platforms.tokens import AccessTokenProvider
 from channels_sync.platforms.wechat_store import WeChatStoreClient
 from tests.unit.platforms.conftest import TIMEOUTS, Calls
 from tests.unit.platforms.stubs import EMULATOR_POLICY
-from tests.unit.sandbox.builders import DEMO_APP
+from tests.unit.sandbox.client import DEMO_APP
 
 STABLE = "/cgi-bin/stable_token"
 GROUP_ADD = "/merchant/group/add"

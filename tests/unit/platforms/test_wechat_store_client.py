@@ -10,10 +10,10 @@ from channels_sync.platforms.errors import ProtocolError, RejectedError
 from channels_sync.platforms.wechat_store import OrderStatus, ProductFilter, ProductListing, WeChatStoreClient
 from tests.unit.platforms.conftest import TIMEOUTS
 from tests.unit.platforms.stubs import EMULATOR_POLICY, Canned, StaticTokens
-from tests.unit.sandbox.builders import (
+from tests.unit.sandbox.client import DEMO_APP
+from tests.unit.sandbox.wechat_store.builders import (
     APPAREL_BRAND,
     COLOUR,
-    DEMO_APP,
     MATERIAL,
     SIZE,
     SIZE_L,

@@ -180,8 +180,10 @@ def test_seed_demo_refuses_to_run_with_debug_off(settings):
 def test_the_demo_categories_are_the_emulators_with_the_same_names_and_parents():
     """The demo shops run on the emulator: a demo category it does not know (or names differently) makes a demo
     product fail there, and a later "Import categories" rename it."""
-    from channels_sync.sandbox import channels_seed, minishop_seed, wechat_store_seed
     from products.models import Category, Platform
+    from sandbox.channels import seed as channels_seed
+    from sandbox.minishop import seed as minishop_seed
+    from sandbox.wechat_store import seed as wechat_store_seed
 
     demo_catalog_create()
     trees = {
@@ -205,7 +207,7 @@ def test_the_demo_categories_are_the_emulators_with_the_same_names_and_parents()
 
 
 def test_every_demo_product_meets_its_channels_categorys_head_image_and_attribute_rules():
-    from channels_sync.sandbox.channels_seed import build_category_tree
+    from sandbox.channels.seed import build_category_tree
 
     demo_catalog_create()
     tree = build_category_tree()

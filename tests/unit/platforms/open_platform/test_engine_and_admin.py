@@ -24,9 +24,9 @@ from channels_sync.models import (
     SyncJob,
 )
 from channels_sync.platforms.open_platform.adapter import development_media_base_url, media_base_url
-from channels_sync.sandbox.open_platform import PUBLISH_PATH
 from products.demo import demo_catalog_create
 from products.models import Product
+from sandbox.open_platform.platform import PUBLISH_PATH
 from tests import factories
 
 pytestmark = pytest.mark.django_db

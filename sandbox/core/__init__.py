@@ -1,0 +1,1 @@
+"""What every emulated platform shares: the server, the control API, faults, tokens, the clock and the state file."""
