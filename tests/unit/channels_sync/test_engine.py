@@ -10,9 +10,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone, translation
 
-from channels_sync import services
+from channels_sync.engine import fanout, outbox
 from channels_sync.models import RemoteBinding, RemoteSkuStock, Shop, StockMovement, SyncAttempt, SyncJob
-from channels_sync.platforms.adapter import FreightTemplates
+from channels_sync.platforms.adapter import Capability
 from channels_sync.platforms.errors import RejectedError, SystemBusyError, TransportError
 from products.models import Product
 from tests import factories
@@ -42,7 +42,7 @@ def product(db):
 
 def _run(job: SyncJob, owner="worker-1") -> str | None:
     SyncJob.objects.filter(pk=job.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
-    return services.sync_job_execute(job_id=job.pk, owner=owner)
+    return outbox.sync_job_execute(job_id=job.pk, owner=owner)
 
 
 def _bind_template(shop, product):
@@ -56,8 +56,8 @@ def _bind_template(shop, product):
 
 def test_repeated_edits_coalesce_into_one_pending_job(shop, product, remote, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
-        first = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
-        second = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+        first = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+        second = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
 
     assert first.pk == second.pk
     assert SyncJob.objects.count() == 1
@@ -80,9 +80,9 @@ def test_an_action_asked_again_after_another_one_runs_after_it(shop, product, re
     # List, delist, list again while the first list still waits: the product must end up listed. Joining the
     # first list job would run the repeat before the delist.
     _bind_product(shop, product, remote)
-    first = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
-    delist = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELIST, target=product)
-    again = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    first = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    delist = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELIST, target=product)
+    again = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
 
     _run_pending_in_order()
 
@@ -93,11 +93,11 @@ def test_an_action_asked_again_after_another_one_runs_after_it(shop, product, re
 
 
 def test_a_job_asked_again_behind_an_opposite_one_leaves_the_first_as_it_was(shop, product, remote):
-    first = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELIST, target=product)
+    first = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELIST, target=product)
     SyncJob.objects.filter(pk=first.pk).update(outcome_unknown=True)
-    services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
 
-    again = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELIST, target=product)
+    again = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELIST, target=product)
 
     assert again.pk != first.pk
     assert SyncJob.objects.get(pk=again.pk).outcome_unknown is False
@@ -106,10 +106,10 @@ def test_a_job_asked_again_behind_an_opposite_one_leaves_the_first_as_it_was(sho
 
 
 def test_a_list_asked_behind_a_publish_gets_a_job_of_its_own(shop, product, remote):
-    first = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
-    publish = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    first = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    publish = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
 
-    again = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    again = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
 
     assert again.pk not in (first.pk, publish.pk)
     assert list(SyncJob.objects.order_by("pk").values_list("kind", flat=True)) == [
@@ -121,10 +121,10 @@ def test_a_list_asked_behind_a_publish_gets_a_job_of_its_own(shop, product, remo
 
 def test_an_edit_joins_the_pending_publish_even_behind_a_stock_push(shop, product, remote):
     # Both bring the shop to the catalog as it is when they run: their order does not matter, so edits coalesce.
-    first = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
-    stock = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.STOCK_PUSH, target=product)
+    first = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    stock = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.STOCK_PUSH, target=product)
 
-    again = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    again = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
 
     assert again.pk == first.pk
     assert list(SyncJob.objects.order_by("pk").values_list("pk", "state")) == [
@@ -135,10 +135,10 @@ def test_an_edit_joins_the_pending_publish_even_behind_a_stock_push(shop, produc
 
 def test_publish_creates_once_then_skips_an_unchanged_payload(shop, product, remote):
     _bind_template(shop, product)
-    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
 
     assert _run(job) == SyncJob.State.SUCCEEDED
-    again = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    again = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
     assert _run(again) == SyncJob.State.SUCCEEDED
 
     binding = RemoteBinding.objects.get(object_id=product.pk, content_type__model="product")
@@ -149,37 +149,37 @@ def test_publish_creates_once_then_skips_an_unchanged_payload(shop, product, rem
 
 
 def test_a_claimed_job_cannot_be_claimed_twice(shop, product, remote):
-    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
 
-    assert services.sync_job_claim(job_id=job.pk, owner="a") is True
-    assert services.sync_job_claim(job_id=job.pk, owner="b") is False
+    assert outbox.sync_job_claim(job_id=job.pk, owner="a") is True
+    assert outbox.sync_job_claim(job_id=job.pk, owner="b") is False
     assert SyncJob.objects.get(pk=job.pk).lease_owner == "a"
 
 
 def test_a_claim_holds_the_job_for_the_configured_lease(shop, product, remote, settings):
     settings.SYNC_LEASE_SECONDS = 15
-    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
 
     before = timezone.now()
-    assert services.sync_job_claim(job_id=job.pk, owner="a") is True
+    assert outbox.sync_job_claim(job_id=job.pk, owner="a") is True
 
     lease = SyncJob.objects.get(pk=job.pk).lease_until - before
     assert timedelta(seconds=15) <= lease < timedelta(seconds=16)
 
 
 def test_jobs_of_one_target_run_one_at_a_time_in_order(shop, product, remote):
-    publish = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
-    listing = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    publish = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    listing = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
 
-    assert services.sync_job_claim(job_id=listing.pk, owner="b") is False  # the earlier publish goes first
-    assert services.sync_job_claim(job_id=publish.pk, owner="a") is True
-    assert services.sync_job_claim(job_id=listing.pk, owner="b") is False  # publish is in flight
+    assert outbox.sync_job_claim(job_id=listing.pk, owner="b") is False  # the earlier publish goes first
+    assert outbox.sync_job_claim(job_id=publish.pk, owner="a") is True
+    assert outbox.sync_job_claim(job_id=listing.pk, owner="b") is False  # publish is in flight
 
 
 def test_a_lost_create_answer_is_found_again_and_not_created_twice(shop, product, remote):
     _bind_template(shop, product)
     remote.apply_then_fail["create"] = [TransportError("read timed out", endpoint="/fake/create", outcome_unknown=True)]
-    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
 
     assert _run(job) == SyncJob.State.PENDING
     assert SyncJob.objects.get(pk=job.pk).outcome_unknown is True
@@ -195,7 +195,7 @@ def test_a_business_rejection_fails_the_job_and_shows_on_the_product(shop, produ
     remote.failures["create"] = [
         RejectedError(40097, "invalid args: price must be lower than ori_price", endpoint="/x")
     ]
-    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
 
     assert _run(job) == SyncJob.State.FAILED
 
@@ -209,7 +209,7 @@ def test_a_business_rejection_fails_the_job_and_shows_on_the_product(shop, produ
 def test_system_busy_is_retried_with_backoff_stored_in_the_row(shop, product, remote):
     _bind_template(shop, product)
     remote.failures["upload"] = [SystemBusyError("system error", endpoint="/fake/upload")]
-    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
     before = timezone.now()
 
     assert _run(job) == SyncJob.State.PENDING
@@ -222,13 +222,13 @@ def test_system_busy_is_retried_with_backoff_stored_in_the_row(shop, product, re
 
 
 def test_a_product_waits_for_its_freight_template(shop, product, remote):
-    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
 
     assert _run(job) == SyncJob.State.WAITING
     template_job = SyncJob.objects.get(kind=SyncJob.Kind.FREIGHT_PUSH)
     job.refresh_from_db()
     assert (job.attempts, job.waits_for_id) == (0, template_job.pk)  # waiting is not a failed attempt
-    assert services.sync_job_claim(job_id=job.pk, owner="w") is False  # never claimed while it waits
+    assert outbox.sync_job_claim(job_id=job.pk, owner="w") is False  # never claimed while it waits
     assert _run(template_job) == SyncJob.State.SUCCEEDED
     assert SyncJob.objects.get(pk=job.pk).state == SyncJob.State.PENDING  # released by the template's end
     assert _run(job) == SyncJob.State.SUCCEEDED
@@ -237,7 +237,7 @@ def test_a_product_waits_for_its_freight_template(shop, product, remote):
 
 def test_listing_a_product_never_published_publishes_it_first_then_lists_it(shop, product, remote):
     _bind_template(shop, product)
-    listing = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    listing = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
 
     assert _run(listing) == SyncJob.State.WAITING
     publish = SyncJob.objects.get(kind=SyncJob.Kind.PRODUCT_PUBLISH)
@@ -252,12 +252,12 @@ def test_listing_a_product_never_published_publishes_it_first_then_lists_it(shop
 
 def test_a_listing_waiting_for_a_publish_keeps_later_requests_behind_it(shop, product, remote):
     _bind_template(shop, product)
-    listing = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    listing = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
     assert _run(listing) == SyncJob.State.WAITING
-    delisting = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELIST, target=product)
+    delisting = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELIST, target=product)
     publish = SyncJob.objects.get(kind=SyncJob.Kind.PRODUCT_PUBLISH)
 
-    assert services.sync_job_claim(job_id=delisting.pk, owner="w") is False  # asked after the listing
+    assert outbox.sync_job_claim(job_id=delisting.pk, owner="w") is False  # asked after the listing
     assert _run(publish) == SyncJob.State.SUCCEEDED
     assert _run(delisting) is None  # still behind the listing
     assert _run(listing) == SyncJob.State.SUCCEEDED
@@ -267,11 +267,11 @@ def test_a_listing_waiting_for_a_publish_keeps_later_requests_behind_it(shop, pr
 
 
 def test_a_job_waiting_behind_a_chain_of_waits_is_not_overtaken(shop, product, remote):
-    listing = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    listing = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
     assert _run(listing) == SyncJob.State.WAITING  # for the publish
     publish = SyncJob.objects.get(kind=SyncJob.Kind.PRODUCT_PUBLISH)
     assert _run(publish) == SyncJob.State.WAITING  # for the freight template, in another queue
-    delete = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELETE, target=product)
+    delete = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELETE, target=product)
 
     assert _run(delete) is None  # the merchant asked for the listing first
     assert _run(SyncJob.objects.get(kind=SyncJob.Kind.FREIGHT_PUSH)) == SyncJob.State.SUCCEEDED
@@ -284,9 +284,9 @@ def test_a_job_waiting_behind_a_chain_of_waits_is_not_overtaken(shop, product, r
 
 def test_a_request_never_folds_into_a_job_queued_before_a_delete(shop, product, remote):
     _bind_template(shop, product)
-    first = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
-    delete = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELETE, target=product)
-    again = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    first = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    delete = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELETE, target=product)
+    again = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
 
     assert len({first.pk, delete.pk, again.pk}) == 3  # publish, delete, publish: the last publish comes last
     for job in (first, delete, again):
@@ -296,19 +296,19 @@ def test_a_request_never_folds_into_a_job_queued_before_a_delete(shop, product, 
 
 
 def test_a_publish_and_a_stock_push_fold_past_each_other(shop, product, remote):
-    publish = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
-    stock = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.STOCK_PUSH, target=product)
+    publish = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    stock = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.STOCK_PUSH, target=product)
 
-    assert services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product).pk == publish.pk
-    assert services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.STOCK_PUSH, target=product).pk == stock.pk
+    assert outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product).pk == publish.pk
+    assert outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.STOCK_PUSH, target=product).pk == stock.pk
     assert SyncJob.objects.count() == 2
 
 
 def test_a_publish_needed_by_a_delisting_is_not_the_one_asked_after_a_delete(shop, product, remote):
     _bind_template(shop, product)
-    delisting = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELIST, target=product)
-    delete = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELETE, target=product)
-    publish = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    delisting = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELIST, target=product)
+    delete = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_DELETE, target=product)
+    publish = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
 
     assert _run(delisting) == SyncJob.State.WAITING
     needed = SyncJob.objects.get(pk=SyncJob.objects.get(pk=delisting.pk).waits_for_id)
@@ -321,7 +321,7 @@ def test_a_publish_needed_by_a_delisting_is_not_the_one_asked_after_a_delete(sho
 def test_a_listing_whose_publish_fails_fails_with_the_publish_reason(shop, product, remote, english):
     _bind_template(shop, product)
     remote.failures["create"] = [RejectedError(40097, "invalid args", endpoint="/fake/create")]
-    listing = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    listing = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
     assert _run(listing) == SyncJob.State.WAITING
     publish = SyncJob.objects.get(kind=SyncJob.Kind.PRODUCT_PUBLISH)
 
@@ -335,12 +335,12 @@ def test_a_listing_whose_publish_fails_fails_with_the_publish_reason(shop, produ
     )
     assert "list" not in remote.calls
     # A later publish of the product is not stuck behind anything.
-    again = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    again = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
     assert _run(again) == SyncJob.State.SUCCEEDED
 
 
 def test_a_failure_fails_a_chain_of_waiting_jobs(shop, product, remote):
-    listing = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    listing = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
     assert _run(listing) == SyncJob.State.WAITING
     publish = SyncJob.objects.get(kind=SyncJob.Kind.PRODUCT_PUBLISH)
     assert _run(publish) == SyncJob.State.WAITING  # for the freight template
@@ -363,37 +363,37 @@ def test_cancelling_a_queued_job_keeps_who_and_when_and_fails_what_waits_for_it(
 
     user = get_user_model().objects.create_user("staff", password="x")
     _bind_template(shop, product)
-    listing = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    listing = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
     assert _run(listing) == SyncJob.State.WAITING
     publish = SyncJob.objects.get(kind=SyncJob.Kind.PRODUCT_PUBLISH)
 
-    assert services.sync_job_cancel(job=publish, user=user) is True
+    assert outbox.sync_job_cancel(job=publish, user=user) is True
 
     publish.refresh_from_db()
     listing.refresh_from_db()
     assert (publish.state, publish.cancelled_by, publish.cancelled_at is not None) == ("cancelled", user, True)
     assert listing.state == SyncJob.State.FAILED
     assert listing.last_errmsg == f"Not run: the job it waited for (Publish product, #{publish.pk}) was cancelled."
-    assert services.sync_job_cancel(job=publish, user=user) is False  # ended already
+    assert outbox.sync_job_cancel(job=publish, user=user) is False  # ended already
     assert remote.calls == []
 
 
 def test_a_running_job_cannot_be_cancelled(shop, product, remote):
-    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
-    assert services.sync_job_claim(job_id=job.pk, owner="w")
+    job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    assert outbox.sync_job_claim(job_id=job.pk, owner="w")
 
-    assert services.sync_job_cancel(job=job) is False
+    assert outbox.sync_job_cancel(job=job) is False
     assert SyncJob.objects.get(pk=job.pk).state == SyncJob.State.RUNNING
 
 
 def test_redrive_releases_a_wait_whose_job_ended_without_releasing_it(shop, product, remote):
     _bind_template(shop, product)
-    listing = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+    listing = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
     assert _run(listing) == SyncJob.State.WAITING
     publish = SyncJob.objects.get(kind=SyncJob.Kind.PRODUCT_PUBLISH)
     SyncJob.objects.filter(pk=publish.pk).update(state=SyncJob.State.SUCCEEDED)  # ended behind the engine's back
 
-    result = services.sync_jobs_redrive()
+    result = outbox.sync_jobs_redrive()
 
     assert result["waits_settled"] == 1
     assert SyncJob.objects.get(pk=listing.pk).state == SyncJob.State.PENDING
@@ -403,9 +403,9 @@ def test_retrying_a_failed_job_beside_a_queued_twin_leaves_the_twin_to_do_it(sho
     failed = SyncJob.objects.create(
         shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, lock_key=f"products.product:{product.pk}", state="failed"
     )
-    twin = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    twin = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
 
-    assert services.sync_job_retry(job=failed) is False
+    assert outbox.sync_job_retry(job=failed) is False
     assert SyncJob.objects.get(pk=failed.pk).state == SyncJob.State.FAILED
     assert SyncJob.objects.get(pk=twin.pk).state == SyncJob.State.PENDING
 
@@ -413,8 +413,10 @@ def test_retrying_a_failed_job_beside_a_queued_twin_leaves_the_twin_to_do_it(sho
 def test_a_template_that_can_only_be_imported_fails_the_product_with_what_to_do(
     shop, product, remote, monkeypatch, english
 ):
-    monkeypatch.setattr(FakeAdapter, "freight_templates", FreightTemplates.IMPORTED)
-    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    monkeypatch.setattr(
+        FakeAdapter, "capabilities", frozenset({Capability.IMAGES, Capability.FREIGHT_TEMPLATES_IMPORTED})
+    )
+    job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
 
     assert _run(job) == SyncJob.State.FAILED
     job.refresh_from_db()
@@ -427,8 +429,8 @@ def test_a_template_that_can_only_be_imported_fails_the_product_with_what_to_do(
 
 
 def test_a_platform_without_freight_templates_publishes_without_one(shop, product, remote, monkeypatch):
-    monkeypatch.setattr(FakeAdapter, "freight_templates", FreightTemplates.NONE)
-    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    monkeypatch.setattr(FakeAdapter, "capabilities", frozenset({Capability.IMAGES}))
+    job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
 
     assert _run(job) == SyncJob.State.SUCCEEDED
     assert not SyncJob.objects.filter(kind=SyncJob.Kind.FREIGHT_PUSH).exists()
@@ -436,11 +438,11 @@ def test_a_platform_without_freight_templates_publishes_without_one(shop, produc
 
 
 def test_a_stuck_job_is_recovered_with_its_outcome_unknown(shop, product, remote):
-    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
-    assert services.sync_job_claim(job_id=job.pk, owner="dead-worker")
+    job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    assert outbox.sync_job_claim(job_id=job.pk, owner="dead-worker")
     SyncJob.objects.filter(pk=job.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
 
-    result = services.sync_jobs_redrive()
+    result = outbox.sync_jobs_redrive()
 
     job.refresh_from_db()
     assert result["recovered"] == 1
@@ -449,11 +451,11 @@ def test_a_stuck_job_is_recovered_with_its_outcome_unknown(shop, product, remote
 
 def test_a_late_worker_cannot_finish_a_job_it_lost(shop, product, remote):
     _bind_template(shop, product)
-    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
-    assert services.sync_job_claim(job_id=job.pk, owner="slow")
+    job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    assert outbox.sync_job_claim(job_id=job.pk, owner="slow")
     SyncJob.objects.filter(pk=job.pk).update(lease_owner="someone-else")
 
-    state = services._finish(job, "slow", [], {"remote_id": "x"}, None)
+    state = outbox._finish(job, "slow", [], {"remote_id": "x"}, None)
 
     assert state == SyncJob.State.RUNNING
     assert SyncJob.objects.get(pk=job.pk).result == {}
@@ -461,13 +463,13 @@ def test_a_late_worker_cannot_finish_a_job_it_lost(shop, product, remote):
 
 def test_stock_edits_become_one_delta_and_a_lost_answer_is_not_sent_twice(shop, product, remote):
     _bind_template(shop, product)
-    publish = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    publish = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
     assert _run(publish) == SyncJob.State.SUCCEEDED
     sku = product.skus.get()
     before = {sku.pk: sku.stock}
     sku.stock = 25  # was 10
     sku.save()
-    services.catalog_object_saved(target=product, stock_before=before)
+    fanout.catalog_object_saved(target=product, stock_before=before)
     update = SyncJob.objects.get(kind=SyncJob.Kind.PRODUCT_PUBLISH, state=SyncJob.State.PENDING)
     assert _run(update) == SyncJob.State.SUCCEEDED  # jobs of one product run in order: the update first
     stock_job = SyncJob.objects.get(kind=SyncJob.Kind.STOCK_PUSH)
@@ -491,13 +493,13 @@ def test_a_create_found_again_after_edits_takes_the_shops_stock_as_baseline_and_
     # The create is applied with a stock of 10, its answer lost; the stock is edited to 25 before the retry.
     _bind_template(shop, product)
     remote.apply_then_fail["create"] = [TransportError("read timed out", endpoint="/fake/create", outcome_unknown=True)]
-    publish = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    publish = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
     assert _run(publish) == SyncJob.State.PENDING
     sku = product.skus.get()
     before = {sku.pk: sku.stock}
     sku.stock = 25
     sku.save()
-    services.catalog_object_saved(target=product, stock_before=before)  # not bound yet: movement only
+    fanout.catalog_object_saved(target=product, stock_before=before)  # not bound yet: movement only
 
     assert _run(publish) == SyncJob.State.SUCCEEDED
 
@@ -512,7 +514,7 @@ def test_a_create_found_again_after_edits_takes_the_shops_stock_as_baseline_and_
 
 def test_a_disabled_shop_fails_its_jobs_without_calls(shop, product, remote):
     Shop.objects.filter(pk=shop.pk).update(is_enabled=False)
-    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
 
     with translation.override("en"):
         assert _run(job) == SyncJob.State.FAILED
@@ -532,7 +534,7 @@ def test_saving_a_bound_product_queues_its_update(shop, product, remote):
         shop=shop, content_type=ContentType.objects.get_for_model(Product), object_id=product.pk, remote_id="p9"
     )
 
-    written = services.catalog_object_saved(target=product)
+    written = fanout.catalog_object_saved(target=product)
 
     assert written == 1
     assert SyncJob.objects.filter(kind=SyncJob.Kind.PRODUCT_PUBLISH, target_id=product.pk).count() == 1
@@ -553,7 +555,7 @@ def test_concurrent_requests_for_one_target_fold_into_one_job(requires_postgres,
         try:
             barrier.wait(timeout=10)
             with transaction.atomic():
-                services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+                outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
         finally:
             connection.close()
 
