@@ -276,9 +276,7 @@ class ProductAdmin(admin.ModelAdmin):
         "state",
         ("brand", admin.RelatedOnlyFieldListFilter),
         ("freight_template", admin.RelatedOnlyFieldListFilter),
-        ("channels_category", admin.RelatedOnlyFieldListFilter),
-        ("wechat_store_category", admin.RelatedOnlyFieldListFilter),
-        ("minishop_category", admin.RelatedOnlyFieldListFilter),
+        ("platform_categories__category", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = [
         "title",
@@ -289,9 +287,6 @@ class ProductAdmin(admin.ModelAdmin):
         "skus__out_sku_id",
     ]
     autocomplete_fields = [
-        "wechat_store_category",
-        "channels_category",
-        "minishop_category",
         "brand",
         "freight_template",
     ]
@@ -310,7 +305,7 @@ class ProductAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "short_title", "out_product_id", "spu_code", "state"]}),
         (
             _("Categories and brand"),
-            {"fields": ["wechat_store_category", "channels_category", "minishop_category", "brand"]},
+            {"fields": [*forms.CATEGORY_FIELD_NAMES, "brand"]},
         ),
         (
             _("Delivery"),

@@ -8,8 +8,10 @@ from .models import (
     Category,
     CategoryAttributeValue,
     FreightTemplate,
+    Platform,
     Product,
     ProductGroup,
+    ProductPlatformCategory,
     ProductProperty,
     ProductSpec,
     Shelf,
@@ -158,13 +160,12 @@ def _category_snapshot(category: Category | None) -> CategorySnapshot | None:
 def product_snapshot(*, product_id: int) -> ProductSnapshot:
     """Everything a platform payload needs of one product, read in a fixed number of queries."""
     product = (
-        Product.objects.select_related(
-            "wechat_store_category__parent__parent",
-            "channels_category__parent__parent",
-            "minishop_category__parent__parent",
-            "brand",
-        )
+        Product.objects.select_related("brand")
         .prefetch_related(
+            Prefetch(
+                "platform_categories",
+                queryset=ProductPlatformCategory.objects.select_related("category__parent__parent"),
+            ),
             "images",
             "detail_blocks",
             "express_fees",
@@ -176,14 +177,15 @@ def product_snapshot(*, product_id: int) -> ProductSnapshot:
         )
         .get(pk=product_id)
     )
+    categories = {row.platform: row.category for row in product.platform_categories.all()}
     return ProductSnapshot(
         id=product.pk,
         out_product_id=product.out_product_id,
         title=product.title,
         short_title=product.short_title,
         spu_code=product.spu_code,
-        wechat_store_category=_category_snapshot(product.wechat_store_category),
-        channels_category=_category_snapshot(product.channels_category),
+        wechat_store_category=_category_snapshot(categories.get(Platform.WECHAT_STORE)),
+        channels_category=_category_snapshot(categories.get(Platform.CHANNELS)),
         brand_remote_id=product.brand.remote_id if product.brand_id else "",
         brand_name=product.brand.name_zh if product.brand_id else "",
         properties=tuple(
@@ -237,7 +239,7 @@ def product_snapshot(*, product_id: int) -> ProductSnapshot:
         freight_template_id=product.freight_template_id,
         express_fees=tuple(sorted((f.express_type, f.price) for f in product.express_fees.all())),
         weight_g=product.weight_g,
-        minishop_category=_category_snapshot(product.minishop_category),
+        minishop_category=_category_snapshot(categories.get(Platform.MINISHOP)),
     )
 
 

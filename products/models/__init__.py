@@ -16,6 +16,7 @@ from .categories import (
 )
 from .constants import (
     AFTERSALE_DESC_MAX_LENGTH,
+    CATEGORY_PLATFORMS,
     CHANNELS_SHORT_TITLE_MAX_LENGTH,
     CHANNELS_TITLE_MAX_LENGTH,
     CHANNELS_TITLE_MIN_LENGTH,
@@ -24,6 +25,7 @@ from .constants import (
     HEAD_IMAGES_MIN,
     OUT_PRODUCT_ID_MAX_LENGTH,
     OUT_SKU_ID_MAX_LENGTH,
+    PROPERTY_PLATFORMS,
     SKU_CODE_MAX_LENGTH,
     SKUS_MAX,
     STOCK_MAX,
@@ -36,18 +38,20 @@ from .freight import (
     FreightNotServedArea,
     FreightTemplate,
 )
-
-# Migration 0001 names the upload path function by this module's path.
 from .products import (
     ImageAsset,
     Product,
     ProductDetailBlock,
     ProductExpressFee,
     ProductImage,
+    ProductPlatformCategory,
     ProductProperty,
     ProductSpec,
     Sku,
+    # Migration 0001 names the upload path function by this module's path.
     _image_upload_to,  # noqa: F401
+    category_choice_error,
+    property_category_ids,
 )
 from .shelves import (
     ProductGroup,
@@ -58,6 +62,8 @@ from .shelves import (
 
 __all__ = [
     "AFTERSALE_DESC_MAX_LENGTH",
+    "CATEGORY_PLATFORMS",
+    "PROPERTY_PLATFORMS",
     "Brand",
     "CHANNELS_SHORT_TITLE_MAX_LENGTH",
     "CHANNELS_TITLE_MAX_LENGTH",
@@ -82,6 +88,9 @@ __all__ = [
     "ProductExpressFee",
     "ProductGroup",
     "ProductImage",
+    "ProductPlatformCategory",
+    "category_choice_error",
+    "property_category_ids",
     "ProductProperty",
     "ProductSpec",
     "SKUS_MAX",

@@ -27,6 +27,17 @@ class Platform(models.TextChoices):
     OPEN_PLATFORM = "open_platform", _("Open platform publishProduct")
 
 
+# The platforms whose products take a category of the platform's imported tree, with the product form's label of
+# that choice. A platform added here gets its choice on the product form; its rows live in ProductPlatformCategory.
+CATEGORY_PLATFORMS: dict[str, str] = {
+    Platform.WECHAT_STORE: _("WeChat Store category"),
+    Platform.CHANNELS: _("Channels category"),
+    Platform.MINISHOP: _("mini-shop category"),
+}
+# The platforms whose category's properties a product carries (ProductProperty); the mini-shop's are not used.
+PROPERTY_PLATFORMS = (Platform.WECHAT_STORE, Platform.CHANNELS)
+
+
 class ExpressType(models.IntegerChoices):
     """V1.17 express ids (API reference §2.2, manual 1.1.5)."""
 

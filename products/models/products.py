@@ -14,10 +14,10 @@ from .constants import (
     AFTERSALE_DESC_MAX_LENGTH,
     CHANNELS_SHORT_TITLE_MAX_LENGTH,
     CHANNELS_TITLE_MAX_LENGTH,
-    CHANNELS_TITLE_MIN_LENGTH,
     CUSTOM_SPEC_PREFIX,
     OUT_PRODUCT_ID_MAX_LENGTH,
     OUT_SKU_ID_MAX_LENGTH,
+    PROPERTY_PLATFORMS,
     SKU_CODE_MAX_LENGTH,
     STOCK_MAX,
     ExpressType,
@@ -102,34 +102,6 @@ class Product(models.Model):
     )
     spu_code = models.CharField(_("SPU code"), max_length=64, blank=True)
 
-    # Categories, one per platform, from the imported caches.
-    wechat_store_category = models.ForeignKey(
-        Category,
-        verbose_name=_("WeChat Store category"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"platform": Platform.WECHAT_STORE, "is_leaf": True},
-    )
-    channels_category = models.ForeignKey(
-        Category,
-        verbose_name=_("Channels category"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"platform": Platform.CHANNELS, "is_leaf": True},
-    )
-    minishop_category = models.ForeignKey(
-        Category,
-        verbose_name=_("mini-shop category"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"platform": Platform.MINISHOP, "is_leaf": True},
-    )
     brand = models.ForeignKey(
         Brand,
         verbose_name=_("brand"),
@@ -200,23 +172,6 @@ class Product(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, list] = {}
-        title = (self.title or "").strip()
-        # An empty title is the required-field error of the form; only a present title is measured here.
-        if title and not CHANNELS_TITLE_MIN_LENGTH <= len(title) <= CHANNELS_TITLE_MAX_LENGTH:
-            errors.setdefault("title", []).append(
-                _("The title must be %(min)d to %(max)d characters long (it has %(count)d).")
-                % {"min": CHANNELS_TITLE_MIN_LENGTH, "max": CHANNELS_TITLE_MAX_LENGTH, "count": len(title)}
-            )
-        elif title and title.isascii() and title.replace(" ", "").isalnum():
-            errors.setdefault("title", []).append(_("The title cannot be made of letters and digits only."))
-        for field, platform in (
-            ("wechat_store_category", Platform.WECHAT_STORE),
-            ("channels_category", Platform.CHANNELS),
-            ("minishop_category", Platform.MINISHOP),
-        ):
-            category = getattr(self, field)
-            if category is not None and (category.platform != platform or not category.is_leaf):
-                errors.setdefault(field, []).append(_("Choose a leaf category of this platform."))
         if (
             self.deliver_method == self.DeliverMethod.EXPRESS
             and not self.is_post_free
@@ -242,6 +197,67 @@ class Product(models.Model):
 
     def main_image(self) -> "ProductImage | None":
         return self.images.order_by("position", "pk").first()
+
+    def categories_by_platform(self) -> dict[str, Category]:
+        """The product's category on each platform that has one: the ones being submitted (see
+        :meth:`set_submitted_categories`) while a form is validated, else the saved ones."""
+        submitted = getattr(self, "_submitted_categories", None)
+        if submitted is not None:
+            return dict(submitted)
+        if self.pk is None:
+            return {}
+        return {row.platform: row.category for row in self.platform_categories.select_related("category")}
+
+    def set_submitted_categories(self, categories: dict[str, Category] | None) -> None:
+        """The categories a form is about to save, so that rules checked before the save (properties, the
+        platforms' title rules) judge the product by them; ``None`` once they are saved."""
+        self._submitted_categories = None if categories is None else dict(categories)
+
+
+class ProductPlatformCategory(models.Model):
+    """A product's category on one platform, a leaf of that platform's imported tree.
+
+    One row per product and platform, rather than a column per platform: a new platform needs no catalog
+    migration.
+    """
+
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="platform_categories"
+    )
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"is_leaf": True},
+    )
+
+    class Meta:
+        verbose_name = _("product category on a platform")
+        verbose_name_plural = _("product categories on the platforms")
+        ordering = ["product", "platform"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "platform"], name="product_platform_category_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} · {self.get_platform_display()} · {self.category_id}"
+
+    def clean(self) -> None:
+        if self.category_id is not None and (self.category.platform != self.platform or not self.category.is_leaf):
+            raise ValidationError({"category": category_choice_error()})
+
+
+def category_choice_error() -> str:
+    return _("Choose a leaf category of this platform.")
+
+
+def property_category_ids(product: Product) -> set[int]:
+    """The categories whose properties the product may carry (those of the platforms that take properties)."""
+    return {
+        category.pk for platform, category in product.categories_by_platform().items() if platform in PROPERTY_PLATFORMS
+    }
 
 
 class ProductImage(models.Model):
@@ -342,7 +358,7 @@ class ProductProperty(models.Model):
         if self.value_id is not None and self.attribute_id is not None and self.value.attribute_id != self.attribute_id:
             raise ValidationError({"value": _("This value belongs to another property.")})
         if self.attribute_id is not None and self.product_id is not None:
-            category_ids = {self.product.wechat_store_category_id, self.product.channels_category_id} - {None}
+            category_ids = property_category_ids(self.product)
             if self.attribute.category_id not in category_ids:
                 raise ValidationError({"attribute": _("This property belongs to none of the product's categories.")})
 

@@ -13,6 +13,7 @@ from .catalog import (
     image_asset,
     png_bytes,
     product,
+    product_category_set,
     spec_attribute,
     uploaded_png,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "image_asset",
     "png_bytes",
     "product",
+    "product_category_set",
     "shop",
     "spec_attribute",
     "sync_job",

@@ -25,6 +25,7 @@ from products.models import (
     Product,
     ProductDetailBlock,
     ProductImage,
+    ProductPlatformCategory,
     ProductSpec,
     Sku,
 )
@@ -96,6 +97,14 @@ def product(
     for position, (price, original_price) in enumerate(sku_prices or [(9900, 12900)]):
         Sku.objects.create(product=item, position=position, price=price, original_price=original_price, stock=10)
     return item
+
+
+def product_category_set(item: Product, category_: Category, platform: str | None = None) -> ProductPlatformCategory:
+    """Give ``item`` ``category_`` as its category on the category's platform (or ``platform``)."""
+    row, _ = ProductPlatformCategory.objects.update_or_create(
+        product=item, platform=platform or category_.platform, defaults={"category": category_}
+    )
+    return row
 
 
 def custom_spec(item: Product, name: str, values: str, position: int = 0) -> ProductSpec:
@@ -176,13 +185,18 @@ def bench_tshirts(
                     title=f"纯棉圆领T恤 夏季款 {start + index:05d}",
                     out_product_id=f"BENCH-{start + index:05d}",
                     state=Product.State.ACTIVE,
-                    wechat_store_category=category.category,
                     freight_template=template,
                     delivery_type=Product.DeliveryType.TEMPLATE,
                     location_province="广东省",
                     location_city="广州市",
                 )
                 for index in range(count)
+            ]
+        )
+        ProductPlatformCategory.objects.bulk_create(
+            [
+                ProductPlatformCategory(product=product, platform=Platform.WECHAT_STORE, category=category.category)
+                for product in products
             ]
         )
         ProductImage.objects.bulk_create(
