@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import forms
+from .extensions import extended_admin
 from .models import (
     Brand,
     Category,
@@ -168,7 +169,6 @@ class FreightNotServedAreaInline(admin.TabularInline):
     extra = 0
 
 
-@admin.register(FreightTemplate)
 class FreightTemplateAdmin(admin.ModelAdmin):
     list_display = ["name", "assumer", "valuation_type", "shipping_method", "send_time", "is_default", "product_count"]
     list_filter = ["assumer", "valuation_type", "shipping_method", "is_default"]
@@ -257,7 +257,6 @@ class ProductExpressFeeInline(admin.TabularInline):
     extra = 0
 
 
-@admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     form = forms.ProductAdminForm
     change_form_template = "admin/products/product/change_form.html"
@@ -449,7 +448,6 @@ class SkuAdmin(admin.ModelAdmin):
 # --- Groups and shelves --------------------------------------------------------------------------------
 
 
-@admin.register(ProductGroup)
 class ProductGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "product_count", "updated_at"]
     search_fields = ["name"]
@@ -484,7 +482,6 @@ class ShelfModuleInline(admin.TabularInline):
         return "、".join(g.group.name for g in obj.groups.select_related("group")) or "-"
 
 
-@admin.register(Shelf)
 class ShelfAdmin(admin.ModelAdmin):
     form = forms.ShelfForm
     list_display = ["name", "module_count", "updated_at"]
@@ -528,3 +525,13 @@ class ShelfModuleAdmin(admin.ModelAdmin):
     fields = ["shelf", "position", "control", "product_count", "background", "background_upload"]
     inlines = [ShelfModuleGroupInline]
     list_select_related = ["shelf"]
+
+
+# The admins other apps extend (products.extensions): registered composed with the panels contributed to them.
+for _model, _admin_class in [
+    (FreightTemplate, FreightTemplateAdmin),
+    (Product, ProductAdmin),
+    (ProductGroup, ProductGroupAdmin),
+    (Shelf, ShelfAdmin),
+]:
+    admin.site.register(_model, extended_admin(_model, _admin_class))
