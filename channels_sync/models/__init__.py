@@ -6,19 +6,20 @@
 - ``stock``: local stock movements and what each shop holds;
 - ``orders``: orders pulled from the shops;
 - ``pushes``: platform event pushes as received;
-- ``platform_settings``: the records of a single platform.
+and the records of a single platform, from their platform's package (``platforms/<platform>/models.py``).
 """
 
-from .bindings import REMOTE_STATUS_MISSING, RemoteBinding, RemoteImage, payload_hash
-from .jobs import SyncAttempt, SyncJob
-from .orders import Order, OrderItem
-from .platform_settings import (
+# The single-platform records live in their platform's package; imported here so that they load with the app.
+from ..platforms.channels.models import ThirdPartySourceDeclaration
+from ..platforms.open_platform.models import (
     OpenPlatformOptions,
     OpenPlatformProductOptions,
     OpenPlatformSettings,
-    TencentAdsSettings,
-    ThirdPartySourceDeclaration,
 )
+from ..platforms.tencent_ads.models import TencentAdsSettings
+from .bindings import REMOTE_STATUS_MISSING, RemoteBinding, RemoteImage, payload_hash
+from .jobs import SyncAttempt, SyncJob
+from .orders import Order, OrderItem
 from .pushes import PushEvent
 from .shops import ACCOUNT_FIELDS, WECHAT_API_BASE_URL, Shop
 from .stock import RemoteSkuStock, StockMovement
