@@ -89,7 +89,8 @@ class CatalogSyncPanel(SyncPermissionsMixin):
             for name, options in super().get_fieldsets(request, obj)
         ]
         if obj is not None:
-            fieldsets.append((_("Shops"), {"fields": ["sync_panel"]}))
+            # "sync-shops": the panel's template gives it the page's width, without the label column.
+            fieldsets.append((_("Shops"), {"fields": ["sync_panel"], "classes": ["sync-shops"]}))
         return fieldsets
 
     def get_changelist(self, request, **kwargs):

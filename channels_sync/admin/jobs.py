@@ -16,7 +16,7 @@ from ..models import (
     SyncAttempt,
     SyncJob,
 )
-from .common import ReadOnlyAdminMixin, SyncPermissionsMixin
+from .common import REMOTE_EDIT_STATUS_LABELS, ReadOnlyAdminMixin, SyncPermissionsMixin
 
 
 class SyncAttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -46,6 +46,10 @@ class SyncAttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
         )
 
 
+# The engine's bookkeeping (lock key, lease, queue position) says nothing to a merchant: not on the job's page.
+JOB_ENGINE_FIELDS = ("lock_key", "lease_owner", "lease_until", "queue_position")
+
+
 @admin.register(SyncJob)
 class SyncJobAdmin(SyncPermissionsMixin, admin.ModelAdmin):
     list_display = [
@@ -66,9 +70,11 @@ class SyncJobAdmin(SyncPermissionsMixin, admin.ModelAdmin):
     list_select_related = ["shop", "waits_for"]
     date_hierarchy = "created_at"
     inlines = [SyncAttemptInline]
-    readonly_fields = ["waits_for_link"] + [f.name for f in SyncJob._meta.fields if f.name not in ("id", "waits_for")]
+    readonly_fields = ["waits_for_link"] + [
+        f.name for f in SyncJob._meta.fields if f.name not in ("id", "waits_for", *JOB_ENGINE_FIELDS)
+    ]
     # The link replaces the foreign key's widget (the detail page is read-only).
-    exclude = ["waits_for"]
+    exclude = ["waits_for", *JOB_ENGINE_FIELDS]
     actions = ["retry_jobs", "cancel_jobs"]
 
     def has_add_permission(self, request):
@@ -136,10 +142,25 @@ class SyncJobAdmin(SyncPermissionsMixin, admin.ModelAdmin):
             )
 
 
+class EditStatusFilter(admin.SimpleListFilter):
+    """The draft's status (platforms with a draft and an online copy) by its name."""
+
+    title = _("remote draft status")
+    parameter_name = "remote_edit_status"
+
+    def lookups(self, request, model_admin):
+        return list(REMOTE_EDIT_STATUS_LABELS.items())
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(remote_edit_status=self.value())
+
+
 @admin.register(RemoteBinding)
 class RemoteBindingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["shop", "content_type", "object_id", "remote_id", "remote_status", "last_synced_at", "last_errcode"]
-    list_filter = ["shop", "content_type", "remote_status", "is_deleted"]
+    list_filter = ["shop", "content_type", "remote_status", EditStatusFilter, "is_deleted"]
     search_fields = ["remote_id", "last_errmsg"]
     list_select_related = ["shop", "content_type"]
 

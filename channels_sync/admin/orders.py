@@ -20,6 +20,24 @@ from ..models import (
 from .common import ReadOnlyAdminMixin, SyncPermissionsMixin
 
 
+class OrderStatusFilter(admin.SimpleListFilter):
+    """The statuses by their names: the column holds the platform's numbers, which include undefined ones."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [(str(status.value), status.label) for status in Order.Status]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        try:
+            return queryset.filter(status=int(self.value()))
+        except ValueError:
+            return queryset.none()
+
+
 class OrderItemInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = OrderItem
     fields = ["product_name", "remote_product_id", "remote_sku_key", "sku", "price_display", "count"]
@@ -45,7 +63,7 @@ class OrderAdmin(SyncPermissionsMixin, admin.ModelAdmin):
         "remote_created_at",
         "delivery_track_no",
     ]
-    list_filter = ["shop", "status"]
+    list_filter = ["shop", OrderStatusFilter]
     search_fields = ["remote_order_id", "buyer_nick", "receiver_name", "receiver_mobile", "delivery_track_no"]
     date_hierarchy = "remote_created_at"
     list_select_related = ["shop"]

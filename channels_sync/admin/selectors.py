@@ -5,12 +5,13 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from products.models import Product
 
-from ..models import REMOTE_STATUS_MISSING, RemoteBinding, SyncJob
+from ..models import REMOTE_STATUS_MISSING, Order, RemoteBinding, RemoteSkuStock, SyncJob
 from ..platforms.adapter import ADAPTERS, adapter_class
 from .common import remote_status_label
 
@@ -71,3 +72,47 @@ def sync_panel_rows(*, obj: models.Model, can_sync: bool) -> list[SyncPanelRow]:
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class DayItem:
+    """One line of the start of a merchant's day: what needs a look, how many, and the list that shows them."""
+
+    label: str
+    count: int
+    url: str
+
+
+def merchant_day_items() -> list[DayItem]:
+    """Failed jobs, products in audit or rejected, stock out of step with a shop, orders to ship: one count each."""
+    product_type = ContentType.objects.get_for_model(Product)
+    bindings = RemoteBinding.objects.filter(content_type=product_type, is_deleted=False)
+    bindings_url = reverse("admin:channels_sync_remotebinding_changelist")
+    items = [
+        (
+            _("Failed sync jobs"),
+            SyncJob.objects.filter(state=SyncJob.State.FAILED).count(),
+            reverse("admin:channels_sync_syncjob_changelist") + "?state__exact=failed",
+        ),
+        (
+            _("Products under audit"),
+            bindings.filter(remote_edit_status="auditing").count(),
+            f"{bindings_url}?content_type__id__exact={product_type.pk}&remote_edit_status=auditing",
+        ),
+        (
+            _("Products rejected by the audit"),
+            bindings.filter(remote_edit_status="rejected").count(),
+            f"{bindings_url}?content_type__id__exact={product_type.pk}&remote_edit_status=rejected",
+        ),
+        (
+            _("SKUs whose stock differs from a shop's"),
+            RemoteSkuStock.objects.filter(remote_stock__isnull=False).exclude(remote_stock=F("sku__stock")).count(),
+            reverse("admin:channels_sync_remoteskustock_changelist") + "?drift=yes",
+        ),
+        (
+            _("Orders to ship"),
+            Order.objects.filter(status=Order.Status.AWAITING_SHIPMENT).count(),
+            reverse("admin:channels_sync_order_changelist") + f"?status={Order.Status.AWAITING_SHIPMENT.value}",
+        ),
+    ]
+    return [DayItem(label=str(label), count=count, url=url) for label, count, url in items]

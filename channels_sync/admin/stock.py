@@ -1,6 +1,7 @@
 """Stock movements and what each shop holds."""
 
 from django.contrib import admin
+from django.db.models import F
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,24 @@ class StockMovementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
 
 
+class DriftFilter(admin.SimpleListFilter):
+    """Whether the quantity last read from the shop differs from the local stock."""
+
+    title = _("drift")
+    parameter_name = "drift"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Differs from the local stock")), ("no", _("In step"))]
+
+    def queryset(self, request, queryset):
+        read = queryset.filter(remote_stock__isnull=False)
+        if self.value() == "yes":
+            return read.exclude(remote_stock=F("sku__stock"))
+        if self.value() == "no":
+            return read.filter(remote_stock=F("sku__stock"))
+        return queryset
+
+
 @admin.register(RemoteSkuStock)
 class RemoteSkuStockAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
@@ -31,7 +50,7 @@ class RemoteSkuStockAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "drift_display",
         "remote_stock_read_at",
     ]
-    list_filter = ["shop"]
+    list_filter = ["shop", DriftFilter]
     search_fields = ["sku__product__title", "sku__product_code"]
     list_select_related = ["shop", "sku__product"]
 
@@ -46,4 +65,5 @@ class RemoteSkuStockAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             return "-"
         if drift == 0:
             return "0"
-        return format_html('<strong style="color:#ba2121">{:+d}</strong>', drift)
+        # Signed before format_html: it escapes its arguments into strings, which a "+d" format refuses.
+        return format_html('<strong style="color:#ba2121">{}</strong>', f"{drift:+d}")

@@ -98,6 +98,7 @@ def test_the_panel_rows_say_status_error_and_links_per_shop(english):
 
 
 def test_the_product_page_renders_the_panel_from_its_template(admin_client, english, django_assert_num_queries):
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     product = factories.product()
     store = factories.shop(name="小店", app_id="wx_store")
     _bind(product, store, remote_id="S1", remote_status="missing")
