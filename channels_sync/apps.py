@@ -1,5 +1,10 @@
+import importlib
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+# The package's __init__ only names the handler modules (no models): safe to import before the apps are ready.
+from .engine import handlers
 
 
 class ChannelsSyncConfig(AppConfig):
@@ -8,7 +13,12 @@ class ChannelsSyncConfig(AppConfig):
     verbose_name = _("Platform sync")
 
     def ready(self) -> None:
-        # Imported here, not at the top: the rules read models, which exist only once the apps are loaded.
+        # Importing the handler modules registers each job kind's handler (engine/registry.py): the outbox looks
+        # handlers up by kind and never imports them itself.
+        for module in handlers.MODULES:
+            importlib.import_module(module)
+        # Imported here, not at the top: the rules and panels read models, which exist only once the apps are
+        # loaded; the panels must be registered before the admin's ready() composes the catalog's admins.
         from products.extensions import register_product_form_rule
 
         from .admin.catalog import register_catalog_panels

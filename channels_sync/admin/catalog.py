@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from products.extensions import register_admin_panel
 from products.models import FreightTemplate, Product, ProductGroup, Shelf
 
-from .. import services
+from ..engine import fanout
 from ..forms import (
     OpenPlatformOptionsForm,
 )
@@ -125,7 +125,7 @@ class CatalogSyncPanel(SyncPermissionsMixin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if change:
-            written = services.catalog_object_saved(
+            written = fanout.catalog_object_saved(
                 target=form.instance, user=request.user, stock_before=getattr(form, "_stock_before", None)
             )
             if written:
@@ -140,12 +140,12 @@ class CatalogSyncPanel(SyncPermissionsMixin):
                 )
 
     def delete_model(self, request, obj):
-        services.catalog_object_deleting(target=obj, user=request.user)
+        fanout.catalog_object_deleting(target=obj, user=request.user)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            services.catalog_object_deleting(target=obj, user=request.user)
+            fanout.catalog_object_deleting(target=obj, user=request.user)
         super().delete_queryset(request, queryset)
 
 
@@ -242,8 +242,8 @@ class ProductSyncPanel(CatalogSyncPanel):
             raise PermissionDenied
         shop = get_object_or_404(Shop, pk=shop_id)
         try:
-            services.product_recreate_enqueue(product=product, shop=shop, user=request.user)
-        except services.ProductNotMissing as refused:
+            fanout.product_recreate_enqueue(product=product, shop=shop, user=request.user)
+        except fanout.ProductNotMissing as refused:
             self.message_user(request, str(refused), messages.WARNING)
         else:
             message = _("Re-creating “%(product)s” in %(shop)s: it is published there as a new product.") % {
@@ -307,5 +307,5 @@ def register_catalog_panels() -> None:
         label = model._meta.label_lower
         register_admin_panel(
             model,
-            _object_sync_panel(model, push_kind=services.PUSH_KIND[label], delete_kind=services.DELETE_KIND[label]),
+            _object_sync_panel(model, push_kind=fanout.PUSH_KIND[label], delete_kind=fanout.DELETE_KIND[label]),
         )

@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import services
+from ..engine import fanout
 from ..forms import (
     ChooseShopsForm,
 )
@@ -88,7 +88,7 @@ def shop_action(kind: str, description, permission: str, *, targets=None):
     def action(modeladmin, request, queryset):
         form = ChooseShopsForm(request.POST if "apply" in request.POST else None, shops=_enabled_shops())
         if "apply" in request.POST and form.is_valid():
-            count = services.shops_action_enqueue(
+            count = fanout.shops_action_enqueue(
                 shops=form.cleaned_data["shops"],
                 kind=kind,
                 targets=list(targets(queryset) if targets else queryset),

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import services
+from ..engine import outbox
 from ..models import (
     PushEvent,
     RemoteBinding,
@@ -108,7 +108,7 @@ class SyncJobAdmin(SyncPermissionsMixin, admin.ModelAdmin):
     @admin.action(description=_("Retry the selected failed jobs"), permissions=["sync_catalog"])
     def retry_jobs(self, request, queryset):
         retried = sum(
-            services.sync_job_retry(job=job, user=request.user)
+            outbox.sync_job_retry(job=job, user=request.user)
             for job in queryset.filter(state__in=[SyncJob.State.FAILED, SyncJob.State.CANCELLED])
         )
         self.message_user(
@@ -120,7 +120,7 @@ class SyncJobAdmin(SyncPermissionsMixin, admin.ModelAdmin):
     @admin.action(description=_("Cancel the selected pending and waiting jobs"), permissions=["cancel_syncjob"])
     def cancel_jobs(self, request, queryset):
         cancelled = sum(
-            services.sync_job_cancel(job=job, user=request.user)
+            outbox.sync_job_cancel(job=job, user=request.user)
             for job in queryset.filter(state__in=SyncJob.QUEUED_STATES).order_by("pk")
         )
         skipped = queryset.count() - cancelled

@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .. import services
+from ..engine import outbox
 from ..forms import (
     SetDeliveryForm,
     order_can_ship,
@@ -108,7 +108,7 @@ class OrderAdmin(SyncPermissionsMixin, admin.ModelAdmin):
         if "apply" in request.POST and form.is_valid():
             data = form.cleaned_data
             for order in orders:
-                services.sync_job_enqueue(
+                outbox.sync_job_enqueue(
                     shop=order.shop,
                     kind=SyncJob.Kind.ORDER_SET_DELIVERY,
                     target=order,
@@ -140,7 +140,7 @@ class OrderAdmin(SyncPermissionsMixin, admin.ModelAdmin):
     def close_orders(self, request, queryset):
         count = 0
         for order in queryset.select_related("shop"):
-            services.sync_job_enqueue(
+            outbox.sync_job_enqueue(
                 shop=order.shop, kind=SyncJob.Kind.ORDER_CLOSE, target=order, created_by=request.user
             )
             count += 1
@@ -149,7 +149,7 @@ class OrderAdmin(SyncPermissionsMixin, admin.ModelAdmin):
     @admin.action(description=_("Pull the selected orders again"), permissions=["import_from_shops"])
     def pull_again(self, request, queryset):
         for order in queryset.select_related("shop"):
-            services.sync_job_enqueue(
+            outbox.sync_job_enqueue(
                 shop=order.shop,
                 kind=SyncJob.Kind.ORDER_PULL_ONE,
                 params={"remote_order_id": order.remote_order_id},

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from products.models import Product
 
 from ..models import REMOTE_STATUS_MISSING, Order, RemoteBinding, RemoteSkuStock, SyncJob
-from ..platforms.adapter import ADAPTERS, adapter_class
+from ..platforms.adapter import Capability
+from ..platforms.registry import has_capability
 from .common import remote_status_label
 
 
@@ -53,7 +54,7 @@ def sync_panel_rows(*, obj: models.Model, can_sync: bool) -> list[SyncPanelRow]:
         if isinstance(obj, Product):
             preview_url = reverse("admin:products_product_payload_preview", args=[obj.pk, binding.shop_id])
             platform = binding.shop.platform
-            has_draft = platform in ADAPTERS and adapter_class(platform).has_draft
+            has_draft = has_capability(platform, Capability.DRAFT)
             preview_label = _("local, draft and online") if has_draft else _("payload as sent")
             if binding.remote_status == REMOTE_STATUS_MISSING and binding.shop_id not in active and can_sync:
                 recreate_url = reverse("admin:products_product_recreate", args=[obj.pk, binding.shop_id])

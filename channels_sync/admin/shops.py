@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .. import services
+from ..engine import outbox
 from ..forms import (
     OpenPlatformSettingsForm,
     ShopAdminForm,
@@ -28,7 +28,7 @@ def _shop_job_action(kind, description, permission="import_from_shops"):
     def action(modeladmin, request, queryset):
         shops = list(queryset.filter(is_enabled=True))
         for shop in shops:
-            services.sync_job_enqueue(shop=shop, kind=kind, created_by=request.user)
+            outbox.sync_job_enqueue(shop=shop, kind=kind, created_by=request.user)
         modeladmin.message_user(
             request,
             ngettext("Queued for %(count)d shop.", "Queued for %(count)d shops.", len(shops)) % {"count": len(shops)},
