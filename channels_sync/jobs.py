@@ -966,6 +966,7 @@ def _apply_order_stock(shop, order: Order) -> None:
     """
     for item in order.items.filter(sku__isnull=False).select_related("sku__product"):
         sku = item.sku
+        # The SKU queryset's update() keeps the product's total stock in the same transaction.
         Sku.objects.filter(pk=sku.pk).update(stock=Greatest(F("stock") - item.count, Value(0)))
         sku.refresh_from_db(fields=["stock"])
         StockMovement.objects.create(

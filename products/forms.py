@@ -113,6 +113,14 @@ class ProductImageForm(ImageChoiceFormMixin, forms.ModelForm):
 class CountedInlineFormSet(BaseInlineFormSet):
     """An inline formset that knows which of its forms will remain after saving."""
 
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # Django sets only the key; with the parent object itself, a row's label (Sku.__str__ shows its
+        # product) costs no query per row.
+        if self.instance.pk is not None and getattr(form.instance, self.fk.attname) == self.instance.pk:
+            setattr(form.instance, self.fk.name, self.instance)
+        return form
+
     def kept_forms(self) -> list[forms.Form]:
         kept = []
         for form in self.forms:
