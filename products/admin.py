@@ -2,7 +2,8 @@
 
 import contextlib
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
@@ -37,7 +38,7 @@ from .models import (
     Sku,
 )
 from .money import format_fen
-from .sku_matrix import CombinationError, missing_combinations, parse_combination
+from .sku_matrix import CombinationError, format_combination, missing_combinations, parse_combination
 
 GENERATE_SKUS_BUTTON = "_generate_skus"
 
@@ -89,15 +90,19 @@ def sku_code_match(term: str) -> Q:
     return icontains_any(["product_code", "barcode", "out_sku_id"], term)
 
 
-def product_search_ids(term: str, product_fields: list[str]):
-    """Ids of the products whose own fields contain the term, or one of whose SKUs' codes does.
+def product_search(term: str, product_fields: list[str]) -> Q:
+    """Products whose own fields contain the term, or one of whose SKUs' codes does (sku_code_match).
 
-    A UNION of two searches, each of one table with its own (trigram) indexes, rather than an OR across a join:
-    no DISTINCT over product rows, and the database never tests every product against the SKUs.
+    A term of three characters or more: a UNION of two searches, each of one table with its trigram indexes,
+    rather than an OR across the SKU join (which needs DISTINCT and tests every product against the SKUs). A
+    shorter term no index can narrow: the product's fields are tested row by row in the page's order, so the
+    first page stops after its rows, and the SKUs' whole codes are looked up in their unique indexes.
     """
-    own = Product.objects.filter(icontains_any(product_fields, term)).order_by().values("pk")
     by_sku = Sku.objects.filter(sku_code_match(term)).order_by().values("product_id")
-    return own.union(by_sku)
+    if len(term) < TRIGRAM_MIN_LENGTH:
+        return icontains_any(product_fields, term) | Q(pk__in=by_sku)
+    own = Product.objects.filter(icontains_any(product_fields, term)).order_by().values("pk")
+    return Q(pk__in=own.union(by_sku))
 
 
 def _thumbnail(asset: ImageAsset | None, size: int = 48):
@@ -176,7 +181,15 @@ class CategoryAttributeAdmin(admin.ModelAdmin):
     list_select_related = ["category"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(value_total=Count("values"))
+        # The category is part of every label, the autocomplete's included. The ordering is explicit: with the
+        # count's GROUP BY the model's default ordering does not apply, and the autocomplete pages by it.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("category")
+            .annotate(value_total=Count("values"))
+            .order_by(*CategoryAttribute._meta.ordering, "pk")
+        )
 
     @admin.display(description=_("values"), ordering="value_total")
     def value_count(self, obj):
@@ -286,7 +299,16 @@ class ProductDetailBlockInline(admin.TabularInline):
     extra = 0
 
 
-class ProductPropertyInline(admin.TabularInline):
+class AttributeLabelInlineMixin:
+    """An attribute's label names its category and platform: load the category with the chosen attribute."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "attribute":
+            kwargs.setdefault("queryset", CategoryAttribute.objects.select_related("category"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ProductPropertyInline(AttributeLabelInlineMixin, admin.TabularInline):
     model = ProductProperty
     formset = forms.ProductPropertyFormSet
     fields = ["attribute", "value", "custom_value"]
@@ -294,7 +316,7 @@ class ProductPropertyInline(admin.TabularInline):
     extra = 0
 
 
-class ProductSpecInline(admin.TabularInline):
+class ProductSpecInline(AttributeLabelInlineMixin, admin.TabularInline):
     model = ProductSpec
     form = forms.ProductSpecForm
     formset = forms.ProductSpecFormSet
@@ -409,10 +431,10 @@ class ProductAdmin(admin.ModelAdmin):
         )
 
     def get_search_results(self, request, queryset, search_term):
-        """Every term matches the product's fields or one of its SKUs' codes (product_search_ids): no join, so
-        no DISTINCT, and each table is searched with its trigram indexes on PostgreSQL (migration 0004)."""
+        """Every term matches the product's fields or one of its SKUs' codes (product_search): no join, so no
+        DISTINCT, and each table is searched with its trigram indexes on PostgreSQL (migration 0004)."""
         for term in search_terms(search_term):
-            queryset = queryset.filter(pk__in=product_search_ids(term, self.search_fields))
+            queryset = queryset.filter(product_search(term, self.search_fields))
         return queryset, False
 
     @admin.display(description=_("image"))
@@ -450,6 +472,34 @@ class ProductAdmin(admin.ModelAdmin):
         formsets[sku_index].spec_formset = spec_formset
         return formsets, inline_instances
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if request.method == "POST" and GENERATE_SKUS_BUTTON in request.POST:
+            self._present_generated_rows(request, context)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def _present_generated_rows(self, request, context) -> None:
+        """The generator's page is a form being edited, not a failed save.
+
+        The SKU formset refuses to save with a "generated" error (forms.SkuFormSet.clean); here that error
+        becomes an information message, the "please correct the errors" banner only stays for real errors, and
+        images uploaded with the request are kept as chosen.
+        """
+        inline_formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
+        for formset in inline_formsets:
+            for form in formset.forms:
+                if isinstance(form, forms.ImageChoiceFormMixin):
+                    form.keep_uploaded_images()
+            if getattr(formset, "generated_rows", None) is None:
+                continue
+            errors = formset.non_form_errors().as_data()
+            for error in errors:
+                if error.code == "generated":
+                    messages.info(request, " ".join(error.messages))
+            formset._non_form_errors = formset.error_class(
+                [e for e in errors if e.code != "generated"], error_class="nonform", renderer=formset.renderer
+            )
+        context["errors"] = helpers.AdminErrorList(context["adminform"].form, inline_formsets)
+
     def _sku_formset_with_generated_rows(self, request, obj, sku_formset, inline, spec_formset):
         """The SKU formset re-bound with one new row per missing combination; existing rows stay as typed."""
         definitions = spec_formset.spec_definitions()
@@ -469,7 +519,7 @@ class ProductAdmin(admin.ModelAdmin):
         missing = missing_combinations(definitions, existing)
         for offset, specs in enumerate(missing):
             index = total + offset
-            data[f"{prefix}-{index}-spec_combination"] = ";".join(f"{s['name']}:{s['value']}" for s in specs)
+            data[f"{prefix}-{index}-spec_combination"] = format_combination(specs)
             data[f"{prefix}-{index}-position"] = str(index)
             data[f"{prefix}-{index}-stock"] = "0"
             for field in ("price", "original_price"):
@@ -503,6 +553,10 @@ class SkuAdmin(admin.ModelAdmin):
         on its own table's (trigram) indexes, instead of an OR across the SKU-product join."""
         for term in search_terms(search_term):
             products = Product.objects.filter(icontains_any(self.product_search_fields, term)).values("pk")
+            if len(term) < TRIGRAM_MIN_LENGTH:
+                # As in product_search: no index narrows a short term, so the page's order decides.
+                queryset = queryset.filter(sku_code_match(term) | Q(product_id__in=products))
+                continue
             by_product = Sku.objects.filter(product_id__in=products).order_by().values("pk")
             own = Sku.objects.filter(sku_code_match(term)).order_by().values("pk")
             queryset = queryset.filter(pk__in=own.union(by_product))

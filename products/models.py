@@ -160,7 +160,9 @@ class CategoryAttribute(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.category.name})"
+        # The same property name exists in many categories and platforms: the label tells them apart.
+        category = self.category
+        return f"{self.name} ({category.path_display()} · {category.get_platform_display()})"
 
     @property
     def platform(self) -> str:
@@ -945,7 +947,8 @@ class Sku(models.Model):
 
     @property
     def spec_label(self) -> str:
-        return " / ".join(f"{s['name']}: {s['value']}" for s in self.specs)
+        # The same reading as products.sku_matrix.format_combination (which imports this module).
+        return " / ".join(f"{s['name']}：{s['value']}" for s in self.specs)
 
     @staticmethod
     def build_spec_key(specs: list[dict]) -> str:

@@ -40,7 +40,7 @@ BUDGETS = {
     "category list": 6,
     "category change": 4,
     "category attribute list": 5,
-    "category attribute change": 8,
+    "category attribute change": 7,
     "attribute value list": 5,
     "attribute value change": 6,
     "brand list": 5,
