@@ -58,7 +58,18 @@ class UsedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         ordering = self.field_admin_ordering(field, request, model_admin)
         if ordering:
             related = related.order_by(*ordering)
-        return [(obj.pk, str(obj)) for obj in related]
+        return [(obj.pk, self.choice_label(obj)) for obj in related]
+
+    def choice_label(self, obj) -> str:
+        return str(obj)
+
+
+class CategoryListFilter(UsedRelatedFieldListFilter):
+    """A platform's category field: its title names the platform, so each of its thousands of choices is the
+    stored path alone."""
+
+    def choice_label(self, obj) -> str:
+        return obj.path_display()
 
 
 def search_terms(search_term: str) -> list[str]:
@@ -359,9 +370,9 @@ class ProductAdmin(admin.ModelAdmin):
         "state",
         ("brand", UsedRelatedFieldListFilter),
         ("freight_template", UsedRelatedFieldListFilter),
-        ("channels_category", UsedRelatedFieldListFilter),
-        ("wechat_store_category", UsedRelatedFieldListFilter),
-        ("minishop_category", UsedRelatedFieldListFilter),
+        ("channels_category", CategoryListFilter),
+        ("wechat_store_category", CategoryListFilter),
+        ("minishop_category", CategoryListFilter),
     ]
     # The product's own fields; a term also matches the SKUs' codes, see get_search_results.
     search_fields = ["title", "short_title", "out_product_id"]

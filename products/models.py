@@ -83,7 +83,9 @@ class Category(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.path_display()} ({self.get_platform_display()})"
+        # Platform(…).label, not get_platform_display(): labels of thousands of categories are rendered at once.
+        platform = Platform(self.platform).label if self.platform in Platform.values else self.platform
+        return f"{self.path_display()} ({platform})"
 
     def save(self, *args, **kwargs):
         previous_path = self.path
