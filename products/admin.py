@@ -378,6 +378,8 @@ class ProductAdmin(admin.ModelAdmin):
     search_fields = ["title", "short_title", "out_product_id"]
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+    # Facet counts are one COUNT per filter choice over the matching rows: thousands of categories, 500,000 SKUs.
+    show_facets = admin.ShowFacets.NEVER
     autocomplete_fields = [
         "wechat_store_category",
         "channels_category",
@@ -557,6 +559,8 @@ class SkuAdmin(admin.ModelAdmin):
     list_select_related = ["product"]
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+    # Facet counts are one COUNT per filter choice over the matching rows: thousands of categories, 500,000 SKUs.
+    show_facets = admin.ShowFacets.NEVER
     actions = []
 
     def get_search_results(self, request, queryset, search_term):

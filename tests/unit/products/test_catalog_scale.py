@@ -201,3 +201,14 @@ def test_beyond_its_limit_the_paginator_shows_the_planner_estimate_on_postgresql
 
     assert filtered.count >= 4
     assert whole.count == 6
+
+
+@pytest.mark.parametrize("model", [Product, Sku], ids=["product", "sku"])
+def test_the_big_changelists_never_count_facets(admin_client, model):
+    factories.product(images=0)
+    url = reverse(f"admin:products_{model._meta.model_name}_changelist")
+
+    response = admin_client.get(url + "?_facets=True")
+
+    assert response.context["cl"].add_facets is False
+    assert 'href="?_facets=True"' not in admin_client.get(url).content.decode()  # no "show counts" link
