@@ -2,13 +2,17 @@
 
 import contextlib
 
-from django.contrib import admin
-from django.db.models import Count, Max, Min, OuterRef, Subquery, Sum
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
+
+from shopadmin.pagination import EstimatedCountPaginator
 
 from . import forms
 from .extensions import extended_admin
@@ -35,9 +39,74 @@ from .models import (
     Sku,
 )
 from .money import format_fen
-from .sku_matrix import CombinationError, missing_combinations, parse_combination
+from .sku_matrix import CombinationError, format_combination, missing_combinations, parse_combination
 
 GENERATE_SKUS_BUTTON = "_generate_skus"
+
+
+class UsedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """The related objects some row uses, found with EXISTS on the foreign key's index.
+
+    Django's RelatedOnlyFieldListFilter collects them with DISTINCT over the whole changelist (over the 500,000
+    row SKU-product join for the SKU list's brand filter); here each related row is probed once instead. For a
+    path through a relation (``product__brand``) the probe is on the model that holds the key (Product).
+    """
+
+    def field_choices(self, field, request, model_admin):
+        related = field.related_model._default_manager.filter(
+            Exists(field.model._default_manager.filter(**{field.name: OuterRef("pk")}))
+        )
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            related = related.order_by(*ordering)
+        return [(obj.pk, self.choice_label(obj)) for obj in related]
+
+    def choice_label(self, obj) -> str:
+        return str(obj)
+
+
+def search_terms(search_term: str) -> list[str]:
+    """The terms of an admin search as Django splits them: by spaces, quoted phrases kept whole."""
+    terms = []
+    for bit in smart_split(search_term):
+        if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+            bit = unescape_string_literal(bit)
+        if bit:
+            terms.append(bit)
+    return terms
+
+
+# pg_trgm indexes need three characters to narrow a LIKE; a shorter term would read a whole SKU code index.
+TRIGRAM_MIN_LENGTH = 3
+
+
+def icontains_any(fields: list[str], term: str) -> Q:
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__icontains": term})
+    return condition
+
+
+def sku_code_match(term: str) -> Q:
+    """SKU codes containing the term; a term shorter than a trigram must be the whole code (an index lookup)."""
+    if len(term) < TRIGRAM_MIN_LENGTH:
+        return Q(product_code=term) | Q(barcode=term) | Q(out_sku_id=term)
+    return icontains_any(["product_code", "barcode", "out_sku_id"], term)
+
+
+def product_search(term: str, product_fields: list[str]) -> Q:
+    """Products whose own fields contain the term, or one of whose SKUs' codes does (sku_code_match).
+
+    A term of three characters or more: a UNION of two searches, each of one table with its trigram indexes,
+    rather than an OR across the SKU join (which needs DISTINCT and tests every product against the SKUs). A
+    shorter term no index can narrow: the product's fields are tested row by row in the page's order, so the
+    first page stops after its rows, and the SKUs' whole codes are looked up in their unique indexes.
+    """
+    by_sku = Sku.objects.filter(sku_code_match(term)).order_by().values("product_id")
+    if len(term) < TRIGRAM_MIN_LENGTH:
+        return icontains_any(product_fields, term) | Q(pk__in=by_sku)
+    own = Product.objects.filter(icontains_any(product_fields, term)).order_by().values("pk")
+    return Q(pk__in=own.union(by_sku))
 
 
 def _thumbnail(asset: ImageAsset | None, size: int = 48):
@@ -116,7 +185,15 @@ class CategoryAttributeAdmin(admin.ModelAdmin):
     list_select_related = ["category"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(value_total=Count("values"))
+        # The category is part of every label, the autocomplete's included. The ordering is explicit: with the
+        # count's GROUP BY the model's default ordering does not apply, and the autocomplete pages by it.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("category")
+            .annotate(value_total=Count("values"))
+            .order_by(*CategoryAttribute._meta.ordering, "pk")
+        )
 
     @admin.display(description=_("values"), ordering="value_total")
     def value_count(self, obj):
@@ -225,7 +302,16 @@ class ProductDetailBlockInline(admin.TabularInline):
     extra = 0
 
 
-class ProductPropertyInline(admin.TabularInline):
+class AttributeLabelInlineMixin:
+    """An attribute's label names its category and platform: load the category with the chosen attribute."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "attribute":
+            kwargs.setdefault("queryset", CategoryAttribute.objects.select_related("category"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ProductPropertyInline(AttributeLabelInlineMixin, admin.TabularInline):
     model = ProductProperty
     formset = forms.ProductPropertyFormSet
     fields = ["attribute", "value", "custom_value"]
@@ -233,7 +319,7 @@ class ProductPropertyInline(admin.TabularInline):
     extra = 0
 
 
-class ProductSpecInline(admin.TabularInline):
+class ProductSpecInline(AttributeLabelInlineMixin, admin.TabularInline):
     model = ProductSpec
     form = forms.ProductSpecForm
     formset = forms.ProductSpecFormSet
@@ -266,31 +352,30 @@ class ProductAdmin(admin.ModelAdmin):
         "out_product_id",
         "state",
         "price_range",
-        "total_stock",
+        "stock_display",
         "sku_count",
         "updated_at",
     ]
     list_display_links = ["main_image_preview", "title"]
     list_filter = [
         "state",
-        ("brand", admin.RelatedOnlyFieldListFilter),
-        ("freight_template", admin.RelatedOnlyFieldListFilter),
-        ("platform_categories__category", admin.RelatedOnlyFieldListFilter),
+        ("brand", UsedRelatedFieldListFilter),
+        ("freight_template", UsedRelatedFieldListFilter),
+        # One filter for every platform's categories: a label carries its platform (Category.__str__, stored path).
+        ("platform_categories__category", UsedRelatedFieldListFilter),
     ]
-    search_fields = [
-        "title",
-        "short_title",
-        "out_product_id",
-        "skus__product_code",
-        "skus__barcode",
-        "skus__out_sku_id",
-    ]
+    # The product's own fields; a term also matches the SKUs' codes, see get_search_results.
+    search_fields = ["title", "short_title", "out_product_id"]
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    # Facet counts are one COUNT per filter choice over the matching rows: thousands of categories, 500,000 SKUs.
+    show_facets = admin.ShowFacets.NEVER
     autocomplete_fields = [
         "brand",
         "freight_template",
     ]
     readonly_fields = ["created_at", "updated_at"]
-    date_hierarchy = "updated_at"
+    # No date hierarchy: its bounds are a MIN/MAX over every row the search or filters match.
     list_per_page = 50
     inlines = [
         ProductImageInline,
@@ -330,8 +415,9 @@ class ProductAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        # Correlated subqueries, not a join: a join on the SKUs would be carried into the counts, the search and
-        # the date hierarchy and multiply their rows (bench/admin_changelist.py).
+        # Correlated subqueries, not a join: a join on the SKUs would be carried into the counts and the search
+        # and multiply their rows. PostgreSQL evaluates them for the page's rows only (after the LIMIT); the
+        # sortable total is a column (Product.total_stock), so sorting by it reads an index.
         skus = Sku.objects.filter(product=OuterRef("pk")).order_by().values("product")
         return (
             super()
@@ -339,11 +425,17 @@ class ProductAdmin(admin.ModelAdmin):
             .annotate(
                 min_price=Subquery(skus.annotate(value=Min("price")).values("value")),
                 max_price=Subquery(skus.annotate(value=Max("price")).values("value")),
-                stock_total=Subquery(skus.annotate(value=Sum("stock")).values("value")),
                 sku_total=Coalesce(Subquery(skus.annotate(value=Count("pk")).values("value")), 0),
             )
             .prefetch_related("images__asset")
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Every term matches the product's fields or one of its SKUs' codes (product_search): no join, so no
+        DISTINCT, and each table is searched with its trigram indexes on PostgreSQL (migration 0004)."""
+        for term in search_terms(search_term):
+            queryset = queryset.filter(product_search(term, self.search_fields))
+        return queryset, False
 
     @admin.display(description=_("image"))
     def main_image_preview(self, obj):
@@ -358,9 +450,9 @@ class ProductAdmin(admin.ModelAdmin):
             return format_fen(obj.min_price)
         return f"{format_fen(obj.min_price)} – {format_fen(obj.max_price)}"
 
-    @admin.display(description=_("stock"), ordering="stock_total")
-    def total_stock(self, obj):
-        return f"{obj.stock_total or 0:,}"
+    @admin.display(description=_("stock"), ordering="total_stock")
+    def stock_display(self, obj):
+        return f"{obj.total_stock:,}"
 
     @admin.display(description=_("SKUs"), ordering="sku_total")
     def sku_count(self, obj):
@@ -379,6 +471,34 @@ class ProductAdmin(admin.ModelAdmin):
             )
         formsets[sku_index].spec_formset = spec_formset
         return formsets, inline_instances
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if request.method == "POST" and GENERATE_SKUS_BUTTON in request.POST:
+            self._present_generated_rows(request, context)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def _present_generated_rows(self, request, context) -> None:
+        """The generator's page is a form being edited, not a failed save.
+
+        The SKU formset refuses to save with a "generated" error (forms.SkuFormSet.clean); here that error
+        becomes an information message, the "please correct the errors" banner only stays for real errors, and
+        images uploaded with the request are kept as chosen.
+        """
+        inline_formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
+        for formset in inline_formsets:
+            for form in formset.forms:
+                if isinstance(form, forms.ImageChoiceFormMixin):
+                    form.keep_uploaded_images()
+            if getattr(formset, "generated_rows", None) is None:
+                continue
+            errors = formset.non_form_errors().as_data()
+            for error in errors:
+                if error.code == "generated":
+                    messages.info(request, " ".join(error.messages))
+            formset._non_form_errors = formset.error_class(
+                [e for e in errors if e.code != "generated"], error_class="nonform", renderer=formset.renderer
+            )
+        context["errors"] = helpers.AdminErrorList(context["adminform"].form, inline_formsets)
 
     def _sku_formset_with_generated_rows(self, request, obj, sku_formset, inline, spec_formset):
         """The SKU formset re-bound with one new row per missing combination; existing rows stay as typed."""
@@ -399,7 +519,7 @@ class ProductAdmin(admin.ModelAdmin):
         missing = missing_combinations(definitions, existing)
         for offset, specs in enumerate(missing):
             index = total + offset
-            data[f"{prefix}-{index}-spec_combination"] = ";".join(f"{s['name']}:{s['value']}" for s in specs)
+            data[f"{prefix}-{index}-spec_combination"] = format_combination(specs)
             data[f"{prefix}-{index}-position"] = str(index)
             data[f"{prefix}-{index}-stock"] = "0"
             for field in ("price", "original_price"):
@@ -418,11 +538,31 @@ class ProductAdmin(admin.ModelAdmin):
 class SkuAdmin(admin.ModelAdmin):
     form = forms.SkuAdminForm
     list_display = ["product", "combination", "price_display", "original_price_display", "stock", "product_code"]
-    list_filter = [("product__brand", admin.RelatedOnlyFieldListFilter), "product__state"]
-    search_fields = ["product__title", "product__out_product_id", "product_code", "barcode", "out_sku_id"]
+    list_filter = [("product__brand", UsedRelatedFieldListFilter), "product__state"]
+    # The SKU's own codes; a term also matches its product's title and code (get_search_results).
+    search_fields = ["product_code", "barcode", "out_sku_id"]
+    product_search_fields = ["title", "out_product_id"]
     autocomplete_fields = ["product", "image"]
     list_select_related = ["product"]
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    # Facet counts are one COUNT per filter choice over the matching rows: thousands of categories, 500,000 SKUs.
+    show_facets = admin.ShowFacets.NEVER
     actions = []
+
+    def get_search_results(self, request, queryset, search_term):
+        """Every term matches the SKU's codes or its product's title or code: a UNION of the two searches, each
+        on its own table's (trigram) indexes, instead of an OR across the SKU-product join."""
+        for term in search_terms(search_term):
+            products = Product.objects.filter(icontains_any(self.product_search_fields, term)).values("pk")
+            if len(term) < TRIGRAM_MIN_LENGTH:
+                # As in product_search: no index narrows a short term, so the page's order decides.
+                queryset = queryset.filter(sku_code_match(term) | Q(product_id__in=products))
+                continue
+            by_product = Sku.objects.filter(product_id__in=products).order_by().values("pk")
+            own = Sku.objects.filter(sku_code_match(term)).order_by().values("pk")
+            queryset = queryset.filter(pk__in=own.union(by_product))
+        return queryset, False
 
     fields = forms.SkuAdminForm.Meta.fields
 

@@ -87,6 +87,24 @@ class ImageChoiceFormMixin:
     def _is_being_deleted(self) -> bool:
         return bool(getattr(self, "cleaned_data", {}).get("DELETE"))
 
+    def keep_uploaded_images(self) -> None:
+        """Show images uploaded with this (re-displayed) form as chosen: a file input cannot be filled again.
+
+        Cleaning stored each upload as an ImageAsset already; its id goes into the form's data, so the page
+        shows it selected and the next submit uses it.
+        """
+        cleaned = getattr(self, "cleaned_data", None) or {}
+        uploaded = {
+            name: cleaned[name]
+            for name in self.image_fields
+            if cleaned.get(f"{name}_upload") and isinstance(cleaned.get(name), ImageAsset)
+        }
+        if not uploaded:
+            return
+        self.data = self.data.copy()
+        for name, asset in uploaded.items():
+            self.data[self.add_prefix(name)] = str(asset.pk)
+
 
 # --- Products -----------------------------------------------------------------------------------------
 
@@ -190,6 +208,14 @@ class ProductImageForm(ImageChoiceFormMixin, forms.ModelForm):
 
 class CountedInlineFormSet(BaseInlineFormSet):
     """An inline formset that knows which of its forms will remain after saving."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # Django sets only the key; with the parent object itself, a row's label (Sku.__str__ shows its
+        # product) costs no query per row.
+        if self.instance.pk is not None and getattr(form.instance, self.fk.attname) == self.instance.pk:
+            setattr(form.instance, self.fk.name, self.instance)
+        return form
 
     def kept_forms(self) -> list[forms.Form]:
         kept = []
@@ -319,7 +345,7 @@ class SkuForm(ImageChoiceFormMixin, forms.ModelForm):
         label=_("spec combination"),
         required=False,
         max_length=500,
-        help_text=_("One value per spec, e.g. 颜色:白色;尺码:M. Empty for a uniform spec."),
+        help_text=_("One value per spec, e.g. 颜色：白色 / 尺码：M. Empty for a uniform spec."),
         widget=forms.TextInput(attrs={"size": 24}),
     )
 

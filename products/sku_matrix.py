@@ -46,9 +46,14 @@ def custom_key(name: str) -> str:
     return CUSTOM_SPEC_PREFIX + name
 
 
+# How a combination reads to a person; parse_combination also accepts the ":" and ";" a merchant may type.
+COMBINATION_PAIR_FORMAT = "{name}：{value}"
+COMBINATION_SEPARATOR = " / "
+
+
 def format_combination(specs: list[dict]) -> str:
-    """``[{"name": "颜色", "value": "白色"}, …]`` -> ``"颜色:白色;尺码:M"``."""
-    return ";".join(f"{s['name']}:{s['value']}" for s in specs)
+    """``[{"name": "颜色", "value": "白色"}, …]`` -> ``"颜色：白色 / 尺码：M"``."""
+    return COMBINATION_SEPARATOR.join(COMBINATION_PAIR_FORMAT.format(name=s["name"], value=s["value"]) for s in specs)
 
 
 def combination_key(specs: list[dict]) -> str:
@@ -136,4 +141,6 @@ def check_matrix_size(definitions: list[SpecDefinition]) -> None:
 
 
 def _example(definitions: list[SpecDefinition]) -> str:
-    return ";".join(f"{d.name}:{d.values[0].name if d.values else '…'}" for d in definitions)
+    return COMBINATION_SEPARATOR.join(
+        COMBINATION_PAIR_FORMAT.format(name=d.name, value=d.values[0].name if d.values else "…") for d in definitions
+    )

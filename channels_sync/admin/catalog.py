@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -111,7 +112,7 @@ class CatalogSyncPanel(SyncPermissionsMixin):
         if not bindings:
             return "-"
         return format_html_join(
-            format_html("<br>"),
+            mark_safe("<br>"),  # a constant: format_html() without arguments is deprecated in Django 5.2
             '{}: {}<span style="color:#ba2121">{}</span>',
             ((b.shop.name, remote_status_label(b), f" ⚠ {b.last_errcode}" if b.last_errmsg else "") for b in bindings),
         )

@@ -1,10 +1,10 @@
 """The per-platform caches the product form offers: categories, their attributes and values, brands."""
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from .constants import Platform
+from .constants import PATH_SEPARATOR, Platform
 
 # --- Per-platform caches: categories, properties and spec tables -------------------------------------
 
@@ -26,6 +26,9 @@ class Category(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), default=1)
     is_leaf = models.BooleanField(_("leaf"), default=True, help_text=_("Products can only use leaf categories."))
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    # The names from the root down, kept on save: a label never walks its ancestors one query each (a filter
+    # sidebar lists thousands of categories).
+    path = models.CharField(_("path"), max_length=1000, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("category")
@@ -36,7 +39,17 @@ class Category(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.path_display()} ({self.get_platform_display()})"
+        # Platform(…).label, not get_platform_display(): labels of thousands of categories are rendered at once.
+        platform = Platform(self.platform).label if self.platform in Platform.values else self.platform
+        return f"{self.path_display()} ({platform})"
+
+    def save(self, *args, **kwargs):
+        previous_path = self.path
+        self.path = self.build_path()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if previous_path and previous_path != self.path:
+                self._refresh_descendant_paths()
 
     def clean(self) -> None:
         if self.parent_id is not None:
@@ -59,7 +72,24 @@ class Category(models.Model):
         return chain
 
     def path_display(self) -> str:
-        return " > ".join(c.name for c in self.ancestors(include_self=True))
+        return self.path or self.build_path()
+
+    def build_path(self) -> str:
+        """The parent's stored path and this name: one query at most (none when the parent is loaded)."""
+        if self.parent_id is None:
+            return self.name
+        return f"{self.parent.path or self.parent.build_path()}{PATH_SEPARATOR}{self.name}"
+
+    def _refresh_descendant_paths(self) -> None:
+        """A renamed or moved category renames its subtree: one query per level, not per node."""
+        parents = {self.pk: self.path}
+        while parents:
+            children = list(Category.objects.filter(parent_id__in=parents).only("pk", "parent_id", "name", "path"))
+            for child in children:
+                child.path = f"{parents[child.parent_id]}{PATH_SEPARATOR}{child.name}"
+            Category.objects.bulk_update(children, ["path"], batch_size=500)
+            # A cycle (refused by clean(), possible through the ORM) must not loop forever.
+            parents = {c.pk: c.path for c in children if c.pk != self.pk}
 
 
 class CategoryAttribute(models.Model):
@@ -88,7 +118,9 @@ class CategoryAttribute(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.category.name})"
+        # The same property name exists in many categories and platforms: the label tells them apart.
+        category = self.category
+        return f"{self.name} ({category.path_display()} · {category.get_platform_display()})"
 
     @property
     def platform(self) -> str:

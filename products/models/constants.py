@@ -17,6 +17,7 @@ OUT_PRODUCT_ID_MAX_LENGTH = 128
 AFTERSALE_DESC_MAX_LENGTH = 200
 # V1.17 custom spec names and values start with "$" (API reference §2.2).
 CUSTOM_SPEC_PREFIX = "$"
+PATH_SEPARATOR = " > "
 
 
 class Platform(models.TextChoices):

@@ -4,8 +4,9 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from ..fields import MoneyField
@@ -158,6 +159,10 @@ class Product(models.Model):
         _("weight (g)"), null=True, blank=True, help_text=_("Required when the freight template prices by weight.")
     )
 
+    # The sum of the SKUs' stock, kept by every SKU write (``Product.refresh_total_stock``) in the SKU's
+    # transaction, so the changelist sorts by an indexed column instead of summing 500,000 SKUs.
+    total_stock = models.PositiveBigIntegerField(_("total stock"), default=0, editable=False)
+
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -165,10 +170,32 @@ class Product(models.Model):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["state", "-updated_at"], name="product_state_updated")]
+        indexes = [
+            models.Index(fields=["state", "-updated_at"], name="product_state_updated"),
+            # The changelist's orderings, with the pk the admin adds to make them deterministic.
+            models.Index(fields=["updated_at", "id"], name="product_updated_id"),
+            models.Index(fields=["total_stock", "id"], name="product_total_stock_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} [{self.out_product_id}]"
+
+    def save(self, *args, **kwargs):
+        # total_stock belongs to the SKUs' writes: a product saved from a copy loaded before them must not put
+        # back the old total.
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.attname for f in self._meta.concrete_fields if not f.primary_key and f.attname != "total_stock"
+            ]
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def refresh_total_stock(cls, *product_ids: int) -> None:
+        """Recompute these products' total_stock from their SKUs, in the caller's transaction."""
+        stock = Sku.objects.filter(product_id=OuterRef("pk")).order_by().values("product_id")
+        cls.objects.filter(pk__in=product_ids).update(
+            total_stock=Coalesce(Subquery(stock.annotate(total=Sum("stock")).values("total")), 0)
+        )
 
     def clean(self) -> None:
         errors: dict[str, list] = {}
@@ -441,6 +468,47 @@ class ProductSpec(models.Model):
                 raise ValidationError({"custom_values": _("A spec value cannot contain ':' or ';'.")})
 
 
+class SkuQuerySet(models.QuerySet):
+    """SKU writes in bulk keep their products' total_stock, in the same transaction.
+
+    Sku.save() and Sku.delete() do it for one SKU; these cover the queryset paths (``update(stock=…)`` of a
+    sale, ``delete()``, ``bulk_create``, ``bulk_update``), so no write path can leave a total behind.
+    """
+
+    def update(self, **kwargs):
+        if "stock" not in kwargs:
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            product_ids = self._product_ids()
+            rows = super().update(**kwargs)
+            Product.refresh_total_stock(*product_ids)
+        return rows
+
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            product_ids = self._product_ids()
+            result = super().delete()
+            Product.refresh_total_stock(*product_ids)
+        return result
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            Product.refresh_total_stock(*{sku.product_id for sku in created})
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            rows = super().bulk_update(objs, fields, *args, **kwargs)
+            if "stock" in fields:
+                Product.refresh_total_stock(*{sku.product_id for sku in objs})
+        return rows
+
+    def _product_ids(self) -> list[int]:
+        return list(self.order_by().values_list("product_id", flat=True).distinct())
+
+
 class Sku(models.Model):
     """One sellable combination of spec values. ``spec_key`` is its V1.17 sku_id ("id1:vid1;id2:vid2")."""
 
@@ -487,6 +555,8 @@ class Sku(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = SkuQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("SKU")
         verbose_name_plural = _("SKUs")
@@ -514,11 +584,20 @@ class Sku(models.Model):
 
     def save(self, *args, **kwargs):
         self.spec_key = self.build_spec_key(self.specs)
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            Product.refresh_total_stock(self.product_id)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            Product.refresh_total_stock(self.product_id)
+        return result
 
     @property
     def spec_label(self) -> str:
-        return " / ".join(f"{s['name']}: {s['value']}" for s in self.specs)
+        # The same reading as products.sku_matrix.format_combination (which imports this module).
+        return " / ".join(f"{s['name']}：{s['value']}" for s in self.specs)
 
     @staticmethod
     def build_spec_key(specs: list[dict]) -> str:

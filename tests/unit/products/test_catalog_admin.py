@@ -437,3 +437,20 @@ def test_uploading_the_same_image_twice_is_refused(admin_client, english):
     assert second.context["adminform"].form.errors == {
         "image": [f"This image is already uploaded (image #{asset.pk})."]
     }
+
+
+def test_property_choices_name_their_category_and_platform(admin_client, english):
+    channels = factories.category(platform="channels", name="T恤")
+    wechat = factories.category(platform="wechat_store", name="T恤")
+    for category in (channels, wechat):
+        CategoryAttribute.objects.create(category=category, kind=CategoryAttribute.Kind.PROPERTY, name="材质")
+
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "材质", "app_label": "products", "model_name": "productproperty", "field_name": "attribute"},
+    )
+
+    assert sorted(r["text"] for r in response.json()["results"]) == [
+        "材质 (T恤 · WeChat Channels store)",
+        "材质 (T恤 · WeChat Store (V1.17))",
+    ]

@@ -89,8 +89,8 @@ def test_parse_combination_orders_by_spec_and_accepts_both_separators():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("", "Enter one value for each spec, e.g. 颜色:白色;尺码:S."),
-        ("颜色", "Write each pair as spec:value, e.g. 颜色:白色;尺码:S."),
+        ("", "Enter one value for each spec, e.g. 颜色：白色 / 尺码：S."),
+        ("颜色", "Write each pair as spec:value, e.g. 颜色：白色 / 尺码：S."),
         ("颜色:白色", "Missing a value for the spec “尺码”."),
         ("颜色:白色;颜色:黑色;尺码:S", "The spec “颜色” appears twice."),
         ("颜色:白色;尺码:S;重量:1kg", "The product has no spec “重量”."),
@@ -114,17 +114,21 @@ def test_uniform_spec_product_has_the_empty_combination():
 def test_full_matrix_and_missing_combinations_keep_matrix_order():
     matrix = full_matrix([COLOUR, SIZE])
     assert [format_combination(row) for row in matrix] == [
-        "颜色:白色;尺码:S",
-        "颜色:白色;尺码:M",
-        "颜色:黑色;尺码:S",
-        "颜色:黑色;尺码:M",
+        "颜色：白色 / 尺码：S",
+        "颜色：白色 / 尺码：M",
+        "颜色：黑色 / 尺码：S",
+        "颜色：黑色 / 尺码：M",
     ]
     assert [combination_key(row) for row in matrix][0] == "1001:2001;$尺码:$S"
 
     existing = [parse_combination("颜色:黑色;尺码:S", [COLOUR, SIZE])]
     missing = missing_combinations([COLOUR, SIZE], existing)
 
-    assert [format_combination(row) for row in missing] == ["颜色:白色;尺码:S", "颜色:白色;尺码:M", "颜色:黑色;尺码:M"]
+    assert [format_combination(row) for row in missing] == [
+        "颜色：白色 / 尺码：S",
+        "颜色：白色 / 尺码：M",
+        "颜色：黑色 / 尺码：M",
+    ]
 
 
 def test_matrix_over_500_combinations_is_refused():

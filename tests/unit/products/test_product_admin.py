@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from channels_sync.models import RemoteBinding
-from products.models import Platform, Product, ProductSpec, Sku
+from products.models import ImageAsset, Platform, Product, ProductSpec, Sku
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -219,13 +219,38 @@ def test_generate_sku_rows_adds_missing_combinations_and_keeps_existing_rows(adm
     rows = [(f["spec_combination"].value(), f["price"].value(), f["stock"].value()) for f in formset.forms]
     assert rows == [
         ("颜色:黑色;尺码:M", "99.00", "7"),
-        ("颜色:白色;尺码:S", "99.00", "0"),
-        ("颜色:白色;尺码:M", "99.00", "0"),
-        ("颜色:黑色;尺码:S", "99.00", "0"),
+        ("颜色：白色 / 尺码：S", "99.00", "0"),
+        ("颜色：白色 / 尺码：M", "99.00", "0"),
+        ("颜色：黑色 / 尺码：S", "99.00", "0"),
     ]
-    assert list(formset.non_form_errors()) == [
+    assert [str(m) for m in response.context["messages"]] == [
         "Added 3 SKU rows for the missing combinations. Enter their prices and stock, then save."
     ]
+
+
+def test_generating_sku_rows_is_not_shown_as_a_failed_save(admin_client, template, english):
+    data = product_post_data(template, specs=[("颜色", "白色,黑色")], skus=[("颜色：白色", "99.00", "129.00", "7")])
+    data["_generate_skus"] = "1"
+
+    response = admin_client.post(reverse("admin:products_product_add"), data)
+
+    formset = next(i.formset for i in response.context["inline_admin_formsets"] if i.formset.prefix == "skus")
+    assert list(formset.non_form_errors()) == []
+    assert list(response.context["errors"]) == []
+    assert 'class="errornote"' not in response.content.decode()
+    assert [m.level_tag for m in response.context["messages"]] == ["info"]
+
+
+def test_generating_sku_rows_keeps_the_images_chosen_for_upload(admin_client, template):
+    data = product_post_data(template, specs=[("颜色", "白色,黑色")], skus=[("颜色：白色", "99.00", "129.00", "7")])
+    data["_generate_skus"] = "1"
+
+    response = admin_client.post(reverse("admin:products_product_add"), data)
+
+    formset = next(i.formset for i in response.context["inline_admin_formsets"] if i.formset.prefix == "images")
+    chosen = [form["asset"].value() for form in formset.forms]
+    assert chosen == [str(pk) for pk in ImageAsset.objects.order_by("pk").values_list("pk", flat=True)]
+    assert len(chosen) == 3
 
 
 def test_generated_rows_save_as_a_full_matrix(admin_client, template):

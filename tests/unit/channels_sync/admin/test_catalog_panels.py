@@ -20,7 +20,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 # The product change page with one shop bound: the catalog's queries plus the panel's two (bindings, active jobs).
-PRODUCT_PAGE_QUERIES = 24
+PRODUCT_PAGE_QUERIES = 23
 
 
 @pytest.mark.parametrize("model", [Product, FreightTemplate, ProductGroup, Shelf])
