@@ -304,8 +304,9 @@ def test_a_state_file_written_while_the_emulator_was_channels_sync_sandbox_loads
     for then, now in CLASSES_THEN_AND_NOW.items():
         text = text.replace(f'"{then}"', f'"{now}"')
     expected = json.loads(text)
-    # The file predates the Channels store's orders: its shops load whole, with no orders.
+    # The file predates the Channels store's and the mini-shop's orders: their shops load whole, with no orders.
     expected["platforms"]["channels"]["orders"] = {}
+    expected["platforms"]["minishop"] = {"shops": expected["platforms"]["minishop"], "orders": {}}
 
     sandbox = new_sandbox(state_path, seed=SEED)
     with sandbox.ctx.lock:
