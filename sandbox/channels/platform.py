@@ -10,8 +10,9 @@ tests, with ``POST /__sandbox__/clock`` alone. Events (``product_spu_audit``, ``
 
 One section per part of the API: ``products`` (add, update, auditfree, get, list, delete), ``listing`` (listing,
 delisting, audit/cancel), ``stock``, ``freight`` (templates), ``categories`` (and brands), ``uploads`` (images and
-qualification files) and ``third_party`` (source declarations); ``audits`` and ``events`` are the machinery they
-share, ``shop`` their common reads, ``state`` what is kept, ``codes``, ``product_rules``, ``freight_rules`` and
+qualification files), ``third_party`` (source declarations), ``orders`` (orders and delivery) and ``aftersales``;
+``audits`` and ``events`` are the machinery they share, ``shop`` their common reads, ``state`` and ``order_state``
+what is kept, ``codes``, ``product_rules``, ``freight_rules`` and
 ``source_rules`` the rules and errcodes, ``seed`` the categories, attributes, brands, provinces and send times.
 
 Each app id has its own isolated shop. Handlers run under the sandbox lock and record every state change they apply

@@ -8,8 +8,9 @@ the start of every mini-shop call and on the server's timer (``Emulator.tick``).
 shared by both copies. The shop cannot create freight templates: each app starts with the seeded ones.
 
 One section per part of the API: ``spu`` (the SPU calls), ``listing`` (listing, delisting and the audits), ``sku``,
-``stock``, ``catalog`` (categories and freight templates) and ``images``; ``shop`` holds what they share, ``state``
-what is kept, ``rules`` the field rules and errcodes, ``seed`` the categories and templates.
+``stock``, ``catalog`` (categories and freight templates), ``images`` and ``orders`` (orders and delivery);
+``shop`` holds what they share, ``state`` what is kept, ``rules`` the field rules and errcodes, ``seed`` the
+categories and templates.
 
 Each app id has its own isolated shop. Handlers run under the sandbox lock and record every state change they
 apply in the applied-effects log with platform ``minishop``. Remote ids (product_id, sku_id) are JSON numbers
