@@ -455,6 +455,28 @@ class PlatformAdapter:
     def order_close(self, *, remote_order_id: str) -> None:
         raise NotSupported("order_close")
 
+    def delivery_companies(self) -> list[DeliveryCompany]:
+        """The companies ``order_ship`` accepts (Channels, mini-shop)."""
+        raise NotSupported("delivery_companies")
+
+    def order_ship(self, *, remote_order_id: str, parcels: tuple[RemoteParcel, ...]) -> None:
+        """Ship parcels of an order, each naming its pieces (partial delivery); a parcel without items ships what
+        is left of the order."""
+        raise NotSupported("order_ship")
+
+    # After-sales ---------------------------------------------------------------------------------------
+    def aftersales_pull(self, *, since: datetime, until: datetime) -> list[RemoteAfterSale]:
+        raise NotSupported("aftersales_pull")
+
+    def aftersale_get(self, *, remote_aftersale_id: str) -> RemoteAfterSale:
+        raise NotSupported("aftersale_get")
+
+    def aftersale_accept(self, *, remote_aftersale_id: str) -> None:
+        raise NotSupported("aftersale_accept")
+
+    def aftersale_reject(self, *, remote_aftersale_id: str, reason_type: int, reason: str) -> None:
+        raise NotSupported("aftersale_reject")
+
 
 # platform value -> "module:Class"; imported on first use so an unused platform costs nothing.
 ADAPTERS: dict[str, str] = {
