@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import OpenPlatformProductOptions, OpenPlatformSettings, Order, Shop, TencentAdsSettings
+from .models import OpenPlatformProductOptions, OpenPlatformSettings, Order, Shop, TencentAdsSettings, awaiting_shipment
 
 # V1.17 delivery companies (API reference §2.6).
 DELIVERY_COMPANIES = [
@@ -196,7 +196,7 @@ class SetDeliveryForm(forms.Form):
 
 
 def order_can_ship(order: Order) -> bool:
-    return order.status == Order.Status.AWAITING_SHIPMENT
+    return awaiting_shipment(order.stage, order.status)
 
 
 class OpenPlatformOptionsForm(forms.ModelForm):

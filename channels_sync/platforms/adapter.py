@@ -273,8 +273,11 @@ class Capability(enum.Enum):
     # ... or which the platform's API only lists (the mini-shop): templates are bound by "Import freight
     # templates". With neither, products carry no freight template (Tencent Ads, the open platform).
     FREIGHT_TEMPLATES_IMPORTED = "freight_templates_imported"
-    # The shop has orders the engine pulls, ships and closes (V1.17).
+    # The shop has orders the engine pulls (by the beat, and one by one when an event names them) and ships
+    # (V1.17, Channels, the mini-shop).
     ORDERS = "orders"
+    # Orders have after-sales the merchant accepts or rejects through the API (Channels).
+    AFTERSALES = "aftersales"
 
 
 # Either of these: products name a freight template (pushed by the engine, or bound by an import).

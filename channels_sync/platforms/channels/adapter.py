@@ -84,7 +84,15 @@ EDIT_STATUS_WORDS = {
 
 class ChannelsAdapter(PlatformAdapter):
     platform = "channels"
-    capabilities = frozenset({Capability.DRAFT, Capability.IMAGES, Capability.FREIGHT_TEMPLATES_PUSHED})
+    capabilities = frozenset(
+        {
+            Capability.DRAFT,
+            Capability.IMAGES,
+            Capability.FREIGHT_TEMPLATES_PUSHED,
+            Capability.ORDERS,
+            Capability.AFTERSALES,
+        }
+    )
     api_hosts = WECHAT_API_HOSTS
 
     def __init__(self, shop: ShopConfig, *, on_call=None, cache=None):

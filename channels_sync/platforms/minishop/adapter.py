@@ -77,7 +77,9 @@ EDIT_STATUS_WORDS = {
 
 class MiniShopAdapter(PlatformAdapter):
     platform = "minishop"
-    capabilities = frozenset({Capability.DRAFT, Capability.IMAGES, Capability.FREIGHT_TEMPLATES_IMPORTED})
+    capabilities = frozenset(
+        {Capability.DRAFT, Capability.IMAGES, Capability.FREIGHT_TEMPLATES_IMPORTED, Capability.ORDERS}
+    )
     api_hosts = WECHAT_API_HOSTS
     # Templates are only listed by the API: a product's template must have been bound by an import.
 
