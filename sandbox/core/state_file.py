@@ -121,11 +121,13 @@ class _Encoder:
 
     @staticmethod
     def _sorted(items: list[Any]) -> list[Any]:
-        # Sets have no order: sorted when they can be, so the same state gives the same file.
+        # Sets have no order: sorted, so the same state gives the same file (and a set read back encodes as it
+        # was saved, whatever order its rebuilt hash table iterates in). Encoded tuples and dataclasses are
+        # objects, which do not compare: they sort by their JSON text.
         try:
             return sorted(items)
         except TypeError:
-            return items
+            return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
 
 
 def _class_name(cls: type) -> str:

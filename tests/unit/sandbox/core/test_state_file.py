@@ -390,3 +390,17 @@ def test_the_file_is_replaced_whole(state_path):
 
     assert document(state_path) == {"format": "x", "n": 2}
     assert [path.name for path in state_path.parent.iterdir()] == [state_path.name]
+
+
+def test_a_set_of_tuples_is_written_in_one_order_whatever_order_it_was_built_in():
+    pairs = [("10001007", "10001010"), ("10000983", "10000996"), ("10001007", "10001008")]
+
+    forwards, backwards = encode(frozenset(pairs)), encode(frozenset(reversed(pairs)))
+
+    assert forwards == backwards
+    assert [item["$tuple"] for item in forwards["$frozenset"]] == [
+        ["10000983", "10000996"],
+        ["10001007", "10001008"],
+        ["10001007", "10001010"],
+    ]
+    assert encode(decode(forwards)) == forwards
