@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import OpenPlatformProductOptions, OpenPlatformSettings, Order, Shop, TencentAdsSettings
+from .models import OpenPlatformProductOptions, OpenPlatformSettings, Order, Shop, TencentAdsSettings, awaiting_shipment
 
 # V1.17 delivery companies (API reference §2.6).
 DELIVERY_COMPANIES = [
@@ -169,7 +169,8 @@ class ChooseShopsForm(forms.Form):
 
 
 class SetDeliveryForm(forms.Form):
-    """V1.17 order/setdelivery rules (API reference §2.6)."""
+    """V1.17 order/setdelivery rules (API reference §2.6); ``companies`` are the shop's own (Channels, mini-shop:
+    the platform's list)."""
 
     need_delivery = forms.BooleanField(label=_("needs shipping"), required=False, initial=True)
     company = forms.ChoiceField(
@@ -178,6 +179,11 @@ class SetDeliveryForm(forms.Form):
     is_others = forms.BooleanField(label=_("company not in the list"), required=False)
     other_company = forms.CharField(label=_("other company name"), max_length=60, required=False)
     track_no = forms.CharField(label=_("tracking number"), max_length=60, required=False)
+
+    def __init__(self, *args, companies: list[tuple[str, str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if companies is not None:
+            self.fields["company"].choices = [("", "---------"), *companies]
 
     def clean(self):
         data = super().clean()
@@ -196,7 +202,7 @@ class SetDeliveryForm(forms.Form):
 
 
 def order_can_ship(order: Order) -> bool:
-    return order.status == Order.Status.AWAITING_SHIPMENT
+    return awaiting_shipment(order.stage, order.status)
 
 
 class OpenPlatformOptionsForm(forms.ModelForm):

@@ -12,7 +12,8 @@ with a :class:`PushRefused` (a 4xx status and a short plain reason) before anyth
   recurses), and so are the non-standard constants (NaN, Infinity) and integers beyond Python's digit limit;
 - XML: parsed with defusedxml with DTDs forbidden (so no entity expansion and no external references), into
   nested dicts, the nesting bounded the same way;
-- the fields the dispatch uses (``Event``, ``OrderId``, the product events' details and ``product_id``) must
+- the fields the dispatch uses (``Event``, ``OrderId``, the Channels order and after-sale events' ``order_id``,
+  the product events' details and ``product_id``) must
   have the documented types and fit the columns they end up in. Fields nobody reads are not checked.
 
 Nothing here touches the database: the view writes the :class:`~channels_sync.models.PushEvent` and the jobs
@@ -60,6 +61,23 @@ PRODUCT_EVENTS = {
     "product_spu_update": "ProductSpuUpdate",
 }
 ORDER_EVENT = "merchant_order"
+# Channels store order events (sandbox README, "Orders, delivery and after-sales"): the order id sits under
+# ``order_info``; an after-sale's change names its order under ``finder_shop_aftersale_status_update``.
+CHANNELS_ORDER_EVENTS = frozenset(
+    {
+        "channels_ec_order_new",
+        "channels_ec_order_pay",
+        "channels_ec_order_cancel",
+        "channels_ec_order_wait_shipping",
+        "channels_ec_order_deliver",
+        "channels_ec_order_confirm",
+        "channels_ec_order_settle",
+        "channels_ec_order_ext_info",
+    }
+)
+CHANNELS_ORDER_DETAILS = "order_info"
+CHANNELS_AFTERSALE_EVENT = "channels_ec_aftersale_update"
+CHANNELS_AFTERSALE_DETAILS = "finder_shop_aftersale_status_update"
 
 
 class PushRefused(Exception):
@@ -218,6 +236,13 @@ def push_message(fields: dict) -> PushMessage:
         raise PushRefused(400, "invalid Event")
     if event == ORDER_EVENT:
         return PushMessage(event=event, order_id=_platform_id(fields.get("OrderId"), "OrderId", MAX_ORDER_ID_CHARS))
+    if event in CHANNELS_ORDER_EVENTS or event == CHANNELS_AFTERSALE_EVENT:
+        # Either way the order is read again: it holds the lines, the parcels and the refunded pieces.
+        details_key = CHANNELS_ORDER_DETAILS if event in CHANNELS_ORDER_EVENTS else CHANNELS_AFTERSALE_DETAILS
+        details = fields.get(details_key)
+        if not isinstance(details, dict):
+            raise PushRefused(400, f"invalid {details_key}")
+        return PushMessage(event=event, order_id=_platform_id(details.get("order_id"), "order_id", MAX_ORDER_ID_CHARS))
     if event in PRODUCT_EVENTS:
         details_key = PRODUCT_EVENTS[event]
         # The details sit under their key; some senders put product_id at the top level.

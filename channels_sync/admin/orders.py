@@ -7,16 +7,19 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from ..deliveries import delivery_company_choices
 from ..engine import outbox
 from ..forms import (
     SetDeliveryForm,
     order_can_ship,
 )
 from ..models import (
+    AfterSale,
     Order,
     OrderItem,
     SyncJob,
 )
+from ..platforms.errors import PlatformError
 from .common import ReadOnlyAdminMixin, SyncPermissionsMixin
 
 
@@ -40,7 +43,16 @@ class OrderStatusFilter(admin.SimpleListFilter):
 
 class OrderItemInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = OrderItem
-    fields = ["product_name", "remote_product_id", "remote_sku_key", "sku", "price_display", "count"]
+    fields = [
+        "product_name",
+        "remote_product_id",
+        "remote_sku_key",
+        "sku",
+        "price_display",
+        "count",
+        "delivered_count",
+        "refunded_count",
+    ]
     readonly_fields = fields
     extra = 0
 
@@ -49,6 +61,53 @@ class OrderItemInline(ReadOnlyAdminMixin, admin.TabularInline):
         from products.money import format_fen
 
         return format_fen(obj.price)
+
+
+class AfterSaleInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The order's after-sales as the shop last showed them; accept or reject them from the after-sales list."""
+
+    model = AfterSale
+    fields = ["remote_aftersale_id", "kind", "status", "awaiting_merchant", "refunded", "remote_sku_key", "count"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(AfterSale)
+class AfterSaleAdmin(SyncPermissionsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["remote_aftersale_id", "order", "kind", "status", "awaiting_merchant", "refunded", "count"]
+    list_filter = ["awaiting_merchant", "refunded", "kind", "order__shop"]
+    search_fields = ["remote_aftersale_id", "order__remote_order_id"]
+    list_select_related = ["order__shop"]
+    actions = ["accept", "reject"]
+
+    def has_change_permission(self, request, obj=None):
+        # Visible to whoever may fulfil orders; the actions are the only changes.
+        return request.user.has_perm("channels_sync.fulfil_order")
+
+    @admin.action(description=_("Accept the selected after-sales"), permissions=["fulfil_order"])
+    def accept(self, request, queryset):
+        self._decide(request, queryset, SyncJob.Kind.AFTERSALE_ACCEPT, {})
+
+    @admin.action(description=_("Reject the selected after-sales"), permissions=["fulfil_order"])
+    def reject(self, request, queryset):
+        # Reject reason 1 with the merchant's note left empty: the platform shows its default description.
+        self._decide(request, queryset, SyncJob.Kind.AFTERSALE_REJECT, {"reason_type": 1})
+
+    def _decide(self, request, queryset, kind, params) -> None:
+        waiting = [item for item in queryset.select_related("order__shop") if item.awaiting_merchant]
+        for item in waiting:
+            outbox.sync_job_enqueue(
+                shop=item.order.shop, kind=kind, target=item, params=params, created_by=request.user
+            )
+        skipped = queryset.count() - len(waiting)
+        self.message_user(request, _("Queued for %(count)d after-sales.") % {"count": len(waiting)})
+        if skipped:
+            self.message_user(
+                request,
+                _("%(count)d after-sales were not awaiting the merchant.") % {"count": skipped},
+                messages.WARNING,
+            )
 
 
 @admin.register(Order)
@@ -63,11 +122,11 @@ class OrderAdmin(SyncPermissionsMixin, admin.ModelAdmin):
         "remote_created_at",
         "delivery_track_no",
     ]
-    list_filter = ["shop", OrderStatusFilter]
+    list_filter = ["shop", "stage", OrderStatusFilter]
     search_fields = ["remote_order_id", "buyer_nick", "receiver_name", "receiver_mobile", "delivery_track_no"]
     date_hierarchy = "remote_created_at"
     list_select_related = ["shop"]
-    inlines = [OrderItemInline]
+    inlines = [OrderItemInline, AfterSaleInline]
     readonly_fields = [f.name for f in Order._meta.fields if f.name not in ("id", "raw")] + ["raw_pretty"]
     exclude = ["raw"]
     actions = ["set_delivery", "close_orders", "pull_again"]
@@ -104,7 +163,20 @@ class OrderAdmin(SyncPermissionsMixin, admin.ModelAdmin):
                 messages.ERROR,
             )
             return None
-        form = SetDeliveryForm(request.POST if "apply" in request.POST else None)
+        shops = {order.shop for order in orders}
+        if len(shops) > 1:
+            self.message_user(request, _("Ship the orders of one shop at a time."), messages.ERROR)
+            return None
+        try:
+            companies = delivery_company_choices(next(iter(shops))) if shops else None
+        except PlatformError as error:
+            self.message_user(
+                request,
+                _("The shop's delivery companies could not be read: %(error)s") % {"error": error.errmsg},
+                messages.ERROR,
+            )
+            return None
+        form = SetDeliveryForm(request.POST if "apply" in request.POST else None, companies=companies)
         if "apply" in request.POST and form.is_valid():
             data = form.cleaned_data
             for order in orders:

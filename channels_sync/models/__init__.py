@@ -19,12 +19,14 @@ from ..platforms.open_platform.models import (
 from ..platforms.tencent_ads.models import TencentAdsSettings
 from .bindings import REMOTE_STATUS_MISSING, RemoteBinding, RemoteImage, payload_hash
 from .jobs import SyncAttempt, SyncJob
-from .orders import Order, OrderItem
+from .orders import AfterSale, Order, OrderItem, awaiting_shipment
 from .pushes import PushEvent
 from .shops import ACCOUNT_FIELDS, WECHAT_API_BASE_URL, Shop
 from .stock import RemoteSkuStock, StockMovement
 
 __all__ = [
+    "AfterSale",
+    "awaiting_shipment",
     "ACCOUNT_FIELDS",
     "REMOTE_STATUS_MISSING",
     "WECHAT_API_BASE_URL",

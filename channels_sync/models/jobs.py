@@ -40,6 +40,8 @@ class SyncJob(models.Model):
         ORDER_PULL_ONE = "order_pull_one", _("Pull one order")
         ORDER_SET_DELIVERY = "order_set_delivery", _("Set order delivery")
         ORDER_CLOSE = "order_close", _("Close order")
+        AFTERSALE_ACCEPT = "aftersale_accept", _("Accept after-sale")
+        AFTERSALE_REJECT = "aftersale_reject", _("Reject after-sale")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -10,7 +10,18 @@ from .shops import Shop
 
 
 class Order(models.Model):
-    """An order pulled from a shop (V1.17 §2.6)."""
+    """An order pulled from a shop: V1.17 §2.6, the Channels store and the mini-shop (sandbox README, "Orders,
+    delivery and after-sales"). ``status`` is the platform's own number; ``stage`` the neutral stage the stock
+    sync acts on (``platforms.adapter.OrderStage``)."""
+
+    class Stage(models.TextChoices):
+        UNPAID = "unpaid", _("Unpaid")
+        AWAITING_SHIPMENT = "awaiting_shipment", _("Awaiting shipment")
+        PARTLY_SHIPPED = "partly_shipped", _("Partly shipped")
+        SHIPPED = "shipped", _("Shipped")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        UNKNOWN = "unknown", _("See the status")
 
     class Status(models.IntegerChoices):
         AWAITING_SHIPMENT = 2, _("Awaiting shipment")
@@ -38,7 +49,8 @@ class Order(models.Model):
     delivery_track_no = models.CharField(_("tracking number"), max_length=60, blank=True)
     trans_id = models.CharField(_("payment transaction id"), max_length=64, blank=True)
     raw = models.JSONField(_("as received"), default=dict, blank=True)
-    stock_applied = models.BooleanField(_("stock applied locally"), default=False, editable=False)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.UNKNOWN)
+    remote_updated_at = models.DateTimeField(_("updated at the shop"), null=True, blank=True)
     pulled_at = models.DateTimeField(_("pulled at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -54,11 +66,21 @@ class Order(models.Model):
         return self.remote_order_id
 
     def get_status_label(self) -> str:
+        """The V1.17 status by name; other platforms' numbers by their stage (their numbers mean other things)."""
+        if self.stage != self.Stage.UNKNOWN:
+            return str(self.get_stage_display())
         try:
             return str(self.Status(self.status).label)
         except ValueError:
             # The manual's examples show codes it never defines; keep the number visible.
             return str(self.status)
+
+
+def awaiting_shipment(stage: str, status: int) -> bool:
+    """Whether an order can still ship: by its stage, or for the legacy store (no stage) by its V1.17 status."""
+    if stage == Order.Stage.UNKNOWN:
+        return status == Order.Status.AWAITING_SHIPMENT
+    return stage in (Order.Stage.AWAITING_SHIPMENT, Order.Stage.PARTLY_SHIPPED)
 
 
 class OrderItem(models.Model):
@@ -68,6 +90,11 @@ class OrderItem(models.Model):
     product_name = models.CharField(_("product"), max_length=200, blank=True)
     price = models.BigIntegerField(_("price"), default=0)
     count = models.PositiveIntegerField(_("quantity"), default=1)
+    delivered_count = models.PositiveIntegerField(_("shipped"), default=0)
+    refunded_count = models.PositiveIntegerField(_("refunded"), default=0)
+    # What the line has taken off the local stock so far (engine/order_stock.py): the sync moves the difference
+    # to what it should hold now, so an order seen again changes nothing.
+    stock_held = models.IntegerField(_("taken off the stock"), default=0, editable=False)
     image_url = models.URLField(_("image"), max_length=500, blank=True)
     sku = models.ForeignKey(
         Sku, verbose_name=_("SKU"), on_delete=models.SET_NULL, null=True, blank=True, related_name="order_items"
@@ -79,3 +106,35 @@ class OrderItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_name} × {self.count}"
+
+
+class AfterSale(models.Model):
+    """An after-sale (refund, or return and refund) of one order line, as the shop last showed it (Channels)."""
+
+    class Kind(models.TextChoices):
+        REFUND = "refund", _("Refund")
+        RETURN = "return", _("Return and refund")
+
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="aftersales")
+    remote_aftersale_id = models.CharField(_("after-sale id"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=40)
+    awaiting_merchant = models.BooleanField(_("awaiting the merchant"), default=False)
+    refunded = models.BooleanField(_("refunded"), default=False)
+    remote_product_id = models.CharField(_("remote product id"), max_length=128, blank=True)
+    remote_sku_key = models.CharField(_("remote SKU"), max_length=500, blank=True)
+    count = models.PositiveIntegerField(_("quantity"), default=0)
+    amount = models.BigIntegerField(_("amount"), default=0)
+    remote_updated_at = models.DateTimeField(_("updated at the shop"), null=True, blank=True)
+    raw = models.JSONField(_("as received"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("after-sale")
+        verbose_name_plural = _("after-sales")
+        ordering = ["order", "remote_aftersale_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "remote_aftersale_id"], name="aftersale_unique_remote_id")
+        ]
+
+    def __str__(self) -> str:
+        return self.remote_aftersale_id

@@ -89,6 +89,20 @@ class ProductPayload:
             object.__setattr__(self, "hash_basis", self.body)
 
 
+class OrderStage:
+    """Where an order stands, whatever the platform's own status numbers: what the stock sync acts on (a paid
+    order's pieces are sold; a cancelled one gives back what it took)."""
+
+    UNPAID = "unpaid"
+    AWAITING_SHIPMENT = "awaiting_shipment"
+    PARTLY_SHIPPED = "partly_shipped"
+    SHIPPED = "shipped"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    # A status the adapter does not know (the V1.17 manual leaves some undefined).
+    UNKNOWN = "unknown"
+
+
 @dataclass(frozen=True)
 class RemoteOrderItem:
     remote_product_id: str
@@ -97,6 +111,62 @@ class RemoteOrderItem:
     price: int
     count: int
     image_url: str
+    # Pieces shipped so far, and refunded by a finished after-sale (platforms that report them per line).
+    delivered_count: int = 0
+    refunded_count: int = 0
+    out_sku_id: str = ""
+
+
+@dataclass(frozen=True)
+class ParcelItem:
+    """Pieces of one order line in a parcel."""
+
+    remote_product_id: str
+    remote_sku_key: str
+    count: int
+
+
+@dataclass(frozen=True)
+class RemoteParcel:
+    """One shipment of an order: the company id, the tracking number and what it holds (partial delivery)."""
+
+    company: str
+    track_no: str
+    items: tuple[ParcelItem, ...]
+    shipped_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryCompany:
+    company_id: str
+    name: str
+
+
+class AfterSaleKind:
+    REFUND = "refund"
+    RETURN = "return"
+
+
+@dataclass(frozen=True)
+class RemoteAfterSale:
+    """An after-sale (refund, or return and refund) of one order line. ``status`` is the platform's own;
+    ``awaiting_merchant`` says the merchant has to accept or reject it now, ``refunded`` that the pieces were
+    refunded (the moment the local stock may take them back)."""
+
+    remote_aftersale_id: str
+    remote_order_id: str
+    kind: str
+    status: str
+    awaiting_merchant: bool
+    refunded: bool
+    closed: bool
+    remote_product_id: str
+    remote_sku_key: str
+    count: int
+    amount: int
+    created_at: datetime | None
+    updated_at: datetime | None
+    raw: Mapping
 
 
 @dataclass(frozen=True)
@@ -120,6 +190,11 @@ class RemoteOrder:
     trans_id: str
     items: tuple[RemoteOrderItem, ...]
     raw: Mapping
+    stage: str = OrderStage.UNKNOWN
+    updated_at: datetime | None = None
+    paid_at: datetime | None = None
+    parcels: tuple[RemoteParcel, ...] = ()
+    remote_aftersale_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,8 +273,11 @@ class Capability(enum.Enum):
     # ... or which the platform's API only lists (the mini-shop): templates are bound by "Import freight
     # templates". With neither, products carry no freight template (Tencent Ads, the open platform).
     FREIGHT_TEMPLATES_IMPORTED = "freight_templates_imported"
-    # The shop has orders the engine pulls, ships and closes (V1.17).
+    # The shop has orders the engine pulls (by the beat, and one by one when an event names them) and ships
+    # (V1.17, Channels, the mini-shop).
     ORDERS = "orders"
+    # Orders have after-sales the merchant accepts or rejects through the API (Channels).
+    AFTERSALES = "aftersales"
 
 
 # Either of these: products name a freight template (pushed by the engine, or bound by an import).
@@ -387,3 +465,25 @@ class PlatformAdapter:
 
     def order_close(self, *, remote_order_id: str) -> None:
         raise NotSupported("order_close")
+
+    def delivery_companies(self) -> list[DeliveryCompany]:
+        """The companies ``order_ship`` accepts (Channels, mini-shop)."""
+        raise NotSupported("delivery_companies")
+
+    def order_ship(self, *, remote_order_id: str, parcels: tuple[RemoteParcel, ...]) -> None:
+        """Ship parcels of an order, each naming its pieces (partial delivery); a parcel without items ships what
+        is left of the order."""
+        raise NotSupported("order_ship")
+
+    # After-sales ---------------------------------------------------------------------------------------
+    def aftersales_pull(self, *, since: datetime, until: datetime) -> list[RemoteAfterSale]:
+        raise NotSupported("aftersales_pull")
+
+    def aftersale_get(self, *, remote_aftersale_id: str) -> RemoteAfterSale:
+        raise NotSupported("aftersale_get")
+
+    def aftersale_accept(self, *, remote_aftersale_id: str) -> None:
+        raise NotSupported("aftersale_accept")
+
+    def aftersale_reject(self, *, remote_aftersale_id: str, reason_type: int, reason: str) -> None:
+        raise NotSupported("aftersale_reject")

@@ -10,8 +10,9 @@ tests, with ``POST /__sandbox__/clock`` alone. Events (``product_spu_audit``, ``
 
 One section per part of the API: ``products`` (add, update, auditfree, get, list, delete), ``listing`` (listing,
 delisting, audit/cancel), ``stock``, ``freight`` (templates), ``categories`` (and brands), ``uploads`` (images and
-qualification files) and ``third_party`` (source declarations); ``audits`` and ``events`` are the machinery they
-share, ``shop`` their common reads, ``state`` what is kept, ``codes``, ``product_rules``, ``freight_rules`` and
+qualification files), ``third_party`` (source declarations), ``orders`` (orders and delivery) and ``aftersales``;
+``audits`` and ``events`` are the machinery they share, ``shop`` their common reads, ``state`` and ``order_state``
+what is kept, ``codes``, ``product_rules``, ``freight_rules`` and
 ``source_rules`` the rules and errcodes, ``seed`` the categories, attributes, brands, provinces and send times.
 
 Each app id has its own isolated shop. Handlers run under the sandbox lock and record every state change they apply
@@ -25,11 +26,14 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from sandbox.channels.aftersales import AfterSales, render_aftersale
 from sandbox.channels.audits import Audits
 from sandbox.channels.categories import CategoriesAndBrands
 from sandbox.channels.events import Events
 from sandbox.channels.freight import FreightTemplates
 from sandbox.channels.listing import Listing
+from sandbox.channels.order_state import OrderBook
+from sandbox.channels.orders import OrderDesk, Orders, render_order
 from sandbox.channels.products import Products
 from sandbox.channels.seed import BRANDS, CategoryTree, build_category_tree
 from sandbox.channels.shop import Endpoint, SubmissionQuota, render
@@ -64,6 +68,10 @@ class ChannelsStore(Platform):
         self._audits = Audits(ctx, self._states, self._events)
         self._quota = SubmissionQuota(ctx)
         self._stock = Stock(ctx, self._states)
+        self._books = AppStates(ctx, self.name, OrderBook, OrderBook)
+        desk = OrderDesk(ctx, self._states, self._books, self._events)
+        self._orders = Orders(desk)
+        self._aftersales = AfterSales(desk)
         self._sections = [
             Products(ctx, self._states, self.tree, self.brands, self._quota, self._audits, self._events),
             Listing(self._states, self._quota, self._audits, self._events),
@@ -72,6 +80,8 @@ class ChannelsStore(Platform):
             FreightTemplates(ctx, self._states),
             CategoriesAndBrands(self.tree, self.brands),
             Uploads(ctx, self._states),
+            self._orders,
+            self._aftersales,
         ]
 
     # --- Platform interface -----------------------------------------------------------------------------------------
@@ -90,14 +100,18 @@ class ChannelsStore(Platform):
                 routes[("GET", prefix + endpoint.path)] = wrapped
         return routes
 
+    def control_routes(self) -> RouteTable:
+        return merge_routes(self._orders.control_routes(), self._aftersales.control_routes())
+
     def authenticate(self, request: Request) -> str:
         return self._auth(request)
 
     def reset(self, appid: str | None) -> None:
         self._states.forget(appid)
+        self._books.forget(appid)
 
     def export_state(self) -> dict[str, Any]:
-        return {"states": self._states.export(), "tickets": self._audits.tickets}
+        return {"states": self._states.export(), "tickets": self._audits.tickets, "orders": self._books.export()}
 
     def import_state(self, state: Any) -> None:
         """The shops, and the pending upload and audit stages rebuilt from their products (the heap is an index)."""
@@ -105,6 +119,8 @@ class ChannelsStore(Platform):
         if not isinstance(tickets, int):
             raise ValueError("the stored ticket counter is not a number")
         self._states.load(state["states"])
+        # A file written before the store had orders has none.
+        self._books.load(state.get("orders", {}))
         self._audits.restore(tickets)
 
     def tick(self) -> None:
@@ -113,6 +129,7 @@ class ChannelsStore(Platform):
     def snapshot(self, appid: str) -> dict[str, Any]:
         self._audits.advance()
         state = self._states.get(appid) or ShopState()
+        book = self._books.get(appid) or OrderBook()
         hour_used, day_used = self._quota.used(state.submissions)
         return {
             "products": [
@@ -139,6 +156,8 @@ class ChannelsStore(Platform):
             "third_party_sources": copy.deepcopy(state.third_party_sources),
             "quota": {"hour_used": hour_used, "day_used": day_used, **self._quota.limits},
             "pushes": [record.as_json() for record in state.pushes],
+            "orders": [render_order(order) for order in book.orders.values()],
+            "aftersales": [render_aftersale(item) for item in book.aftersales.values()],
         }
 
     def config(self) -> dict[str, Any]:

@@ -8,8 +8,9 @@ the start of every mini-shop call and on the server's timer (``Emulator.tick``).
 shared by both copies. The shop cannot create freight templates: each app starts with the seeded ones.
 
 One section per part of the API: ``spu`` (the SPU calls), ``listing`` (listing, delisting and the audits), ``sku``,
-``stock``, ``catalog`` (categories and freight templates) and ``images``; ``shop`` holds what they share, ``state``
-what is kept, ``rules`` the field rules and errcodes, ``seed`` the categories and templates.
+``stock``, ``catalog`` (categories and freight templates), ``images`` and ``orders`` (orders and delivery);
+``shop`` holds what they share, ``state`` what is kept, ``rules`` the field rules and errcodes, ``seed`` the
+categories and templates.
 
 Each app id has its own isolated shop. Handlers run under the sandbox lock and record every state change they
 apply in the applied-effects log with platform ``minishop``. Remote ids (product_id, sku_id) are JSON numbers
@@ -31,6 +32,7 @@ from sandbox.core.validation import ERR_INVALID_ARGS, invalid_args
 from sandbox.minishop.catalog import Catalog
 from sandbox.minishop.images import Images
 from sandbox.minishop.listing import Audits, Listing
+from sandbox.minishop.orders import OrderBook, Orders, render_order
 from sandbox.minishop.rules import ERR_NO_PERMISSION, ERR_PARAM, ERR_TOKEN_TOO_LONG, TOKEN_MAX_LENGTH
 from sandbox.minishop.seed import CategoryTree, build_category_tree
 from sandbox.minishop.shop import WriteQuota, render
@@ -54,6 +56,8 @@ class MiniShop(Platform):
         self._states = AppStates(ctx, self.name, ShopState, ShopState)
         self._quota = WriteQuota(ctx)
         self._audits = Audits(ctx, self._states)
+        self._books = AppStates(ctx, self.name, OrderBook, OrderBook)
+        self._orders = Orders(ctx, self._states, self._books)
         self._sections = [
             Spus(ctx, self._states, self.tree, self._quota),
             Listing(ctx, self._states, self._audits),
@@ -61,6 +65,7 @@ class MiniShop(Platform):
             Stock(ctx, self._states),
             Catalog(self._states, self.tree),
             Images(ctx, self._states),
+            self._orders,
         ]
 
     # --- Platform interface -------------------------------------------------------------------------------------
@@ -78,14 +83,25 @@ class MiniShop(Platform):
             raise ApiError(ERR_NO_PERMISSION, f"app {appid} has no permission to call this api")
         return appid
 
+    def control_routes(self) -> RouteTable:
+        return self._orders.control_routes()
+
     def reset(self, appid: str | None) -> None:
         self._states.forget(appid)
+        self._books.forget(appid)
 
-    def export_state(self) -> dict[str, ShopState]:
-        return self._states.export()
+    def export_state(self) -> dict[str, Any]:
+        return {"shops": self._states.export(), "orders": self._books.export()}
 
     def import_state(self, state: Any) -> None:
-        self._states.load(state)
+        """The shops and their orders; a file written before the mini-shop had orders holds the map of shops
+        alone (app ids to :class:`ShopState`), and loads with no orders."""
+        if isinstance(state, dict) and set(state) == {"shops", "orders"}:
+            self._states.load(state["shops"])
+            self._books.load(state["orders"])
+        else:
+            self._states.load(state)
+            self._books.load({})
 
     def tick(self) -> None:
         self._audits.advance()
@@ -116,6 +132,7 @@ class MiniShop(Platform):
             "images": list(state.images),
             "media_ids": list(state.media),
             "quota": {"hour_used": hour_used, "day_used": day_used, **self._quota.limits},
+            "orders": [render_order(order) for order in (self._books.get(appid) or OrderBook()).orders.values()],
         }
 
     def config(self) -> dict[str, Any]:

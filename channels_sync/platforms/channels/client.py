@@ -98,6 +98,15 @@ ENDPOINTS: tuple[str, ...] = (
     "category/detail",
     "brand/all",
     "product/addproductthirdpartysource",
+    # Orders, delivery and after-sales: calls and parsers in ``orders.py``.
+    "order/list/get",
+    "order/get",
+    "order/deliverycompanylist/get",
+    "order/delivery/send",
+    "aftersale/getaftersalelist",
+    "aftersale/getaftersaleorder",
+    "aftersale/acceptapply",
+    "aftersale/rejectapply",
 )
 DEFAULT_PATH_PREFIXES: Mapping[str, str] = {
     endpoint: SHOP_PREFIX if endpoint in _SHOP_PREFIXED else CHANNELS_PREFIX for endpoint in ENDPOINTS

@@ -17,6 +17,7 @@ Pushing a template to a mini-shop binds the shop's template of the same name, or
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -29,9 +30,13 @@ from ..adapter import (
     Capability,
     CategoryImport,
     CategoryNode,
+    DeliveryCompany,
     DependencyPending,
+    NotSupported,
     PlatformAdapter,
     ProductPayload,
+    RemoteOrder,
+    RemoteParcel,
     RemoteProductState,
     ShopConfig,
 )
@@ -42,6 +47,7 @@ from ..tokens import shop_token_provider
 from ..wechat import WECHAT_API_HOSTS
 from . import payloads
 from .client import ERRCODE_NOT_EDITABLE, ERRCODE_SPU_EXISTS, ERRCODE_SPU_MISSING, ROOT_CATEGORY_ID, MiniShopClient
+from .orders import MiniShopOrders, parse_order
 from .payloads import EditStatus, ProductStatus, RemoteSpu
 
 TIMEOUTS = Timeouts(connect=5.0, read=20.0)
@@ -71,7 +77,9 @@ EDIT_STATUS_WORDS = {
 
 class MiniShopAdapter(PlatformAdapter):
     platform = "minishop"
-    capabilities = frozenset({Capability.DRAFT, Capability.IMAGES, Capability.FREIGHT_TEMPLATES_IMPORTED})
+    capabilities = frozenset(
+        {Capability.DRAFT, Capability.IMAGES, Capability.FREIGHT_TEMPLATES_IMPORTED, Capability.ORDERS}
+    )
     api_hosts = WECHAT_API_HOSTS
     # Templates are only listed by the API: a product's template must have been bound by an import.
 
@@ -350,6 +358,28 @@ class MiniShopAdapter(PlatformAdapter):
             )
             frontier += [(node["cat_id"], child, level + 1) for child in children]
         return CategoryImport(categories=tuple(categories), attributes=())
+
+    # Orders (orders.py; the mini-shop documents no after-sale calls of its own) ----------------------------
+
+    def orders_pull(self, *, since: datetime, until: datetime) -> list[RemoteOrder]:
+        return [parse_order(order) for order in MiniShopOrders(self.client).updated_orders(since, until)]
+
+    def order_get(self, *, remote_order_id: str) -> RemoteOrder:
+        return parse_order(MiniShopOrders(self.client).order_get(remote_order_id))
+
+    def delivery_companies(self) -> list[DeliveryCompany]:
+        return MiniShopOrders(self.client).delivery_companies()
+
+    def order_ship(self, *, remote_order_id: str, parcels: tuple[RemoteParcel, ...]) -> None:
+        MiniShopOrders(self.client).delivery_send(remote_order_id, parcels)
+
+    def order_set_delivery(
+        self, *, remote_order_id: str, need_delivery: bool, company: str, track_no: str, is_others: bool
+    ) -> None:
+        """The whole order in one parcel (``is_all_product``); the mini-shop ships by express only."""
+        if not need_delivery:
+            raise NotSupported("order_set_delivery", _("The mini-shop ships by express only."))
+        self.order_ship(remote_order_id=remote_order_id, parcels=(RemoteParcel(company, track_no, ()),))
 
 
 def _audit_pending(*, delay_seconds: int = AUDIT_WAIT_SECONDS) -> DependencyPending:

@@ -8,8 +8,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import translation
 
+from channels_sync.admin import orders as orders_admin
 from channels_sync.engine import outbox
 from channels_sync.models import (
+    AfterSale,
     Order,
     OrderItem,
     PushEvent,
@@ -370,3 +372,63 @@ def test_an_edit_of_more_than_stock_queues_the_publish_and_the_stock_push(admin_
         SyncJob.Kind.PRODUCT_PUBLISH,
         SyncJob.Kind.STOCK_PUSH,
     ]
+
+
+@pytest.fixture
+def channels_order(db, monkeypatch):
+    """A paid Channels order (stage awaiting shipment) with a refund awaiting the merchant; the shop's company
+    list is the platform's (read through the adapter, here replaced)."""
+    shop = Shop(name="视频号小店", platform="channels", app_id="wx_c", base_url="http://127.0.0.1:8765")
+    shop.set_app_secret(SECRET)
+    shop.save()
+    order = Order.objects.create(
+        shop=shop, remote_order_id="3705115058471208928", status=20, stage=Order.Stage.AWAITING_SHIPMENT
+    )
+    waiting = AfterSale.objects.create(
+        order=order, remote_aftersale_id="19001", kind="refund", status="MERCHANT_PROCESSING", awaiting_merchant=True
+    )
+    AfterSale.objects.create(
+        order=order, remote_aftersale_id="19002", kind="refund", status="MERCHANT_REFUND_SUCCESS", refunded=True
+    )
+    monkeypatch.setattr(orders_admin, "delivery_company_choices", lambda shop: [("SF", "顺丰"), ("ZTO", "中通")])
+    return order, waiting
+
+
+def test_a_channels_order_ships_with_the_platforms_companies(admin_client, channels_order, english):
+    order, _ = channels_order
+    url = reverse("admin:channels_sync_order_changelist")
+    base = {"action": "set_delivery", "_selected_action": [order.pk], "apply": "1", "need_delivery": "on"}
+
+    legacy_company = admin_client.post(url, {**base, "company": "003shunfeng", "track_no": "SF1"})
+    ok = admin_client.post(url, {**base, "company": "SF", "track_no": "SF1234567"})
+
+    assert list(legacy_company.context["form"].fields["company"].choices) == [
+        ("", "---------"),
+        ("SF", "顺丰"),
+        ("ZTO", "中通"),
+    ]
+    assert "company" in legacy_company.context["form"].errors
+    assert ok.status_code == 302
+    job = SyncJob.objects.get(kind=SyncJob.Kind.ORDER_SET_DELIVERY)
+    assert (job.target_id, job.params["company"], job.params["track_no"]) == (order.pk, "SF", "SF1234567")
+
+
+def test_after_sales_show_on_the_order_and_only_those_awaiting_the_merchant_are_accepted(
+    admin_client, channels_order, english
+):
+    order, waiting = channels_order
+
+    page = admin_client.get(reverse("admin:channels_sync_order_change", args=[order.pk]))
+    response = admin_client.post(
+        reverse("admin:channels_sync_aftersale_changelist"),
+        {"action": "accept", "_selected_action": list(AfterSale.objects.values_list("pk", flat=True))},
+        follow=True,
+    )
+
+    assert page.status_code == 200
+    assert "19001" in page.content.decode()
+    assert "MERCHANT_REFUND_SUCCESS" in page.content.decode()
+    job = SyncJob.objects.get(kind=SyncJob.Kind.AFTERSALE_ACCEPT)
+    assert job.target_id == waiting.pk
+    messages_shown = [str(message) for message in response.context["messages"]]
+    assert messages_shown == ["Queued for 1 after-sales.", "1 after-sales were not awaiting the merchant."]

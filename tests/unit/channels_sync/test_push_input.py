@@ -320,6 +320,34 @@ def test_a_numeric_order_id_is_pulled_as_text(client, shop):
     assert SyncJob.objects.get().params == {"remote_order_id": "7197417460812584720"}
 
 
+@pytest.mark.parametrize(
+    ("event", "key"),
+    [
+        ("channels_ec_order_new", "order_info"),
+        ("channels_ec_order_pay", "order_info"),
+        ("channels_ec_order_cancel", "order_info"),
+        ("channels_ec_order_deliver", "order_info"),
+        ("channels_ec_order_confirm", "order_info"),
+        ("channels_ec_order_settle", "order_info"),
+        ("channels_ec_aftersale_update", "finder_shop_aftersale_status_update"),
+    ],
+)
+def test_a_channels_order_or_after_sale_event_pulls_its_order(client, shop, event, key):
+    body = json_body({"Event": event, key: {"order_id": "3705115058471208928", "after_sale_order_id": "19"}})
+
+    response = post(client, push_url(shop), body)
+
+    assert (response.status_code, response.content) == (200, b"success")
+    job = SyncJob.objects.get()
+    assert (job.kind, job.params) == (SyncJob.Kind.ORDER_PULL_ONE, {"remote_order_id": "3705115058471208928"})
+
+
+def test_a_channels_order_event_without_its_details_is_refused(client, shop):
+    response = post(client, push_url(shop), json_body({"Event": "channels_ec_order_pay", "order_info": "1"}))
+
+    assert_refused(response, 400, "invalid order_info")
+
+
 def test_a_numeric_product_id_finds_its_binding(client, shop, bound_product):
     body = json_body({"Event": "product_spu_update", "ProductSpuUpdate": {"product_id": 10000123, "status": 0}})
 

@@ -1,9 +1,11 @@
 """ChannelsAdapter against the emulator over HTTP: listing and delisting as the engine asks for them, including
-the repeat of a call whose answer was lost."""
+the repeat of a call whose answer was lost; orders pulled, shipped in parcels, and after-sales accepted."""
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from channels_sync.platforms.adapter import ShopConfig
+from channels_sync.platforms.adapter import DeliveryCompany, OrderStage, ParcelItem, RemoteParcel, ShopConfig
 from channels_sync.platforms.channels.adapter import ChannelsAdapter
 from channels_sync.platforms.tokens import clear_token_providers
 from tests.unit.platforms.channels.builders import freight_template, tshirt
@@ -64,3 +66,64 @@ def test_listing_a_listed_product_again_leaves_it_listed(adapter, control, liste
     adapter.product_set_listed(remote_id=listed, listed=True)
 
     assert _status(control, listed) == LISTED
+
+
+# --- orders and after-sales ---------------------------------------------------------------------------------------
+
+
+def _generate(control, product_id: str, sku_id: str, **fields) -> str:
+    body = {"appid": APPID, "product_id": product_id, "sku_id": sku_id, **fields}
+    return control.control("POST", "channels/orders/generate", body)["order"]["order_id"]
+
+
+def _now(control) -> datetime:
+    return datetime.fromtimestamp(control.control("GET", "clock")["now"], tz=UTC)
+
+
+def test_orders_are_pulled_over_many_windows_and_shipped_in_parcels(adapter, control, listed):
+    sku_id = _first_sku(control, listed)
+    order_id = _generate(control, listed, sku_id, count=3)
+    now = _now(control)
+
+    pulled = adapter.orders_pull(since=now - timedelta(days=30), until=now + timedelta(minutes=1))
+    adapter.order_ship(remote_order_id=order_id, parcels=(RemoteParcel("SF", "SF1", (ParcelItem(listed, sku_id, 1),)),))
+    # A parcel without items ships every piece left.
+    adapter.order_ship(remote_order_id=order_id, parcels=(RemoteParcel("ZTO", "ZTO2", ()),))
+    shipped = adapter.order_get(remote_order_id=order_id)
+
+    assert [order.remote_order_id for order in pulled] == [order_id]
+    assert pulled[0].stage == OrderStage.AWAITING_SHIPMENT
+    assert shipped.stage == OrderStage.SHIPPED
+    assert [(p.company, p.items[0].count) for p in shipped.parcels] == [("SF", 1), ("ZTO", 2)]
+    assert DeliveryCompany("SF", "顺丰") in adapter.delivery_companies()
+
+
+def test_a_whole_order_ships_by_set_delivery_and_an_after_sale_is_accepted(adapter, control, listed):
+    sku_id = _first_sku(control, listed)
+    order_id = _generate(control, listed, sku_id, count=2)
+    body = {"appid": APPID, "order_id": order_id, "product_id": listed, "sku_id": sku_id, "count": 1}
+    after_sale_id = control.control("POST", "channels/aftersales/apply", body)["after_sale_order"][
+        "after_sale_order_id"
+    ]
+    now = _now(control)
+
+    (pulled,) = adapter.aftersales_pull(since=now - timedelta(hours=30), until=now + timedelta(minutes=1))
+    adapter.aftersale_accept(remote_aftersale_id=after_sale_id)
+    adapter.order_set_delivery(
+        remote_order_id=order_id, need_delivery=True, company="SF", track_no="SF9", is_others=False
+    )
+    order = adapter.order_get(remote_order_id=order_id)
+
+    assert (pulled.remote_aftersale_id, pulled.awaiting_merchant) == (after_sale_id, True)
+    assert adapter.aftersale_get(remote_aftersale_id=after_sale_id).refunded is True
+    assert order.stage == OrderStage.SHIPPED
+    assert [(p.company, p.track_no, p.items) for p in order.parcels] == [
+        ("SF", "SF9", (ParcelItem(listed, sku_id, 1),))
+    ]
+    assert (order.items[0].refunded_count, order.items[0].delivered_count) == (1, 1)
+
+
+def _first_sku(control, product_id: str) -> str:
+    products = control.control("GET", "state", params={"appid": APPID})["channels"]["products"]
+    product = next(p for p in products if p["product_id"] == product_id)
+    return product["product"]["skus"][0]["sku_id"]

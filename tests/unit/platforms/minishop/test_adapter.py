@@ -3,10 +3,11 @@ or -1 add is found (or made) exactly once, writes wait while the draft is audite
 client-side quota, freight templates bound by name and the category import."""
 
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from channels_sync.platforms.adapter import BindingState, DependencyPending, ProductPayload, ShopConfig
+from channels_sync.platforms.adapter import BindingState, DependencyPending, OrderStage, ProductPayload, ShopConfig
 from channels_sync.platforms.errors import RateLimitedError, RejectedError, SystemBusyError, TransportError
 from channels_sync.platforms.minishop.adapter import MiniShopAdapter
 from channels_sync.platforms.tokens import clear_token_providers
@@ -257,3 +258,28 @@ def test_the_category_import_walks_the_tree_down_to_level_3(adapter, calls):
     assert (by_id["7231"].parent_remote_id, by_id["7231"].is_leaf) == (None, False)
     # One call for the roots and one per level-1 and level-2 category; leaves are not asked for children.
     assert len(calls.to("/product/category/get")) == 1 + 3 + 4
+
+
+def test_orders_are_pulled_and_shipped_whole_by_set_delivery(adapter, control, audit_delay):
+    product_id = adapter.product_create(payload=_payload(adapter), snapshot=tshirt())
+    adapter.product_set_listed(remote_id=product_id, listed=True)
+    control.control("POST", "clock", {"advance_seconds": 61})
+    (product,) = _products(control)
+    sku_id = product["spu"]["skus"][0]["sku_id"]
+    body = {"appid": "wx_demo_minishop", "product_id": int(product_id), "sku_id": sku_id, "count": 2}
+    order_id = str(control.control("POST", "minishop/orders/generate", body)["order"]["order_id"])
+    now = datetime.fromtimestamp(control.control("GET", "clock")["now"], tz=UTC)
+
+    pulled = adapter.orders_pull(since=now - timedelta(days=1), until=now + timedelta(minutes=1))
+    adapter.order_set_delivery(
+        remote_order_id=order_id, need_delivery=True, company="SF", track_no="SF7", is_others=False
+    )
+    shipped = adapter.order_get(remote_order_id=order_id)
+
+    assert [(order.remote_order_id, order.stage) for order in pulled] == [(order_id, OrderStage.AWAITING_SHIPMENT)]
+    assert (shipped.stage, shipped.delivery_company, shipped.delivery_track_no) == (OrderStage.SHIPPED, "SF", "SF7")
+    assert shipped.items[0].delivered_count == 2
+    with pytest.raises(RejectedError, match="The mini-shop ships by express only."):
+        adapter.order_set_delivery(
+            remote_order_id=order_id, need_delivery=False, company="", track_no="", is_others=False
+        )

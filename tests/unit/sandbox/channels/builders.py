@@ -303,3 +303,27 @@ class EventReceiver:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join()
+
+
+# --- orders (the buyer's side is played by control routes) ---------------------------------------------------
+
+
+def generate(channels: ChannelsApi, product_id: str, sku_id: str, **fields: Any) -> dict[str, Any]:
+    """A generated order of the demo Channels app (paid unless ``paid=False``)."""
+    body = {"appid": CHANNELS_APP[0], "product_id": product_id, "sku_id": sku_id, **fields}
+    return channels.control("POST", "channels/orders/generate", body)["order"]
+
+
+def buyer(channels: ChannelsApi, action: str, order_id: str) -> dict[str, Any]:
+    """A buyer's step (pay, cancel, confirm, settle) on an order of the demo Channels app."""
+    return channels.control("POST", f"channels/orders/{action}", {"appid": CHANNELS_APP[0], "order_id": order_id})
+
+
+def stock(channels: ChannelsApi, product_id: str, sku_id: str) -> int:
+    answer = channels.ok("/channels/ec/product/stock/get", {"product_id": product_id, "sku_id": sku_id})
+    return answer["data"]["normal_stock_num"]
+
+
+def now(channels: ChannelsApi) -> int:
+    """The sandbox clock."""
+    return int(channels.control("GET", "clock")["now"])
