@@ -7,8 +7,9 @@ nothing here touches the ORM: the matching and the import get these plain values
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class RemoteCatalogStatus(StrEnum):
@@ -74,7 +75,9 @@ class RemoteCatalogProduct:
     brand_id: str  # "" for none
     status: RemoteCatalogStatus
     platform_status: int | None = None  # the platform's own status figure, for the merchant to read
-    raw: dict = field(default_factory=dict, repr=False, compare=False)
+    # The shop's copy in the shape of the platform's add body (what ``adoption.comparison`` compares the local
+    # body with): the draft where the platform keeps one, V1.17's detail_html read back into detail blocks.
+    shop_copy: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def sku_codes(self) -> frozenset[str]:
@@ -89,3 +92,26 @@ class RemoteCatalogPage:
     products: tuple[RemoteCatalogProduct, ...]
     next_cursor: str | None
     total: int | None = None  # how many products the shop says it has, where it says
+
+
+def remote_product_to_json(product: RemoteCatalogProduct) -> dict[str, Any]:
+    """A JSON-ready dict of ``product`` (kept with an import's preview rows), read back by
+    :func:`remote_product_from_json`."""
+    return asdict(product)
+
+
+def remote_product_from_json(data: dict[str, Any]) -> RemoteCatalogProduct:
+    skus = tuple(
+        RemoteCatalogSku(**{**sku, "specs": tuple(RemoteCatalogSpec(**spec) for spec in sku["specs"])})
+        for sku in data["skus"]
+    )
+    tuples = ("image_urls", "detail_image_urls", "category_ids")
+    return RemoteCatalogProduct(
+        **{
+            **data,
+            "skus": skus,
+            **{key: tuple(data[key]) for key in tuples},
+            "properties": tuple(tuple(pair) for pair in data["properties"]),
+            "status": RemoteCatalogStatus(data["status"]),
+        }
+    )

@@ -87,7 +87,7 @@ def parse_catalog_product(get_answer: Mapping[str, Any]) -> RemoteCatalogProduct
         brand_id="" if brand_id == NO_BRAND_ID else brand_id,
         status=_status(status),
         platform_status=status,
-        raw=dict(answer),
+        shop_copy=dict(copy),
     )
 
 

@@ -57,7 +57,9 @@ def parse_catalog_product(info: Mapping[str, Any], *, path: str = "product_info"
     for url in (str(value) for value in _items(base, "img", base_path)):
         if url and url not in images:
             images.append(url)
-    detail_images, detail_texts = _detail(base, base_path)
+    blocks = _detail_blocks(base, base_path)
+    detail_images = [block["img"] for block in blocks if "img" in block]
+    detail_texts = [block["text"] for block in blocks if "text" in block]
     properties = []
     for index, item in enumerate(_items(base, "property", base_path)):
         item_path = f"{base_path}.property[{index}]"
@@ -88,7 +90,7 @@ def parse_catalog_product(info: Mapping[str, Any], *, path: str = "product_info"
         brand_id="",
         status=RemoteCatalogStatus.LISTED if status == STATUS_ON_SHELF else RemoteCatalogStatus.DELISTED,
         platform_status=status,
-        raw=dict(info),
+        shop_copy=_shop_copy(info, blocks),
     )
 
 
@@ -127,36 +129,46 @@ def _sku(item: Any, path: str) -> RemoteCatalogSku:
     )
 
 
-def _detail(base: Mapping[str, Any], path: str) -> tuple[list[str], list[str]]:
+def _detail_blocks(base: Mapping[str, Any], path: str) -> list[dict[str, str]]:
+    """The detail as ``{"text"}``/``{"img"}`` blocks in order: from ``detail_html`` (what ``get`` and
+    ``getbystatus`` answer) or, failing that, from ``detail[]``."""
     if base.get("detail_html"):
         reader = _DetailHtmlReader()
         reader.feed(_text(base, "detail_html", path))
         reader.close()
-        return reader.images, reader.texts
-    images, texts = [], []
+        return reader.blocks
+    blocks = []
     for index, block in enumerate(_items(base, "detail", path)):
-        block = _obj(block, f"{path}.detail[{index}]")
+        block_path = f"{path}.detail[{index}]"
+        block = _obj(block, block_path)
         if block.get("img"):
-            images.append(_text(block, "img", f"{path}.detail[{index}]"))
+            blocks.append({"img": _text(block, "img", block_path)})
         elif block.get("text"):
-            texts.append(_text(block, "text", f"{path}.detail[{index}]"))
-    return images, texts
+            blocks.append({"text": _text(block, "text", block_path)})
+    return blocks
+
+
+def _shop_copy(info: Mapping[str, Any], blocks: list[dict[str, str]]) -> dict[str, Any]:
+    """The product as a ``create`` body (§2.2): ``detail_html`` read back into ``detail`` blocks."""
+    copy = {key: value for key, value in info.items() if key not in ("product_id", "status")}
+    base = {key: value for key, value in dict(info.get("product_base") or {}).items() if key != "detail_html"}
+    copy["product_base"] = {**base, "detail": blocks}
+    return copy
 
 
 class _DetailHtmlReader(HTMLParser):
-    """The image sources and paragraph texts of a ``detail_html``, in order."""
+    """The image and paragraph blocks of a ``detail_html``, in order."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.images: list[str] = []
-        self.texts: list[str] = []
+        self.blocks: list[dict[str, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "img":
             src = dict(attrs).get("src")
             if src:
-                self.images.append(src)
+                self.blocks.append({"img": src})
 
     def handle_data(self, data: str) -> None:
         if data.strip():
-            self.texts.append(data.strip())
+            self.blocks.append({"text": data.strip()})

@@ -2,12 +2,20 @@
 ``list/get`` pages with ``next_key`` and ``product/get`` per id give remote catalog products with every field the
 adoption needs; never-listed drafts are not listed (reference §3.2)."""
 
+import json
+
 import pytest
 
 from channels_sync.platforms.channels import ChannelsClient
 from channels_sync.platforms.channels.catalog import parse_catalog_product, read_catalog_page
 from channels_sync.platforms.channels.payloads import freight_template_payload, product_payload
-from channels_sync.platforms.remote_catalog import RemoteCatalogSku, RemoteCatalogSpec, RemoteCatalogStatus
+from channels_sync.platforms.remote_catalog import (
+    RemoteCatalogSku,
+    RemoteCatalogSpec,
+    RemoteCatalogStatus,
+    remote_product_from_json,
+    remote_product_to_json,
+)
 from tests.unit.platforms.channels.builders import freight_template, tshirt
 from tests.unit.platforms.conftest import TIMEOUTS
 from tests.unit.platforms.stubs import EMULATOR_POLICY
@@ -93,6 +101,9 @@ def test_a_listed_product_reads_with_its_skus_images_category_and_template(chann
     assert [sku.image_url for sku in product.skus] == [image_urls[16], image_urls[11], image_urls[11]]
     assert all(sku.remote_sku_id for sku in product.skus)
     assert product.sku_codes == frozenset({"TS-WH-M", "1-12", "TS-BK-M"})
+    assert product.shop_copy["product_id"] == product_id
+    assert product.shop_copy["edit_status"] == 4  # the draft, audit passed
+    assert remote_product_from_json(json.loads(json.dumps(remote_product_to_json(product)))) == product
 
 
 def test_pages_follow_next_key_until_the_shop_has_no_more_and_drafts_never_listed_are_left_out(
