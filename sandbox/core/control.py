@@ -145,7 +145,9 @@ class ControlEndpoints(Platform):
         url = request.query.get("url", "")
         if not url.startswith(("http://", "https://")):
             raise invalid_args("url must be an http(s) image link")
-        return Response(status=200, body=image_for_link(url), content_type="image/png")
+        with self._ctx.lock:
+            source = self._ctx.picture_sources.get(url)
+        return Response(status=200, body=image_for_link(url, source), content_type="image/png")
 
     def state(self, request: Request) -> dict[str, Any]:
         """One app's state, per platform."""

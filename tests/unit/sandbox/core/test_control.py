@@ -271,3 +271,17 @@ def test_an_image_link_gives_its_own_png_every_time(api):
     assert again.content == first.content
     assert other.content != first.content
     assert (refused.status_code, refused.json()["errmsg"]) == (400, "invalid args: url must be an http(s) image link")
+
+
+def test_links_of_the_same_uploaded_file_give_the_same_picture_and_other_files_another(api):
+    first = api.upload("a.jpg", data=b"\xff\xd8\xff same")
+    again = api.upload("b.jpg", data=b"\xff\xd8\xff same")
+    other = api.upload("c.jpg", data=b"\xff\xd8\xff other")
+
+    def picture(link):
+        return api.session.get(api.url("/__sandbox__/image"), params={"url": link}, timeout=10).content
+
+    assert first != again
+    assert picture(first) == picture(again)
+    assert picture(other) != picture(first)
+    assert first.encode() not in picture(first)  # drawn from the upload, not from the link
