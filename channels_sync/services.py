@@ -277,7 +277,7 @@ def _platform_settings(shop: Shop) -> tuple[dict, str]:
 
 def sync_job_execute(*, job_id: int, owner: str | None = None) -> str | None:
     """Run one job if it can be claimed. Returns its new state, or None when it was not ours to run."""
-    from .jobs import HANDLERS
+    from .handlers import HANDLERS
 
     owner = owner or worker_identity()
     if not sync_job_claim(job_id=job_id, owner=owner):

@@ -116,9 +116,10 @@ def _spec_dict(
     spec_names: Mapping[str, str],
     value_names: Mapping[tuple[str, str], str],
 ) -> dict[str, str]:
-    """A spec of the combination as ``Sku.specs`` stores it. Without platform ids (Channels, mini-shop) the spec
-    and value are custom ones, keyed ``"$name"`` as the local catalog keys them."""
-    if not key:
+    """A spec of the combination as ``Sku.specs`` stores it. Without platform ids (Channels, mini-shop), or with a
+    category spec id the local spec tables do not know, the spec and value are custom ones, keyed ``"$name"`` as
+    the local catalog keys them."""
+    if not key or (not key.startswith(CUSTOM_SPEC_PREFIX) and key not in spec_names):
         return {"id": CUSTOM_SPEC_PREFIX + name, "vid": CUSTOM_SPEC_PREFIX + value, "name": name, "value": value}
     return {
         "id": key,

@@ -75,6 +75,10 @@ class RemoteCatalogProduct:
     brand_id: str  # "" for none
     status: RemoteCatalogStatus
     platform_status: int | None = None  # the platform's own status figure, for the merchant to read
+    # The product's other settings the platform's body carries, named as the local catalog's product fields
+    # (``short_title``, ``deliver_method``, ``buy_limit``, ``weight_g``, ``seven_day_return``…): each platform's
+    # reader knows which of its fields they are.
+    product_fields: dict = field(default_factory=dict)
     # The shop's copy in the shape of the platform's add body (what ``adoption.comparison`` compares the local
     # body with): the draft where the platform keeps one, V1.17's detail_html read back into detail blocks.
     shop_copy: dict = field(default_factory=dict, repr=False, compare=False)

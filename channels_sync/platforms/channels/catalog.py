@@ -87,8 +87,31 @@ def parse_catalog_product(get_answer: Mapping[str, Any]) -> RemoteCatalogProduct
         brand_id="" if brand_id == NO_BRAND_ID else brand_id,
         status=_status(status),
         platform_status=status,
+        product_fields=_product_fields(copy, path, express),
         shop_copy=dict(copy),
     )
+
+
+def _product_fields(copy: Mapping[str, Any], path: str, express: Mapping[str, Any]) -> dict[str, Any]:
+    """The §3.3 settings as the local product's fields: short title, delivery, after-sale services, purchase
+    limit and weight."""
+    service_path = f"{path}.extra_service"
+    service = _obj(copy["extra_service"], service_path) if copy.get("extra_service") is not None else {}
+    limit_path = f"{path}.limited_info"
+    limit = _obj(copy["limited_info"], limit_path) if copy.get("limited_info") is not None else {}
+    fields: dict[str, Any] = {
+        "short_title": _text(copy, "short_title", path),
+        "aftersale_desc": _text(copy, "aftersale_desc", path),
+        "deliver_method": _number(copy, "deliver_method", path) or 0,
+        "buy_limit": _number(limit, "limited_buy_num", limit_path) or 0,
+        "seven_day_return": _number(service, "seven_day_return", service_path) or 0,
+    }
+    for flag in ("pay_after_use", "freight_insurance", "fake_one_pay_three", "damage_guarantee"):
+        fields[flag] = bool(_number(service, flag, service_path))
+    weight = _number(express, "weight", f"{path}.express_info")
+    if weight is not None:
+        fields["weight_g"] = weight
+    return fields
 
 
 def _status(status: int | None) -> RemoteCatalogStatus:

@@ -68,6 +68,7 @@ def parse_catalog_product(spu: Mapping[str, Any], *, path: str = "data.spu") -> 
         brand_id="" if brand_id in ("", str(NO_BRAND_ID)) else brand_id,
         status=_status(status),
         platform_status=status,
+        product_fields={"short_title": _text(spu, "sub_title", path)},
         shop_copy=dict(spu),
     )
 

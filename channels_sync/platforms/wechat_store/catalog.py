@@ -90,8 +90,32 @@ def parse_catalog_product(info: Mapping[str, Any], *, path: str = "product_info"
         brand_id="",
         status=RemoteCatalogStatus.LISTED if status == STATUS_ON_SHELF else RemoteCatalogStatus.DELISTED,
         platform_status=status,
+        product_fields=_product_fields(info, base, path),
         shop_copy=_shop_copy(info, blocks),
     )
+
+
+def _product_fields(info: Mapping[str, Any], base: Mapping[str, Any], path: str) -> dict[str, Any]:
+    """§2.2 ``buy_limit``, ``attrext`` and the delivery type as the local product's fields."""
+    attrext_path = f"{path}.attrext"
+    attrext = _obj(info["attrext"], attrext_path) if info.get("attrext") is not None else {}
+    location_path = f"{attrext_path}.location"
+    location = _obj(attrext["location"], location_path) if attrext.get("location") is not None else {}
+    delivery = info.get("delivery_info")
+    fields: dict[str, Any] = {
+        "buy_limit": _number(base, "buy_limit", f"{path}.product_base") or 0,
+        "is_post_free": bool(_number(attrext, "isPostFree", attrext_path)),
+        "has_receipt": bool(_number(attrext, "isHasReceipt", attrext_path)),
+        "is_under_guaranty": bool(_number(attrext, "isUnderGuaranty", attrext_path)),
+        "is_support_replace": bool(_number(attrext, "isSupportReplace", attrext_path)),
+        "location_country": _text(location, "country", location_path),
+        "location_province": _text(location, "province", location_path),
+        "location_city": _text(location, "city", location_path),
+        "location_address": _text(location, "address", location_path),
+    }
+    if isinstance(delivery, Mapping):
+        fields["delivery_type"] = _number(delivery, "delivery_type", f"{path}.delivery_info") or 0
+    return fields
 
 
 def parse_sku_specs(sku_id: str, path: str = "sku_id") -> tuple[RemoteCatalogSpec, ...]:
@@ -150,7 +174,7 @@ def _detail_blocks(base: Mapping[str, Any], path: str) -> list[dict[str, str]]:
 
 def _shop_copy(info: Mapping[str, Any], blocks: list[dict[str, str]]) -> dict[str, Any]:
     """The product as a ``create`` body (§2.2): ``detail_html`` read back into ``detail`` blocks."""
-    copy = {key: value for key, value in info.items() if key not in ("product_id", "status")}
+    copy = {key: value for key, value in info.items() if key != "status"}
     base = {key: value for key, value in dict(info.get("product_base") or {}).items() if key != "detail_html"}
     copy["product_base"] = {**base, "detail": blocks}
     return copy

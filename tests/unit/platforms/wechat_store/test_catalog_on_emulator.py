@@ -57,7 +57,7 @@ def test_every_product_reads_in_one_page_with_its_listing_state(store_client, ca
     )
     assert tshirt.skus[0].image_url == images[0]
     assert tshirt.shop_copy["product_base"]["detail"] == [{"text": "夏季新款 <纯棉>"}, {"img": images[2]}]
-    assert sorted(tshirt.shop_copy) == ["attrext", "delivery_info", "product_base", "sku_list"]
+    assert sorted(tshirt.shop_copy) == ["attrext", "delivery_info", "product_base", "product_id", "sku_list"]
     assert "detail_html" not in tshirt.shop_copy["product_base"]
     assert [(sku.remote_sku_id, sku.specs, sku.stock, sku.label) for sku in box.skus] == [("", (), 7, "(uniform)")]
 
