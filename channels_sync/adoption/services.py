@@ -315,6 +315,7 @@ def _apply_step(ctx: JobContext, step: AdoptionStep, remote: RemoteCatalogProduc
             "differences": differences,
         }
     product = Product.objects.get(pk=step.local_product_id)
+    _complete_category(product, remote)
     _map_pictures_by_content(ctx, product, remote)
     differences, warnings = product_bind_to_remote(ctx=ctx, product=product, remote=remote, sku_pairs=step.sku_pairs)
     return CatalogImportRow.Result.BOUND, {"product_id": product.pk, "warnings": warnings, "differences": differences}
@@ -564,6 +565,18 @@ def _create_properties(product: Product, category: Category, remote: RemoteCatal
 
 
 # --- Binding ------------------------------------------------------------------------------------------------------
+
+
+def _complete_category(product: Product, remote: RemoteCatalogProduct) -> None:
+    """A bound product without a category on the shop's platform takes the shop's (when imported): the one its
+    products are published in."""
+    field = CATEGORY_FIELDS[remote.platform]
+    if getattr(product, f"{field}_id") is not None:
+        return
+    category = _category(remote)
+    if category is not None:
+        Product.objects.filter(pk=product.pk).update(**{field: category})
+        setattr(product, field, category)
 
 
 def _map_pictures_by_content(ctx: JobContext, product: Product, remote: RemoteCatalogProduct) -> None:
