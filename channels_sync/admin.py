@@ -25,6 +25,7 @@ from products import admin as catalog_admin
 from products.models import FreightTemplate, Product, ProductGroup, Shelf
 
 from . import services
+from .adoption.admin import shops_import_products
 from .forms import (
     ChooseShopsForm,
     OpenPlatformOptionsForm,
@@ -231,6 +232,7 @@ class ShopAdmin(SyncPermissionsMixin, admin.ModelAdmin):
         _shop_job_action(SyncJob.Kind.GROUPS_IMPORT, _("Import groups")),
         _shop_job_action(SyncJob.Kind.SHELVES_IMPORT, _("Import shelves")),
         _shop_job_action(SyncJob.Kind.ORDERS_PULL, _("Pull new orders now")),
+        shops_import_products,
     ]
 
     def get_inlines(self, request, obj):

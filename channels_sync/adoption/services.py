@@ -134,7 +134,7 @@ def catalog_import_start(*, shop: Shop, user=None) -> CatalogImport:
 def catalog_import_choose(*, catalog_import: CatalogImport, choices: Mapping[int, tuple[str, int | None]]) -> int:
     """Keep the merchant's choice per row (row id -> (choice, product id to bind to)). A bind must name one of the
     row's candidates, and two rows may not be bound to one product. Returns how many rows changed."""
-    if catalog_import.state != CatalogImport.State.PREVIEWED:
+    if catalog_import.state not in (CatalogImport.State.PREVIEWED, CatalogImport.State.DONE):
         raise CatalogImportError(_("Choices can only be made on a preview that is ready."))
     rows = {row.pk: row for row in catalog_import.rows.all()}
     claimed: dict[int, int] = {}
