@@ -24,7 +24,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from channels_sync.jobs import binding_for, binding_get, binding_record_success, binding_state, product_options_for
+from channels_sync.engine.bindings import binding_for, binding_get, binding_record_success, binding_state
+from channels_sync.engine.context import JobContext
+from channels_sync.engine.outbox import sync_job_enqueue
 from channels_sync.models import (
     CatalogImport,
     CatalogImportRow,
@@ -42,7 +44,7 @@ from channels_sync.platforms.remote_catalog import (
     remote_product_from_json,
     remote_product_to_json,
 )
-from channels_sync.services import JobContext, sync_job_enqueue
+from channels_sync.selectors import product_options_for
 from products.models import (
     Brand,
     Category,

@@ -10,9 +10,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
-from channels_sync import services
 from channels_sync.adoption.services import catalog_import_choose, catalog_import_run, catalog_import_start
 from channels_sync.demo import demo_event_urls_configure
+from channels_sync.engine import fanout, outbox
 from channels_sync.models import CatalogImport, CatalogImportRow, RemoteBinding, RemoteSkuStock, Shop, SyncJob
 from products.models import ImageAsset, Product, ProductDetailBlock, ProductImage, ProductProperty, ProductSpec, Sku
 from tests.integration.conftest import wait_for_jobs
@@ -69,7 +69,7 @@ def _wait_until(predicate, worker, *, timeout: float) -> None:
     while time.monotonic() < deadline:
         if predicate():
             return
-        services.products_under_audit_refresh_enqueue()
+        fanout.products_under_audit_refresh_enqueue()
         wait_for_jobs(worker=worker)
         time.sleep(0.3)
     states = RemoteBinding.objects.values_list("shop__platform", "remote_status", "remote_edit_status", "last_errmsg")
@@ -120,7 +120,7 @@ def test_two_shops_are_adopted_with_conflicts_resolved_and_a_publish_then_sends_
     products = [nuts, *(_copy(nuts, number) for number in range(1, COPIES + 1))]
     for shop in shops:
         for product in products:
-            services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+            outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
     wait_for_jobs(worker=worker, timeout=240)
     _wait_until(
         lambda: RemoteBinding.objects.filter(shop=channels, remote_edit_status="approved").count() == len(products),
@@ -129,7 +129,7 @@ def test_two_shops_are_adopted_with_conflicts_resolved_and_a_publish_then_sends_
     )
     for shop in shops:
         for product in products:
-            services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+            outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
     wait_for_jobs(worker=worker, timeout=240)
     _wait_until(
         lambda: RemoteBinding.objects.filter(shop__in=shops, remote_status="listed").count() == 2 * len(products),
@@ -219,7 +219,7 @@ def test_two_shops_are_adopted_with_conflicts_resolved_and_a_publish_then_sends_
     adopted = list(Product.objects.filter(pk__in=bound.values("object_id")).exclude(pk=trimmed.pk))
     for shop in shops:
         for product in adopted:
-            services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+            outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
     wait_for_jobs(worker=worker, timeout=240)
     published = SyncJob.objects.filter(kind=SyncJob.Kind.PRODUCT_PUBLISH, created_at__gte=second.created_at)
     assert sorted(set(published.values_list("state", "result__unchanged"))) == [(SyncJob.State.SUCCEEDED, True)]

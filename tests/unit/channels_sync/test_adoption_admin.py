@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from channels_sync import services
+from channels_sync.engine import outbox
 from channels_sync.models import CatalogImport, CatalogImportRow, Shop, SyncJob
 from tests import factories
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch):
-    monkeypatch.setattr(services, "_queue_run", lambda job_id, countdown=0: None)
+    monkeypatch.setattr(outbox, "_queue_run", lambda job_id, countdown=0: None)
 
 
 @pytest.fixture

@@ -1,6 +1,9 @@
 """The pure parts of creating adopted products: the plan of a new local product (``adoption/creation.py``) and
 the differences between a shop's copy and the local body (``adoption/comparison.py``)."""
 
+import pytest
+from django.utils import translation
+
 from channels_sync.adoption.comparison import MISSING, Difference, payload_differences, projection
 from channels_sync.adoption.creation import SkuPlan, SpecPlan, product_plan
 from channels_sync.platforms.remote_catalog import (
@@ -9,6 +12,12 @@ from channels_sync.platforms.remote_catalog import (
     RemoteCatalogSpec,
     RemoteCatalogStatus,
 )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def remote_product(platform: str, *skus: RemoteCatalogSku, out_product_id: str = "", title: str = "纯棉圆领T恤 女款"):
