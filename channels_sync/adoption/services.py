@@ -37,6 +37,7 @@ from channels_sync.models import (
     SyncJob,
     payload_hash,
 )
+from channels_sync.platforms.adapter import FREIGHT_TEMPLATE_CAPABILITIES, Capability
 from channels_sync.platforms.errors import PayloadError, PlatformError
 from channels_sync.platforms.remote_catalog import (
     RemoteCatalogProduct,
@@ -656,10 +657,14 @@ def product_bind_to_remote(
 def _publish_body(ctx: JobContext, product: Product, binding) -> tuple[dict, dict]:
     """The body and hash basis a publish of the bound product would build (as ``handle_product_publish`` does)."""
     snapshot = product_snapshot(product_id=product.pk)
-    asset_ids = snapshot.all_image_asset_ids() if ctx.adapter.uses_images else ()
+    asset_ids = snapshot.all_image_asset_ids() if Capability.IMAGES in ctx.adapter.capabilities else ()
     urls = dict(RemoteImage.objects.filter(shop=ctx.shop, asset_id__in=asset_ids).values_list("asset_id", "remote_url"))
     template_remote_id = None
-    if snapshot.freight_template_id and snapshot.delivery_type == Product.DeliveryType.TEMPLATE:
+    if (
+        snapshot.freight_template_id
+        and snapshot.delivery_type == Product.DeliveryType.TEMPLATE
+        and ctx.adapter.capabilities & FREIGHT_TEMPLATE_CAPABILITIES
+    ):
         template_binding = binding_get(ctx.shop, FreightTemplate, snapshot.freight_template_id)
         template_remote_id = template_binding.remote_id if template_binding is not None else None
     payload = ctx.adapter.product_payload(
