@@ -56,6 +56,7 @@ from products.models import (
     Platform,
     Product,
     ProductDetailBlock,
+    ProductExpressFee,
     ProductImage,
     ProductProperty,
     ProductSpec,
@@ -378,6 +379,10 @@ def product_create_from_remote(
                 % {"template": remote.freight_template_id}
             )
         product.save()
+        ProductExpressFee.objects.bulk_create(
+            ProductExpressFee(product=product, express_type=express_type, price=price)
+            for express_type, price in remote.product_fields.get("express_fees", ())
+        )
         _create_pictures(product, plan, remote, assets)
         _create_specs(product, plan)
         pairs = _create_skus(product, plan, assets, own_icons=remote.platform == Platform.WECHAT_STORE)

@@ -114,7 +114,16 @@ def _product_fields(info: Mapping[str, Any], base: Mapping[str, Any], path: str)
         "location_address": _text(location, "address", location_path),
     }
     if isinstance(delivery, Mapping):
-        fields["delivery_type"] = _number(delivery, "delivery_type", f"{path}.delivery_info") or 0
+        delivery_path = f"{path}.delivery_info"
+        fields["delivery_type"] = _number(delivery, "delivery_type", delivery_path) or 0
+        fees = []
+        for index, item in enumerate(_items(delivery, "express", delivery_path)):
+            item_path = f"{delivery_path}.express[{index}]"
+            item = _obj(item, item_path)
+            fees.append((_number(item, "id", item_path, required=True), _number(item, "price", item_path) or 0))
+        if fees:
+            # (express type, fee in fen), as the product's express fee rows hold them.
+            fields["express_fees"] = fees
     return fields
 
 
