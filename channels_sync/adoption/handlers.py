@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from channels_sync.engine.context import JobContext
 from channels_sync.engine.registry import handles
 from channels_sync.models import CatalogImport, SyncJob
+from channels_sync.platforms.errors import PlatformError
 
 from .services import catalog_import_execute, catalog_import_read
+
+
+@contextmanager
+def _errors_shown_on(catalog_import: CatalogImport) -> Iterator[None]:
+    """A platform error stops the job (the engine retries or fails it as for any job); the import's page shows
+    it meanwhile, and a later success clears it."""
+    try:
+        yield
+    except PlatformError as error:
+        CatalogImport.objects.filter(pk=catalog_import.pk).update(error=str(error)[:2000])
+        raise
+    CatalogImport.objects.filter(pk=catalog_import.pk).exclude(error="").update(error="")
 
 
 def _catalog_import(ctx: JobContext) -> CatalogImport | None:
@@ -19,7 +35,8 @@ def handle_catalog_preview(ctx: JobContext) -> dict:
     catalog_import = _catalog_import(ctx)
     if catalog_import is None:
         return {"skipped": "import deleted"}
-    return catalog_import_read(ctx=ctx, catalog_import=catalog_import)
+    with _errors_shown_on(catalog_import):
+        return catalog_import_read(ctx=ctx, catalog_import=catalog_import)
 
 
 @handles(SyncJob.Kind.CATALOG_IMPORT)
@@ -28,4 +45,5 @@ def handle_catalog_import(ctx: JobContext) -> dict:
     catalog_import = _catalog_import(ctx)
     if catalog_import is None:
         return {"skipped": "import deleted"}
-    return catalog_import_execute(ctx=ctx, catalog_import=catalog_import)
+    with _errors_shown_on(catalog_import):
+        return catalog_import_execute(ctx=ctx, catalog_import=catalog_import)

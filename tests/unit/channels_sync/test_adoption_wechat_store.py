@@ -113,3 +113,23 @@ def test_a_v117_product_is_created_with_its_spec_ids_and_a_publish_then_sends_no
     assert job.result == {"remote_id": product_id, "unchanged": True}
     applied = api.control("GET", "applied", params={"appid": DEMO_APP[0], "since": applied_before})["applied"]
     assert applied == []
+
+
+def test_a_preview_the_store_refuses_shows_the_error_on_the_import_and_keeps_no_rows(shop):
+    # Given a store that refuses the shop's secret
+    shop.set_app_secret("not-the-secret")
+    shop.save()
+
+    # When the preview runs
+    catalog_import = catalog_import_start(shop=shop)
+    job = SyncJob.objects.get(kind=SyncJob.Kind.CATALOG_PREVIEW)
+    state = outbox.sync_job_execute(job_id=job.pk)
+
+    # Then the job stops with the store's answer, which the import's page shows, and no row is kept
+    catalog_import.refresh_from_db()
+    job.refresh_from_db()
+    assert state == SyncJob.State.FAILED
+    assert catalog_import.error == "/cgi-bin/stable_token: HTTP 200, errcode 40125, invalid appsecret"
+    assert (job.last_errcode, job.last_errmsg) == (40125, "invalid appsecret")
+    assert (catalog_import.state, catalog_import.rows.count()) == (CatalogImport.State.READING, 0)
+    assert "not-the-secret" not in catalog_import.error
