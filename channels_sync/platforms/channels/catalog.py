@@ -26,23 +26,35 @@ from ..responses import read_text as _text
 from .client import PRODUCT_LIST_MAX_PAGE_SIZE, ChannelsClient, ProductDataType
 from .payloads import NO_BRAND_ID, ProductStatus
 
+# The cursor of the second run of the listing, over the drafts never listed (see read_catalog_page).
+DRAFTS_CURSOR = "drafts:"
+
 
 def read_catalog_page(
     client: ChannelsClient, cursor: str = "", *, page_size: int = PRODUCT_LIST_MAX_PAGE_SIZE
 ) -> RemoteCatalogPage:
-    """One page of the shop's products: ``list/get`` from ``cursor`` (a ``next_key``, ``""`` for the first page),
-    then ``product/get`` (both copies) per id.
+    """One page of the shop's products: ``list/get`` from ``cursor``, then ``product/get`` (both copies) per id.
 
-    The listing ends with an empty page, or when the shop gives no new ``next_key`` (the emulator echoes the key
-    it was given on the empty page): ``next_cursor`` is then ``None``. Without ``status``, ``list/get`` leaves out
-    never-listed drafts and the recycle bin (§3.2).
+    Without ``status``, ``list/get`` leaves out never-listed drafts and the recycle bin (§3.2), so the listing
+    runs twice: every product it shows, then the drafts (``status`` 0). ``cursor`` is the ``next_key`` of the
+    first run (``""`` to start), or :data:`DRAFTS_CURSOR` followed by that of the second. A run ends with an
+    empty page, or when the shop gives no new ``next_key`` (the emulator echoes the key it was given on the
+    empty page); ``next_cursor`` is ``None`` after the second. A product seen in both runs shows twice.
     """
-    product_ids, next_key, total = client.product_list(page_size=page_size, next_key=cursor)
+    drafts = cursor.startswith(DRAFTS_CURSOR)
+    next_key = cursor.removeprefix(DRAFTS_CURSOR) if drafts else cursor
+    status = ProductStatus.INITIAL if drafts else None
+    product_ids, answered_key, total = client.product_list(page_size=page_size, next_key=next_key, status=status)
     products = tuple(
         parse_catalog_product(client.product_get(product_id, ProductDataType.BOTH)) for product_id in product_ids
     )
-    more = bool(product_ids) and bool(next_key) and next_key != cursor
-    return RemoteCatalogPage(products=products, next_cursor=next_key if more else None, total=total)
+    more = bool(product_ids) and bool(answered_key) and answered_key != next_key
+    prefix = DRAFTS_CURSOR if drafts else ""
+    if more:
+        next_cursor: str | None = prefix + answered_key
+    else:
+        next_cursor = None if drafts else DRAFTS_CURSOR
+    return RemoteCatalogPage(products=products, next_cursor=next_cursor, total=total)
 
 
 def parse_catalog_product(get_answer: Mapping[str, Any]) -> RemoteCatalogProduct:

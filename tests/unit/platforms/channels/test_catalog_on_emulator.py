@@ -65,9 +65,11 @@ def test_a_listed_product_reads_with_its_skus_images_category_and_template(chann
     page = read_catalog_page(channels)
     # The shop says nothing about a short page being the last: the listing ends with an empty page.
     end = read_catalog_page(channels, page.next_cursor)
+    drafts = read_catalog_page(channels, end.next_cursor)
 
     assert (page.total, len(page.products)) == (1, 1)
-    assert (end.products, end.next_cursor, end.total) == ((), None, 1)
+    assert (end.products, end.next_cursor, end.total) == ((), "drafts:", 1)
+    assert (drafts.products, drafts.next_cursor, drafts.total) == ((), None, 0)
     product = page.products[0]
     assert (product.platform, product.remote_id, product.status, product.platform_status) == (
         "channels",
@@ -106,26 +108,32 @@ def test_a_listed_product_reads_with_its_skus_images_category_and_template(chann
     assert remote_product_from_json(json.loads(json.dumps(remote_product_to_json(product)))) == product
 
 
-def test_pages_follow_next_key_until_the_shop_has_no_more_and_drafts_never_listed_are_left_out(
+def test_pages_follow_next_key_through_the_listed_products_then_the_drafts_never_listed(
     channels, control, image_urls, template_id, calls
 ):
     first = listed_product(channels, control, tshirt(), image_urls, template_id)
     second = listed_product(channels, control, tshirt(id=3, out_product_id="DEMO-TSHIRT-002"), image_urls, template_id)
     never_listed = tshirt(id=4, out_product_id="DEMO-TSHIRT-003")
-    channels.product_add(product_payload(never_listed, image_urls=image_urls, freight_template_remote_id=template_id))
+    draft, _ = channels.product_add(
+        product_payload(never_listed, image_urls=image_urls, freight_template_remote_id=template_id)
+    )
 
-    one = read_catalog_page(channels, page_size=1)
-    two = read_catalog_page(channels, one.next_cursor, page_size=1)
-    three = read_catalog_page(channels, two.next_cursor, page_size=1)
+    pages = [read_catalog_page(channels, page_size=1)]
+    while pages[-1].next_cursor is not None:
+        pages.append(read_catalog_page(channels, pages[-1].next_cursor, page_size=1))
 
-    assert [p.remote_id for p in one.products] == [first]
-    assert [p.remote_id for p in two.products] == [second]
-    assert (three.products, three.next_cursor, three.total) == ((), None, 2)
-    assert [
-        (record.request["page_size"], record.request["next_key"])
-        for record in calls.to("/channels/ec/product/list/get")
-    ] == [(1, ""), (1, one.next_cursor), (1, two.next_cursor)]
-    assert len({"", one.next_cursor, two.next_cursor}) == 3
+    assert [[p.remote_id for p in page.products] for page in pages] == [[first], [second], [], [draft], []]
+    assert [page.total for page in pages] == [2, 2, 2, 1, 1]
+    assert pages[3].products[0].status == RemoteCatalogStatus.DRAFT
+    requests = [(r.request["next_key"], r.request.get("status")) for r in calls.to("/channels/ec/product/list/get")]
+    assert requests == [
+        ("", None),
+        (pages[0].next_cursor, None),
+        (pages[1].next_cursor, None),
+        ("", 0),
+        (pages[3].next_cursor.removeprefix("drafts:"), 0),
+    ]
+    assert pages[2].next_cursor == "drafts:"
 
 
 def test_a_draft_only_answer_reads_as_a_draft_and_no_brand_reads_as_none():
