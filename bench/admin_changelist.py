@@ -105,16 +105,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--sizes needs product counts of at least 1")
 
     django_setup()
-    from _catalog import freight_template, tshirt_category, tshirts
     from django.contrib.auth import get_user_model
     from django.test import Client, override_settings
     from django.urls import reverse
 
     from channels_sync.models import Shop
+    from tests.factories import bench_tshirt_category, bench_tshirts, freight_template
 
     heading(f"Product admin changelist ({args.repeat} requests per page after {WARMUP} warm-up)")
-    category = tshirt_category()
-    template = freight_template()
+    category = bench_tshirt_category()
+    template = freight_template(name="全国快递")
     shop = Shop(name="基准测试店", platform="wechat_store", app_id="wx_demo_store", base_url="http://127.0.0.1:9")
     shop.set_app_secret("demo-store-secret")
     shop.save()
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     # "testserver" is the test client's host; DEBUG off as in production (no SQL log kept per request).
     with override_settings(ALLOWED_HOSTS=["testserver"]), without_debug():
         for size in sizes:
-            products = tshirts(size - built, category=category, template=template, skus=4, images=1, start=built)
+            products = bench_tshirts(size - built, category=category, template=template, skus=4, images=1, start=built)
             bind_to_shop(products, shop)
             built = size
             for page, query in PAGES.items():

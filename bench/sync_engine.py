@@ -332,15 +332,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--products, --threads and --images must be at least 1")
 
     var_dir = django_setup(keep=args.keep)
-    from _catalog import freight_template, spec_shape, tshirt_category, tshirts
 
     from channels_sync.engine import outbox
     from channels_sync.models import SyncJob
     from sandbox import Sandbox, SandboxServer
     from sandbox.core.apps import AppRegistry
+    from tests.factories import bench_spec_shape, bench_tshirt_category, bench_tshirts, freight_template
 
     try:
-        spec_shape(args.skus)
+        bench_spec_shape(args.skus)
     except ValueError as error:
         parser.error(str(error))
     # Jobs are run here by hand: queueing them to Celery would need a broker (tests/unit do the same).
@@ -351,9 +351,11 @@ def main(argv: list[str] | None = None) -> int:
         heading(f"Sync engine: {args.products} products × {args.skus} SKUs, {args.images} images each")
         print(f"emulator {server.url}, database {var_dir / 'db.sqlite3'}")
         start = time.perf_counter()
-        category = tshirt_category()
-        template = freight_template()
-        products = tshirts(args.products, category=category, template=template, skus=args.skus, images=args.images)
+        category = bench_tshirt_category()
+        template = freight_template(name="全国快递")
+        products = bench_tshirts(
+            args.products, category=category, template=template, skus=args.skus, images=args.images
+        )
         setup_s = time.perf_counter() - start
         print(f"catalog built in {setup_s:.1f} s")
         scenario = Scenario(server.url, products, template, args.skus, args.threads)

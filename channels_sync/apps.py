@@ -17,3 +17,12 @@ class ChannelsSyncConfig(AppConfig):
         # handlers up by kind and never imports them itself.
         for module in handlers.MODULES:
             importlib.import_module(module)
+        # Imported here, not at the top: the rules and panels read models, which exist only once the apps are
+        # loaded; the panels must be registered before the admin's ready() composes the catalog's admins.
+        from products.extensions import register_product_form_rule
+
+        from .admin.catalog import register_catalog_panels
+        from .catalog_rules import product_platform_rules
+
+        register_product_form_rule(product_platform_rules)
+        register_catalog_panels()

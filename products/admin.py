@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import forms
+from .extensions import extended_admin
 from .models import (
     Brand,
     Category,
@@ -168,7 +169,6 @@ class FreightNotServedAreaInline(admin.TabularInline):
     extra = 0
 
 
-@admin.register(FreightTemplate)
 class FreightTemplateAdmin(admin.ModelAdmin):
     list_display = ["name", "assumer", "valuation_type", "shipping_method", "send_time", "is_default", "product_count"]
     list_filter = ["assumer", "valuation_type", "shipping_method", "is_default"]
@@ -257,7 +257,6 @@ class ProductExpressFeeInline(admin.TabularInline):
     extra = 0
 
 
-@admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     form = forms.ProductAdminForm
     change_form_template = "admin/products/product/change_form.html"
@@ -276,9 +275,7 @@ class ProductAdmin(admin.ModelAdmin):
         "state",
         ("brand", admin.RelatedOnlyFieldListFilter),
         ("freight_template", admin.RelatedOnlyFieldListFilter),
-        ("channels_category", admin.RelatedOnlyFieldListFilter),
-        ("wechat_store_category", admin.RelatedOnlyFieldListFilter),
-        ("minishop_category", admin.RelatedOnlyFieldListFilter),
+        ("platform_categories__category", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = [
         "title",
@@ -289,9 +286,6 @@ class ProductAdmin(admin.ModelAdmin):
         "skus__out_sku_id",
     ]
     autocomplete_fields = [
-        "wechat_store_category",
-        "channels_category",
-        "minishop_category",
         "brand",
         "freight_template",
     ]
@@ -310,7 +304,7 @@ class ProductAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "short_title", "out_product_id", "spu_code", "state"]}),
         (
             _("Categories and brand"),
-            {"fields": ["wechat_store_category", "channels_category", "minishop_category", "brand"]},
+            {"fields": [*forms.CATEGORY_FIELD_NAMES, "brand"]},
         ),
         (
             _("Delivery"),
@@ -454,7 +448,6 @@ class SkuAdmin(admin.ModelAdmin):
 # --- Groups and shelves --------------------------------------------------------------------------------
 
 
-@admin.register(ProductGroup)
 class ProductGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "product_count", "updated_at"]
     search_fields = ["name"]
@@ -489,7 +482,6 @@ class ShelfModuleInline(admin.TabularInline):
         return "、".join(g.group.name for g in obj.groups.select_related("group")) or "-"
 
 
-@admin.register(Shelf)
 class ShelfAdmin(admin.ModelAdmin):
     form = forms.ShelfForm
     list_display = ["name", "module_count", "updated_at"]
@@ -533,3 +525,13 @@ class ShelfModuleAdmin(admin.ModelAdmin):
     fields = ["shelf", "position", "control", "product_count", "background", "background_upload"]
     inlines = [ShelfModuleGroupInline]
     list_select_related = ["shelf"]
+
+
+# The admins other apps extend (products.extensions): registered composed with the panels contributed to them.
+for _model, _admin_class in [
+    (FreightTemplate, FreightTemplateAdmin),
+    (Product, ProductAdmin),
+    (ProductGroup, ProductGroupAdmin),
+    (Shelf, ShelfAdmin),
+]:
+    admin.site.register(_model, extended_admin(_model, _admin_class))

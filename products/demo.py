@@ -30,6 +30,7 @@ from .models import (
     ProductDetailBlock,
     ProductGroup,
     ProductImage,
+    ProductPlatformCategory,
     ProductProperty,
     ProductSpec,
     Shelf,
@@ -343,8 +344,10 @@ class _DemoCatalogBuilder:
 
     # Products.
 
-    def _product(self, **fields) -> Product:
+    def _product(self, *, categories: dict, **fields) -> Product:
         product = _clean_save(Product(state=Product.State.ACTIVE, **fields))
+        for platform, category in categories.items():
+            _clean_save(ProductPlatformCategory(product=product, platform=platform, category=category))
         self.catalog.products.append(product)
         return product
 
@@ -356,9 +359,11 @@ class _DemoCatalogBuilder:
             title="纯棉圆领短袖T恤 女款 宽松百搭",
             short_title="纯棉圆领T恤",
             spu_code="TS2024",
-            wechat_store_category=self.leaves[(wechat, "T恤")],
-            channels_category=self.leaves[(channels, "T恤")],
-            minishop_category=self.leaves[(Platform.MINISHOP, "T恤")],
+            categories={
+                wechat: self.leaves[(wechat, "T恤")],
+                channels: self.leaves[(channels, "T恤")],
+                Platform.MINISHOP: self.leaves[(Platform.MINISHOP, "T恤")],
+            },
             brand=None,  # the demo brand is not in the Channels brand library: sent as "no brand"
             buy_limit=5,
             aftersale_desc="收到商品 7 天内可无理由退换，吊牌需完好。",
@@ -423,9 +428,11 @@ class _DemoCatalogBuilder:
             out_product_id="DEMO-NUTS-001",
             title="每日坚果混合装 每日一包 营养零食",
             short_title="每日坚果",
-            wechat_store_category=self.leaves[(wechat, _NUT_LEAF[wechat])],
-            channels_category=self.leaves[(channels, _NUT_LEAF[channels])],
-            minishop_category=self.leaves[(Platform.MINISHOP, _NUT_LEAF[Platform.MINISHOP])],
+            categories={
+                wechat: self.leaves[(wechat, _NUT_LEAF[wechat])],
+                channels: self.leaves[(channels, _NUT_LEAF[channels])],
+                Platform.MINISHOP: self.leaves[(Platform.MINISHOP, _NUT_LEAF[Platform.MINISHOP])],
+            },
             seven_day_return=Product.SevenDayReturn.SUPPORTED_UNLESS_OPENED,
             location_province="云南省",
             location_city="昆明市",
@@ -464,9 +471,11 @@ class _DemoCatalogBuilder:
             out_product_id="DEMO-COOKIES-001",
             title="丹麦风味黄油曲奇礼盒 908克",
             short_title="黄油曲奇礼盒",
-            wechat_store_category=self.leaves[(wechat, _COOKIE_LEAF[wechat])],
-            channels_category=self.leaves[(channels, _COOKIE_LEAF[channels])],
-            minishop_category=self.leaves[(Platform.MINISHOP, _COOKIE_LEAF[Platform.MINISHOP])],
+            categories={
+                wechat: self.leaves[(wechat, _COOKIE_LEAF[wechat])],
+                channels: self.leaves[(channels, _COOKIE_LEAF[channels])],
+                Platform.MINISHOP: self.leaves[(Platform.MINISHOP, _COOKIE_LEAF[Platform.MINISHOP])],
+            },
             location_province="上海市",
             location_city="上海市",
             delivery_type=Product.DeliveryType.TEMPLATE,

@@ -6,25 +6,33 @@ combinations are checked against the specs being submitted, not the ones saved b
 """
 
 from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .extensions import product_form_rules
 from .models import (
+    CATEGORY_PLATFORMS,
     HEAD_IMAGES_MAX,
     HEAD_IMAGES_MIN,
     SKUS_MAX,
+    Category,
     CategoryAttribute,
     FreightTemplate,
     ImageAsset,
     Product,
+    ProductPlatformCategory,
     ProductSpec,
     ShelfModule,
     Sku,
+    category_choice_error,
+    property_category_ids,
 )
 from .selectors import product_spec_definitions, spec_definition_from_parts
-from .services import image_asset_get_or_create
+from .services import image_asset_get_or_create, product_categories_set
 from .sku_matrix import (
     CombinationError,
     SpecDefinition,
@@ -83,10 +91,80 @@ class ImageChoiceFormMixin:
 # --- Products -----------------------------------------------------------------------------------------
 
 
-class ProductAdminForm(forms.ModelForm):
+def category_field_name(platform: str) -> str:
+    return f"{platform}_category"
+
+
+def _category_field(label: str) -> forms.ModelChoiceField:
+    # Any category is accepted by the field and judged by clean(), so a wrong one gets the catalog's message,
+    # not "select a valid choice"; the autocomplete offers the leaves (ProductPlatformCategory.category).
+    return forms.ModelChoiceField(
+        queryset=Category.objects.all(),
+        required=False,
+        label=label,
+        widget=AutocompleteSelect(ProductPlatformCategory._meta.get_field("category"), admin.site),
+    )
+
+
+CATEGORY_FIELD_NAMES = tuple(category_field_name(platform) for platform in CATEGORY_PLATFORMS)
+
+# One category choice per platform of CATEGORY_PLATFORMS, declared on a form class of their own so the admin's
+# fieldsets can name them like model fields.
+ProductCategoryChoicesForm = type(
+    "ProductCategoryChoicesForm",
+    (forms.Form,),
+    {category_field_name(platform): _category_field(label) for platform, label in CATEGORY_PLATFORMS.items()},
+)
+
+
+class ProductAdminForm(ProductCategoryChoicesForm, forms.ModelForm):
+    """The product, its category per platform (saved as ``ProductPlatformCategory`` rows) and the rules other
+    apps register for it (``products.extensions``)."""
+
     class Meta:
         model = Product
         exclude = []  # noqa: DJ006  (the admin's fieldsets choose the fields)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            for platform, category in self.instance.categories_by_platform().items():
+                name = category_field_name(platform)
+                if name in self.fields:
+                    self.initial.setdefault(name, category.pk)
+
+    def submitted_categories(self) -> dict[str, Category]:
+        chosen = {}
+        for platform in CATEGORY_PLATFORMS:
+            name = category_field_name(platform)
+            if name in self.fields and self.cleaned_data.get(name) is not None:
+                chosen[platform] = self.cleaned_data[name]
+        return chosen
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for platform in CATEGORY_PLATFORMS:
+            name = category_field_name(platform)
+            category = cleaned_data.get(name)
+            if category is not None and (category.platform != platform or not category.is_leaf):
+                self.add_error(name, category_choice_error())
+        return cleaned_data
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not hasattr(self, "cleaned_data"):
+            return
+        # Before the inlines are validated: their rules (properties of the product's categories) read these.
+        self.instance.set_submitted_categories(self.submitted_categories())
+        for rule in product_form_rules():
+            for field, messages in rule(self.instance, self.cleaned_data).items():
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        if any(category_field_name(platform) in self.fields for platform in CATEGORY_PLATFORMS):
+            product_categories_set(product=self.instance, categories=self.submitted_categories())
 
     def clean_title(self):
         # Runs of spaces count once on the platforms; store the title as it will be shown.
@@ -169,7 +247,7 @@ class ProductPropertyFormSet(CountedInlineFormSet):
         if any(self.errors):
             return
         product = self.instance
-        category_ids = [c for c in (product.wechat_store_category_id, product.channels_category_id) if c]
+        category_ids = property_category_ids(product)
         chosen = {form.cleaned_data["attribute"].pk for form in self.kept_forms() if form.cleaned_data.get("attribute")}
         for form in self.kept_forms():
             attribute = form.cleaned_data.get("attribute")

@@ -12,6 +12,8 @@ from .models import (
     FreightFeeRule,
     FreightTemplate,
     ImageAsset,
+    Product,
+    ProductPlatformCategory,
 )
 
 
@@ -33,6 +35,19 @@ def image_asset_get_or_create(*, uploaded_file: UploadedFile) -> ImageAsset:
         # Another request stored the same bytes at the same moment.
         return ImageAsset.objects.get(sha256=sha256)
     return asset
+
+
+def product_categories_set(*, product: Product, categories: dict[str, Category]) -> None:
+    """Make ``categories`` (platform → leaf category) the product's categories: the platforms not named lose
+    theirs."""
+    with transaction.atomic():
+        ProductPlatformCategory.objects.filter(product=product).exclude(platform__in=list(categories)).delete()
+        for platform, category in categories.items():
+            ProductPlatformCategory.objects.update_or_create(
+                product=product, platform=platform, defaults={"category": category}
+            )
+    # The saved rows are what the product has now: later reads go to them, not to what a form submitted.
+    product.set_submitted_categories(None)
 
 
 def category_cache_import(*, platform: str, imported) -> dict:

@@ -29,7 +29,6 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -39,6 +38,9 @@ INSTALLED_APPS = [
     "shopadmin",
     "products",
     "channels_sync",
+    # Last: the apps above contribute panels to the catalog's admins in their ready(), before the admin's own
+    # ready() imports the admin modules (products.extensions).
+    "django.contrib.admin",
 ]
 
 MIDDLEWARE = [

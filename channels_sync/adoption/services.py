@@ -58,6 +58,7 @@ from products.models import (
     ProductDetailBlock,
     ProductExpressFee,
     ProductImage,
+    ProductPlatformCategory,
     ProductProperty,
     ProductSpec,
     Sku,
@@ -84,12 +85,6 @@ logger = logging.getLogger("channels_sync.adoption")
 ADOPTABLE_PLATFORMS = (Platform.WECHAT_STORE, Platform.CHANNELS, Platform.MINISHOP)
 # A shop answering pages without end stops here: 2000 pages of 30 products is far beyond any shop's catalog.
 PREVIEW_MAX_PAGES = 2000
-# Where the platform keeps each product's category: the local product's column for it.
-CATEGORY_FIELDS = {
-    Platform.WECHAT_STORE: "wechat_store_category",
-    Platform.CHANNELS: "channels_category",
-    Platform.MINISHOP: "minishop_category",
-}
 
 
 # The product fields a platform reader may fill (``RemoteCatalogProduct.product_fields``).
@@ -363,9 +358,7 @@ def product_create_from_remote(
             warnings.append(
                 _("The brand %(brand)s is not imported: import the shop's categories.") % {"brand": remote.brand_id}
             )
-        if category is not None:
-            setattr(product, CATEGORY_FIELDS[remote.platform], category)
-        elif remote.category_ids:
+        if category is None and remote.category_ids:
             warnings.append(
                 _("The category %(category)s is not imported: import the shop's categories, then set it.")
                 % {"category": remote.category_ids[-1]}
@@ -379,6 +372,8 @@ def product_create_from_remote(
                 % {"template": remote.freight_template_id}
             )
         product.save()
+        if category is not None:
+            ProductPlatformCategory.objects.create(product=product, platform=remote.platform, category=category)
         ProductExpressFee.objects.bulk_create(
             ProductExpressFee(product=product, express_type=express_type, price=price)
             for express_type, price in remote.product_fields.get("express_fees", ())
@@ -578,13 +573,11 @@ def _create_properties(product: Product, category: Category, remote: RemoteCatal
 def _complete_category(product: Product, remote: RemoteCatalogProduct) -> None:
     """A bound product without a category on the shop's platform takes the shop's (when imported): the one its
     products are published in."""
-    field = CATEGORY_FIELDS[remote.platform]
-    if getattr(product, f"{field}_id") is not None:
+    if ProductPlatformCategory.objects.filter(product=product, platform=remote.platform).exists():
         return
     category = _category(remote)
     if category is not None:
-        Product.objects.filter(pk=product.pk).update(**{field: category})
-        setattr(product, field, category)
+        ProductPlatformCategory.objects.create(product=product, platform=remote.platform, category=category)
 
 
 def _map_pictures_by_content(ctx: JobContext, product: Product, remote: RemoteCatalogProduct) -> None:

@@ -52,7 +52,7 @@ def _copy(product: Product, number: int) -> Product:
         spec.pk, spec.product = None, copy
         spec.save()
         spec.values.set(values[original])
-    for row in [*properties, *images, *blocks]:
+    for row in [*product.platform_categories.all(), *properties, *images, *blocks]:
         row.pk, row.product = None, copy
         row.save()
     for sku in skus:
@@ -198,9 +198,9 @@ def test_two_shops_are_adopted_with_conflicts_resolved_and_a_publish_then_sends_
     assert ProductImage.objects.filter(product=created).count() == 4
     assert ProductDetailBlock.objects.filter(product=created).count() == 2
     assert ProductProperty.objects.filter(product=created).count() == 4
-    assert (created.freight_template_id, created.channels_category_id) == (
+    assert (created.freight_template_id, created.categories_by_platform()["channels"]) == (
         nuts.freight_template_id,
-        nuts.channels_category_id,
+        nuts.categories_by_platform()["channels"],
     )
     assert ImageAsset.objects.count() > assets_before
     bound = RemoteBinding.objects.filter(content_type=ContentType.objects.get_for_model(Product))

@@ -14,6 +14,7 @@ from channels_sync.engine import fanout
 from channels_sync.models import RemoteBinding, Shop, SyncJob
 from products.demo import demo_catalog_create
 from products.models import Category, FreightTemplate, Platform, Product
+from tests import factories
 from tests.integration.conftest import wait_for_jobs
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
@@ -150,7 +151,7 @@ def test_a_rejection_shows_its_errcode_and_errmsg_on_the_product_page(admin_clie
     leaf = Category.objects.create(
         platform=Platform.MINISHOP, remote_id="9101", name="手工三级", parent=middle, level=3
     )
-    Product.objects.filter(pk=cookies.pk).update(minishop_category=leaf)
+    factories.product_category_set(cookies, leaf)
     _import_freight_templates(admin_client, minishop_shop)
     wait_for_jobs(worker=worker)
 

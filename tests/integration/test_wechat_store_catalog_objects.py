@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from channels_sync.models import Order, RemoteBinding, SyncJob
-from products.models import FreightTemplate, Product, ProductGroup, Shelf, ShelfModule, ShelfModuleGroup
+from products.models import FreightTemplate, ProductGroup, Shelf, ShelfModule, ShelfModuleGroup
 from tests import factories
 from tests.integration.conftest import wait_for_jobs
 
@@ -30,7 +30,7 @@ def _published_product(admin_client, shop, worker, title):
 
     category = Category.objects.filter(platform="wechat_store", remote_id="537020101").first()
     category = category or factories.category(platform="wechat_store", name="T恤", remote_id="537020101")
-    Product.objects.filter(pk=product.pk).update(wechat_store_category=category)
+    factories.product_category_set(product, category)
     _enqueue(admin_client, reverse("admin:products_product_changelist"), "shops_product_publish", [product], shop)
     _enqueue(admin_client, reverse("admin:products_product_changelist"), "shops_product_list", [product], shop)
     wait_for_jobs(worker=worker)

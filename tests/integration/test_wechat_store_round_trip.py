@@ -139,7 +139,7 @@ def test_full_round_trip_from_the_admin_through_a_worker_to_the_shop_and_back(ad
 def _published(admin_client, demo_shop, worker, *, title="纯棉圆领T恤 故障测试款") -> Product:
     product = factories.product(title=title, images=3)
     category = factories.category(platform="wechat_store", name="T恤", remote_id="537020101")
-    Product.objects.filter(pk=product.pk).update(wechat_store_category=category)
+    factories.product_category_set(product, category)
     _action(
         admin_client,
         reverse("admin:products_product_changelist"),
@@ -223,7 +223,7 @@ def test_a_token_invalidated_mid_run_is_refreshed_once(admin_client, demo_shop, 
 def test_a_business_rejection_is_shown_on_the_product_with_its_errcode(admin_client, demo_shop, sandbox, worker):
     product = factories.product(title="没有分类的商品 测试")
     category = factories.category(platform="wechat_store", name="不存在的分类", remote_id="999999")
-    Product.objects.filter(pk=product.pk).update(wechat_store_category=category)
+    factories.product_category_set(product, category)
 
     _action(
         admin_client,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from products.models import FreightTemplate, Product, ProductGroup, Sku
-from products.selectors import product_snapshot
+from products.selectors import product_for_snapshot, product_snapshot, snapshot_of
 
 from ...models import (
     REMOTE_STATUS_MISSING,
@@ -49,10 +49,10 @@ def job_product(ctx: JobContext) -> Product | None:
 @detects_missing_product
 def handle_product_publish(ctx: JobContext) -> dict:
     """Create the product in the shop, or update it when bound; an unchanged payload is not sent."""
-    product = job_product(ctx)
+    product = product_for_snapshot(product_id=ctx.job.target_id)
     if product is None:
         return {"skipped": "product deleted"}
-    snapshot = product_snapshot(product_id=product.pk)
+    snapshot = snapshot_of(product)
     binding = binding_for(ctx.shop, product)
     template_remote_id = None
     if (

@@ -43,12 +43,9 @@ def english(admin_client):
 
 @pytest.fixture
 def shop(db):
-    shop = Shop(
-        name="演示店", platform="wechat_store", app_id="wx_demo", base_url="http://127.0.0.1:8765", push_token="tok"
+    return factories.shop(
+        name="演示店", app_id="wx_demo", base_url="http://127.0.0.1:8765", secret=SECRET, push_token="tok"
     )
-    shop.set_app_secret(SECRET)
-    shop.save()
-    return shop
 
 
 @pytest.fixture
@@ -322,7 +319,7 @@ def test_cancelling_jobs_needs_its_own_permission_and_keeps_who_and_when(client,
 def test_a_waiting_job_links_to_the_job_it_waits_for(admin_client, shop, english):
     product = factories.product()
     publish = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
-    listing = SyncJob.objects.create(
+    listing = factories.sync_job(
         shop=shop,
         kind=SyncJob.Kind.PRODUCT_LIST,
         lock_key=publish.lock_key,

@@ -89,7 +89,7 @@ def test_a_v117_product_is_created_with_its_spec_ids_and_a_publish_then_sends_no
         [],
     )
     product = Product.objects.get(pk=row.product_id)
-    assert (product.out_product_id, product.title, product.wechat_store_category.remote_id) == (
+    assert (product.out_product_id, product.title, product.categories_by_platform()["wechat_store"].remote_id) == (
         f"wechat_store-{product_id}",
         "纯棉圆领T恤",
         TSHIRT,

@@ -32,10 +32,9 @@ ADS_REFRESH_TOKEN = "ads-refresh-token-value"
 
 
 def _shop(platform: str, name: str, secret: str = "shop-secret-value") -> Shop:
-    shop = Shop(name=name, platform=platform, app_id=f"{platform}-app", base_url="http://127.0.0.1:9")
-    shop.set_app_secret(secret)
-    shop.save()
-    return shop
+    return factories.shop(
+        name=name, platform=platform, app_id=f"{platform}-app", base_url="http://127.0.0.1:9", secret=secret
+    )
 
 
 def _ads_shop() -> Shop:

@@ -13,6 +13,7 @@ from django.utils import translation
 from channels_sync.engine import outbox
 from channels_sync.models import Shop, SyncJob
 from channels_sync.platforms.tokens import clear_token_providers
+from tests import factories
 from tests.unit.platforms.stubs import Canned, StubServer
 
 pytestmark = pytest.mark.django_db
@@ -47,10 +48,7 @@ def stub():
 
 
 def _shop(base_url: str = "https://api.weixin.qq.com", **fields) -> Shop:
-    shop = Shop(name="微信小店", platform="wechat_store", app_id="wx_shop", base_url=base_url, **fields)
-    shop.set_app_secret(SECRET)
-    shop.save()
-    return shop
+    return factories.shop(name="微信小店", app_id="wx_shop", base_url=base_url, secret=SECRET, **fields)
 
 
 def _change_data(shop: Shop, **changes) -> dict:

@@ -1,8 +1,11 @@
 """Fixtures for the platform-client tests: a fresh emulator per test, served in-process on a free port and called
 over real HTTP, as in ``tests/unit/sandbox``; a private local-memory cache per test. No database."""
 
+import json
+import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 import requests
@@ -102,3 +105,33 @@ def stub() -> Iterator[StubServer]:
     """A server with canned answers, for exact wire bytes and answers the emulator never gives."""
     with StubServer() as server:
         yield server
+
+
+# --- Golden files -----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def golden_render() -> Callable[[Any], str]:
+    """How ``golden`` renders data; a platform whose bodies travel otherwise (Tencent Ads) overrides it."""
+    return lambda data: json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+@pytest.fixture
+def golden(request, golden_render) -> Callable[[str, Any], None]:
+    """``golden(name, data)`` compares ``data`` as rendered by ``golden_render`` with ``golden/<name>.json`` beside
+    the test module. Run the tests with ``UPDATE_GOLDEN=1`` to (re)write the files after an intended change, then
+    review the diff before committing it."""
+    directory = request.path.parent / "golden"
+
+    def check(name: str, data: Any) -> None:
+        path = directory / f"{name}.json"
+        text = golden_render(data)
+        if os.environ.get("UPDATE_GOLDEN") == "1":
+            directory.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        if not path.exists():
+            pytest.fail(f"golden file {path.name} is missing: run the tests with UPDATE_GOLDEN=1 to write it")
+        assert text == path.read_text(encoding="utf-8")
+
+    return check

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -386,8 +387,7 @@ def test_product_property_value_must_belong_to_its_property(admin_client, englis
     cotton = CategoryAttributeValue.objects.create(attribute=material, name="棉")
     other = CategoryAttribute.objects.create(category=leaf, kind="property", name="产地")
     product = factories.product()
-    product.channels_category = leaf
-    product.save()
+    factories.product_category_set(product, leaf)
 
     prop = ProductProperty(product=product, attribute=other, value=cotton)
     with pytest.raises(Exception) as raised:  # noqa: PT011
@@ -426,12 +426,8 @@ def test_standalone_sku_form_checks_the_saved_specs(admin_client, english):
 
 def test_uploading_the_same_image_twice_is_refused(admin_client, english):
     image = factories.png_bytes((9, 9, 9))
-    first = admin_client.post(
-        reverse("admin:products_imageasset_add"), {"image": factories.SimpleUploadedFile("a.png", image)}
-    )
-    second = admin_client.post(
-        reverse("admin:products_imageasset_add"), {"image": factories.SimpleUploadedFile("b.png", image)}
-    )
+    first = admin_client.post(reverse("admin:products_imageasset_add"), {"image": SimpleUploadedFile("a.png", image)})
+    second = admin_client.post(reverse("admin:products_imageasset_add"), {"image": SimpleUploadedFile("b.png", image)})
 
     from products.models import ImageAsset
 

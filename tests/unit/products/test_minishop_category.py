@@ -1,4 +1,4 @@
-"""The product's mini-shop category: offered by the product form, checked by ``Product.clean``, carried by the
+"""The product's mini-shop category: offered by the product form, checked by ``ProductPlatformCategory.clean``, carried by the
 snapshot with its path, and set on the demo catalog's products from the emulator's seeded tree."""
 
 import pytest
@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from products.demo import demo_catalog_create
-from products.models import Category, Platform, Product
+from products.models import Category, Platform, ProductPlatformCategory
 from products.selectors import product_snapshot
 from tests import factories
 
@@ -21,7 +21,7 @@ def _tree():
 
 def test_the_snapshot_carries_the_minishop_category_path():
     product = factories.product()
-    Product.objects.filter(pk=product.pk).update(minishop_category=_tree())
+    factories.product_category_set(product, _tree())
 
     category = product_snapshot(product_id=product.pk).minishop_category
 
@@ -34,17 +34,14 @@ def test_only_a_leaf_of_the_minishop_tree_is_accepted():
     product = factories.product()
     channels_leaf = factories.category(Platform.CHANNELS)
 
-    product.minishop_category = leaf.parent
     with pytest.raises(ValidationError) as inner:
-        product.clean()
-    product.minishop_category = channels_leaf
+        ProductPlatformCategory(product=product, platform=Platform.MINISHOP, category=leaf.parent).clean()
     with pytest.raises(ValidationError) as foreign:
-        product.clean()
-    product.minishop_category = leaf
-    product.clean()
+        ProductPlatformCategory(product=product, platform=Platform.MINISHOP, category=channels_leaf).clean()
+    ProductPlatformCategory(product=product, platform=Platform.MINISHOP, category=leaf).clean()
 
-    assert inner.value.message_dict == {"minishop_category": ["Choose a leaf category of this platform."]}
-    assert foreign.value.message_dict == {"minishop_category": ["Choose a leaf category of this platform."]}
+    assert inner.value.message_dict == {"category": ["Choose a leaf category of this platform."]}
+    assert foreign.value.message_dict == {"category": ["Choose a leaf category of this platform."]}
 
 
 def test_the_product_form_offers_the_minishop_category(admin_client):
@@ -58,7 +55,11 @@ def test_the_product_form_offers_the_minishop_category(admin_client):
 def test_the_demo_products_use_the_emulators_minishop_leaves():
     demo_catalog_create()
 
-    categories = dict(Product.objects.values_list("out_product_id", "minishop_category__remote_id"))
+    categories = dict(
+        ProductPlatformCategory.objects.filter(platform=Platform.MINISHOP).values_list(
+            "product__out_product_id", "category__remote_id"
+        )
+    )
     assert categories == {"DEMO-TSHIRT-001": "7262", "DEMO-NUTS-001": "8131", "DEMO-COOKIES-001": "8132"}
     tshirt = Category.objects.get(platform=Platform.MINISHOP, remote_id="7262")
     assert [c.remote_id for c in tshirt.ancestors(include_self=True)] == ["7231", "7245", "7262"]

@@ -2,10 +2,12 @@
 the SKU-matrix generator, and the field-level errors of the manuals' rules."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from products.models import Product, ProductSpec, Sku
+from channels_sync.models import RemoteBinding
+from products.models import Platform, Product, ProductSpec, Sku
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -255,11 +257,15 @@ def test_generated_rows_save_as_a_full_matrix(admin_client, template):
     ]
 
 
+# A product going to a Channels shop: the Channels title rule applies to it (see channels_sync.catalog_rules).
+CHANNELS_LEAF = object()
+
+
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
         pytest.param(
-            {"title": "T恤"},
+            {"title": "T恤", "channels_category": CHANNELS_LEAF},
             {"form.title": ["The title must be 5 to 60 characters long (it has 2)."]},
             id="title-too-short",
         ),
@@ -269,7 +275,7 @@ def test_generated_rows_save_as_a_full_matrix(admin_client, template):
             id="title-too-long",
         ),
         pytest.param(
-            {"title": "Tshirt2024"},
+            {"title": "Tshirt2024", "channels_category": CHANNELS_LEAF},
             {"form.title": ["The title cannot be made of letters and digits only."]},
             id="title-only-letters-and-digits",
         ),
@@ -323,6 +329,8 @@ def test_generated_rows_save_as_a_full_matrix(admin_client, template):
 def test_product_rules_give_field_errors_and_save_nothing(admin_client, template, english, changes, expected):
     data = product_post_data(template)
     data.update(changes)
+    if data.get("channels_category") is CHANNELS_LEAF:
+        data["channels_category"] = str(factories.category(Platform.CHANNELS).pk)
 
     response = admin_client.post(reverse("admin:products_product_add"), data)
 
@@ -418,7 +426,7 @@ def test_the_same_image_twice_is_refused(admin_client, template, english):
     data = product_post_data(template, images=3)
     same = factories.png_bytes((1, 2, 3))
     for index in range(3):
-        data[f"images-{index}-asset_upload"] = factories.SimpleUploadedFile(f"same{index}.png", same, "image/png")
+        data[f"images-{index}-asset_upload"] = SimpleUploadedFile(f"same{index}.png", same, "image/png")
 
     response = admin_client.post(reverse("admin:products_product_add"), data)
 
@@ -563,3 +571,26 @@ def test_two_skus_can_trade_combinations_and_codes_in_one_edit(admin_client, tem
         ("$颜色:$白色", "C0", 5),
         ("$颜色:$黑色", "C1", 10),
     ]
+
+
+@pytest.mark.parametrize("title", ["T恤", "Tshirt2024"])
+def test_the_channels_title_rule_spares_a_product_that_goes_to_no_channels_shop(admin_client, template, title):
+    data = product_post_data(template, title=title)
+
+    response = admin_client.post(reverse("admin:products_product_add"), data)
+
+    assert response.status_code == 302, _errors(response)
+    assert Product.objects.get().title == title
+
+
+def test_the_channels_title_rule_applies_to_a_product_bound_to_a_channels_shop(admin_client, template, english):
+    product = factories.product(template=template)
+    channels_shop = factories.shop(platform="channels", app_id="wx_channels")
+    RemoteBinding.objects.create(shop=channels_shop, target=product, remote_id="10000001")
+    data = product_post_data(template, title="T恤", out_product_id=product.out_product_id, images=0)
+    data.update(_management("images", 0))
+
+    response = admin_client.post(reverse("admin:products_product_change", args=[product.pk]), data)
+
+    assert response.status_code == 200
+    assert _errors(response)["form.title"] == ["The title must be 5 to 60 characters long (it has 2)."]

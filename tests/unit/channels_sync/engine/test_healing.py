@@ -16,6 +16,7 @@ from channels_sync.engine import fanout, outbox
 from channels_sync.models import RemoteBinding, RemoteImage, RemoteSkuStock, Shop, SyncAttempt, SyncJob
 from products.demo import demo_catalog_create
 from products.models import Product
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +33,7 @@ def no_broker(monkeypatch):
 
 def make_shop(server, spec) -> Shop:
     platform, app_id, secret = spec
-    shop = Shop(name=f"演示 {platform}", platform=platform, app_id=app_id, base_url=server.url)
-    shop.set_app_secret(secret)
-    shop.save()
-    return shop
+    return factories.shop(name=f"演示 {platform}", platform=platform, app_id=app_id, base_url=server.url, secret=secret)
 
 
 def drain(sandbox) -> None:

@@ -319,7 +319,7 @@ def test_redrive_releases_a_wait_whose_job_ended_without_releasing_it(shop, prod
 
 
 def test_retrying_a_failed_job_beside_a_queued_twin_leaves_the_twin_to_do_it(shop, product, remote):
-    failed = SyncJob.objects.create(
+    failed = factories.sync_job(
         shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, lock_key=f"products.product:{product.pk}", state="failed"
     )
     twin = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)

@@ -1,34 +1,9 @@
-"""Golden files for the mini-shop payload builders (``golden(name, data)``, as in the Channels tests): run with
-``UPDATE_GOLDEN=1`` to (re)write them after an intended change, then review the diff."""
-
-import json
-import os
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+"""The mini-shop client and adapter against the in-process emulator; golden files come from the shared
+``golden`` fixture (tests/unit/platforms/conftest.py)."""
 
 import pytest
 
 from tests.unit.platforms.stubs import EMULATOR_POLICY
-
-GOLDEN_DIR = Path(__file__).parent / "golden"
-
-
-@pytest.fixture
-def golden() -> Callable[[str, Any], None]:
-    def check(name: str, data: Any) -> None:
-        path = GOLDEN_DIR / f"{name}.json"
-        text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-        if os.environ.get("UPDATE_GOLDEN") == "1":
-            GOLDEN_DIR.mkdir(exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            return
-        if not path.exists():
-            pytest.fail(f"golden file {path.name} is missing: run the tests with UPDATE_GOLDEN=1 to write it")
-        assert text == path.read_text(encoding="utf-8")
-
-    return check
-
 
 # --- The client and the adapter against the in-process emulator ----------------------------------------------
 

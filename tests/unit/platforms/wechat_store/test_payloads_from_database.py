@@ -29,7 +29,7 @@ def test_product_payload_from_a_saved_product():
     )
     fuji = CategoryAttributeValue.objects.create(attribute=brand, name="Fujifilm/富士", remote_id="1079760001")
     item = factories.product(title="富士 X-T30 微单相机 套机")
-    item.wechat_store_category = category
+    factories.product_category_set(item, category)
     item.buy_limit = 2
     item.location_province = "广东省"
     item.location_city = "广州市"

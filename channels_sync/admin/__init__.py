@@ -1,0 +1,7 @@
+"""The sync engine's admin, one module per concern: shops, jobs (the outbox, bindings, pushes), stock, orders,
+and the sync side of the catalog's admins (``catalog``: panels contributed through ``products.extensions``, not
+admins registered again)."""
+
+from . import catalog, jobs, orders, shops, stock
+
+__all__ = ["catalog", "jobs", "orders", "shops", "stock"]

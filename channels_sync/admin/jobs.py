@@ -1,0 +1,178 @@
+"""The outbox: jobs with their attempts, remote bindings and images, pushes received."""
+
+import json
+
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from ..engine import outbox
+from ..models import (
+    PushEvent,
+    RemoteBinding,
+    RemoteImage,
+    SyncAttempt,
+    SyncJob,
+)
+from .common import REMOTE_EDIT_STATUS_LABELS, ReadOnlyAdminMixin, SyncPermissionsMixin
+
+
+class SyncAttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = SyncAttempt
+    fields = [
+        "started_at",
+        "method",
+        "endpoint",
+        "duration_ms",
+        "http_status",
+        "errcode",
+        "errmsg",
+        "error_class",
+        "bodies",
+    ]
+    readonly_fields = fields
+    extra = 0
+    ordering = ["-started_at", "-pk"]
+
+    @admin.display(description=_("request / response (redacted)"))
+    def bodies(self, obj):
+        return format_html(
+            "<details><summary>{}</summary><pre>{}</pre><pre>{}</pre></details>",
+            _("show"),
+            json.dumps(obj.request, ensure_ascii=False, indent=1)[:4000],
+            json.dumps(obj.response, ensure_ascii=False, indent=1)[:4000],
+        )
+
+
+# The engine's bookkeeping (lock key, lease, queue position) says nothing to a merchant: not on the job's page.
+JOB_ENGINE_FIELDS = ("lock_key", "lease_owner", "lease_until", "queue_position")
+
+
+@admin.register(SyncJob)
+class SyncJobAdmin(SyncPermissionsMixin, admin.ModelAdmin):
+    list_display = [
+        "id",
+        "kind",
+        "target_label",
+        "shop",
+        "state",
+        "waits_for_link",
+        "attempts",
+        "next_attempt_at",
+        "last_errcode",
+        "short_errmsg",
+        "updated_at",
+    ]
+    list_filter = ["state", "kind", "shop", "outcome_unknown"]
+    search_fields = ["target_label", "last_errmsg", "lock_key"]
+    list_select_related = ["shop", "waits_for"]
+    date_hierarchy = "created_at"
+    inlines = [SyncAttemptInline]
+    readonly_fields = ["waits_for_link"] + [
+        f.name for f in SyncJob._meta.fields if f.name not in ("id", "waits_for", *JOB_ENGINE_FIELDS)
+    ]
+    # The link replaces the foreign key's widget (the detail page is read-only).
+    exclude = ["waits_for", *JOB_ENGINE_FIELDS]
+    actions = ["retry_jobs", "cancel_jobs"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The detail page is for reading; retrying and cancelling are actions.
+        return request.method != "POST" and super().has_view_permission(request, obj)
+
+    def has_cancel_syncjob_permission(self, request):
+        return request.user.has_perm("channels_sync.cancel_syncjob")
+
+    @admin.display(description=_("last error"))
+    def short_errmsg(self, obj):
+        return obj.last_errmsg[:80]
+
+    @admin.display(description=_("waits for"))
+    def waits_for_link(self, obj):
+        """The job this one waits for (or waited for, once it ended), as a link to it."""
+        if obj.waits_for_id is None:
+            return "-"
+        dependency = obj.waits_for
+        return format_html(
+            '<a href="{}">#{} {} · {}</a>',
+            reverse("admin:channels_sync_syncjob_change", args=[dependency.pk]),
+            dependency.pk,
+            dependency.get_kind_display(),
+            dependency.get_state_display(),
+        )
+
+    @admin.action(description=_("Retry the selected failed jobs"), permissions=["sync_catalog"])
+    def retry_jobs(self, request, queryset):
+        retried = sum(
+            outbox.sync_job_retry(job=job, user=request.user)
+            for job in queryset.filter(state__in=[SyncJob.State.FAILED, SyncJob.State.CANCELLED])
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d job queued again.", "%(count)d jobs queued again.", retried) % {"count": retried},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Cancel the selected pending and waiting jobs"), permissions=["cancel_syncjob"])
+    def cancel_jobs(self, request, queryset):
+        cancelled = sum(
+            outbox.sync_job_cancel(job=job, user=request.user)
+            for job in queryset.filter(state__in=SyncJob.QUEUED_STATES).order_by("pk")
+        )
+        skipped = queryset.count() - cancelled
+        self.message_user(
+            request,
+            ngettext("%(count)d job cancelled.", "%(count)d jobs cancelled.", cancelled) % {"count": cancelled},
+            messages.SUCCESS,
+        )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d job was not cancelled: it is running or has ended.",
+                    "%(count)d jobs were not cancelled: they are running or have ended.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+
+class EditStatusFilter(admin.SimpleListFilter):
+    """The draft's status (platforms with a draft and an online copy) by its name."""
+
+    title = _("remote draft status")
+    parameter_name = "remote_edit_status"
+
+    def lookups(self, request, model_admin):
+        return list(REMOTE_EDIT_STATUS_LABELS.items())
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(remote_edit_status=self.value())
+
+
+@admin.register(RemoteBinding)
+class RemoteBindingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["shop", "content_type", "object_id", "remote_id", "remote_status", "last_synced_at", "last_errcode"]
+    list_filter = ["shop", "content_type", "remote_status", EditStatusFilter, "is_deleted"]
+    search_fields = ["remote_id", "last_errmsg"]
+    list_select_related = ["shop", "content_type"]
+
+
+@admin.register(RemoteImage)
+class RemoteImageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["shop", "asset", "remote_url", "uploaded_at"]
+    list_filter = ["shop"]
+    list_select_related = ["shop", "asset"]
+
+
+@admin.register(PushEvent)
+class PushEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["received_at", "shop", "event"]
+    list_filter = ["shop", "event"]

@@ -1,0 +1,189 @@
+"""Shops, with their platform's settings inline."""
+
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from ..adoption.admin import shops_import_products
+from ..engine import outbox
+from ..forms import (
+    OpenPlatformSettingsForm,
+    ShopAdminForm,
+    TencentAdsSettingsForm,
+)
+from ..models import (
+    OpenPlatformSettings,
+    Shop,
+    SyncJob,
+    TencentAdsSettings,
+)
+from .common import SyncPermissionsMixin
+
+
+def _shop_job_action(kind, description, permission="import_from_shops"):
+    def action(modeladmin, request, queryset):
+        shops = list(queryset.filter(is_enabled=True))
+        for shop in shops:
+            outbox.sync_job_enqueue(shop=shop, kind=kind, created_by=request.user)
+        modeladmin.message_user(
+            request,
+            ngettext("Queued for %(count)d shop.", "Queued for %(count)d shops.", len(shops)) % {"count": len(shops)},
+            messages.SUCCESS,
+        )
+
+    action.__name__ = f"enqueue_{kind}"
+    return admin.action(description=description, permissions=[permission])(action)
+
+
+class TencentAdsSettingsInline(admin.StackedInline):
+    """The account, data warehouse, store and landing page of a Tencent Ads shop (reference §5)."""
+
+    model = TencentAdsSettings
+    form = TencentAdsSettingsForm
+    extra = 1
+    max_num = 1
+    can_delete = False
+    readonly_fields = ["refresh_token_set"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [("account_id", "data_warehouse_id")],
+                "description": _(
+                    "The shop's app id and app secret are the OAuth client id and client secret; its API base URL "
+                    "is https://api.e.qq.com (or the local emulator in development)."
+                ),
+            },
+        ),
+        (_("Store"), {"fields": [("external_store_id", "store_type"), "sale_channel_name", "new_sku_days"]}),
+        (_("Landing page"), {"fields": ["miniprogram_appid", "landing_page_template"]}),
+        (_("OAuth"), {"fields": ["refresh_token", "refresh_token_set", "refresh_token_expires_at"]}),
+    ]
+
+    @admin.display(description=_("refresh token set"), boolean=True)
+    def refresh_token_set(self, obj):
+        return obj is not None and obj.has_refresh_token
+
+
+OPEN_PLATFORM_OPTION_FIELDSETS = [
+    (_("Category, brand and keywords"), {"fields": [("category_id", "brand_name"), "keyword"]}),
+    (
+        _("Sales and settlement"),
+        {"fields": [("sales_way", "settlement_way"), ("agreement_price_percent", "reference_price_percent")]},
+    ),
+    (
+        _("Delivery"),
+        {
+            "fields": [
+                ("delivery_way", "delivery_timeliness", "time_period_type"),
+                ("sale_unit", "min_delivery_quantity"),
+            ]
+        },
+    ),
+    (_("Sales channels and regions"), {"fields": ["sales_channels"]}),
+    (_("Media"), {"fields": [("main_media_type", "extra_media_type")]}),
+    (_("Price check (joint-operation merchants)"), {"fields": ["check_price_url", "check_price_attachment"]}),
+]
+
+
+class OpenPlatformSettingsInline(admin.StackedInline):
+    """A publishProduct shop's defaults for the fields the catalog does not hold (reference §6); the form requires
+    what every product needs, so a shop saved with defaults can publish any valid catalog product."""
+
+    model = OpenPlatformSettings
+    form = OpenPlatformSettingsForm
+    extra = 1
+    max_num = 1
+    can_delete = False
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [(None, {"fields": ["is_joint_operation"]}), *OPEN_PLATFORM_OPTION_FIELDSETS]
+
+
+# The settings inline of each platform that has one, shown once the shop is saved with that platform.
+SHOP_SETTINGS_INLINES = {"tencent_ads": TencentAdsSettingsInline, "open_platform": OpenPlatformSettingsInline}
+
+
+@admin.register(Shop)
+class ShopAdmin(SyncPermissionsMixin, admin.ModelAdmin):
+    form = ShopAdminForm
+    list_display = ["name", "platform", "app_id", "base_url", "is_enabled", "secret_set", "pending_jobs", "failed_jobs"]
+    list_filter = ["platform", "is_enabled"]
+    search_fields = ["name", "app_id"]
+    readonly_fields = ["secret_set", "orders_pulled_until", "push_url"]
+    fieldsets = [
+        (None, {"fields": ["name", "platform", "is_enabled"]}),
+        (_("Credentials"), {"fields": ["app_id", "app_secret", "secret_set", "base_url"]}),
+        (_("Event pushes"), {"fields": ["push_token", "push_url"]}),
+        (_("Orders"), {"fields": ["orders_pulled_until"]}),
+    ]
+    actions = [
+        _shop_job_action(SyncJob.Kind.CATEGORIES_IMPORT, _("Import categories, specs and properties")),
+        _shop_job_action(SyncJob.Kind.FREIGHT_IMPORT, _("Import freight templates")),
+        _shop_job_action(SyncJob.Kind.GROUPS_IMPORT, _("Import groups")),
+        _shop_job_action(SyncJob.Kind.SHELVES_IMPORT, _("Import shelves")),
+        _shop_job_action(SyncJob.Kind.ORDERS_PULL, _("Pull new orders now")),
+        shops_import_products,
+    ]
+
+    def get_inlines(self, request, obj):
+        inline = SHOP_SETTINGS_INLINES.get(obj.platform) if obj is not None else None
+        return [inline] if inline is not None else []
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None and request.method == "GET":
+            # A shop saved before its base URL was refused (or whose allowed hosts changed since) fails every job:
+            # say so when its page is opened, not only when it is saved.
+            refusal = obj.base_url_refusal()
+            if refusal is not None:
+                self.message_user(
+                    request,
+                    _("This shop's API base URL is refused, so its jobs fail: %(reason)s") % {"reason": refusal},
+                    messages.WARNING,
+                )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if obj.platform in SHOP_SETTINGS_INLINES and "_addanother" not in request.POST:
+            # The platform's settings can only be shown once the platform is known: go on to them.
+            self.message_user(
+                request,
+                _("The shop is saved; now enter its %(platform)s settings.") % {"platform": obj.get_platform_display()},
+            )
+            return HttpResponseRedirect(reverse("admin:channels_sync_shop_change", args=[obj.pk]))
+        return super().response_add(request, obj, post_url_continue)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                pending_total=Count("jobs", filter=Q(jobs__state__in=SyncJob.ACTIVE_STATES)),
+                failed_total=Count("jobs", filter=Q(jobs__state=SyncJob.State.FAILED)),
+            )
+        )
+
+    @admin.display(description=_("secret set"), boolean=True)
+    def secret_set(self, obj):
+        return obj.has_app_secret
+
+    @admin.display(description=_("pending jobs"), ordering="pending_total")
+    def pending_jobs(self, obj):
+        return obj.pending_total
+
+    @admin.display(description=_("failed jobs"), ordering="failed_total")
+    def failed_jobs(self, obj):
+        if not obj.failed_total:
+            return 0
+        url = reverse("admin:channels_sync_syncjob_changelist") + f"?shop__id__exact={obj.pk}&state__exact=failed"
+        return format_html('<a href="{}">{}</a>', url, obj.failed_total)
+
+    @admin.display(description=_("push URL"))
+    def push_url(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Save the shop first.")
+        return reverse("channels_sync:push", args=[obj.pk])

@@ -1,0 +1,41 @@
+"""Builders shared by the tests and ``bench/``: the catalog, shops and jobs (``from tests import factories``)."""
+
+from .catalog import (
+    BENCH_MAX_SKUS,
+    BENCH_TSHIRT,
+    TshirtCategory,
+    bench_spec_shape,
+    bench_tshirt_category,
+    bench_tshirts,
+    category,
+    custom_spec,
+    freight_template,
+    image_asset,
+    png_bytes,
+    product,
+    product_category_set,
+    spec_attribute,
+    uploaded_png,
+)
+from .jobs import sync_job
+from .shops import shop
+
+__all__ = [
+    "BENCH_MAX_SKUS",
+    "BENCH_TSHIRT",
+    "TshirtCategory",
+    "bench_spec_shape",
+    "bench_tshirt_category",
+    "bench_tshirts",
+    "category",
+    "custom_spec",
+    "freight_template",
+    "image_asset",
+    "png_bytes",
+    "product",
+    "product_category_set",
+    "shop",
+    "spec_attribute",
+    "sync_job",
+    "uploaded_png",
+]
