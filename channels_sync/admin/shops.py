@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ..adoption.admin import shops_import_products
 from ..engine import outbox
 from ..forms import (
     OpenPlatformSettingsForm,
@@ -126,6 +127,7 @@ class ShopAdmin(SyncPermissionsMixin, admin.ModelAdmin):
         _shop_job_action(SyncJob.Kind.GROUPS_IMPORT, _("Import groups")),
         _shop_job_action(SyncJob.Kind.SHELVES_IMPORT, _("Import shelves")),
         _shop_job_action(SyncJob.Kind.ORDERS_PULL, _("Pull new orders now")),
+        shops_import_products,
     ]
 
     def get_inlines(self, request, obj):

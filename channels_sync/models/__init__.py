@@ -17,6 +17,7 @@ from ..platforms.open_platform.models import (
     OpenPlatformSettings,
 )
 from ..platforms.tencent_ads.models import TencentAdsSettings
+from .adoption import CatalogImport, CatalogImportRow
 from .bindings import REMOTE_STATUS_MISSING, RemoteBinding, RemoteImage, payload_hash
 from .jobs import SyncAttempt, SyncJob
 from .orders import AfterSale, Order, OrderItem, awaiting_shipment
@@ -30,6 +31,8 @@ __all__ = [
     "ACCOUNT_FIELDS",
     "REMOTE_STATUS_MISSING",
     "WECHAT_API_BASE_URL",
+    "CatalogImport",
+    "CatalogImportRow",
     "OpenPlatformOptions",
     "OpenPlatformProductOptions",
     "OpenPlatformSettings",

@@ -42,6 +42,8 @@ class SyncJob(models.Model):
         ORDER_CLOSE = "order_close", _("Close order")
         AFTERSALE_ACCEPT = "aftersale_accept", _("Accept after-sale")
         AFTERSALE_REJECT = "aftersale_reject", _("Reject after-sale")
+        CATALOG_PREVIEW = "catalog_preview", _("Read the shop's products for an import")
+        CATALOG_IMPORT = "catalog_import", _("Import the shop's products")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -16,7 +16,12 @@ from products.selectors import FreightTemplateSnapshot, GroupSnapshot, ProductSn
 
 from .errors import RejectedError
 from .hosts import HostPolicy
-from .http import CallRecord
+from .http import CallRecord, Timeouts
+from .remote_catalog import RemoteCatalogPage
+from .remote_images import download_remote_image
+
+# A product picture is at most 10 MB (§3.6): a minute to fetch one.
+IMAGE_DOWNLOAD_TIMEOUTS = Timeouts(connect=5.0, read=60.0)
 
 
 @dataclass(frozen=True)
@@ -450,6 +455,18 @@ class PlatformAdapter:
     # Categories --------------------------------------------------------------------------------------
     def categories_import(self) -> CategoryImport:
         raise NotSupported("categories_import")
+
+    # Adopting the shop's catalog ----------------------------------------------------------------------
+    def catalog_page(self, *, cursor: str) -> RemoteCatalogPage:
+        """One page of the products the shop already has (``cursor`` ``""`` for the first page; the answer's
+        ``next_cursor`` reads the next, ``None`` after the last), as remote catalog products."""
+        raise NotSupported("catalog_page")
+
+    def image_download(self, *, url: str) -> bytes:
+        """The picture behind an image link the shop answered (``remote_images.download_remote_image``)."""
+        return download_remote_image(
+            url, shop_base_url=self.shop.base_url, shop_policy=self.host_policy, timeouts=IMAGE_DOWNLOAD_TIMEOUTS
+        )
 
     # Orders --------------------------------------------------------------------------------------------
     def orders_pull(self, *, since: datetime, until: datetime) -> list[RemoteOrder]:

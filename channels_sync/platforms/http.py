@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import requests
 from django.utils.translation import gettext as _
@@ -717,3 +718,76 @@ def _log_call(record: CallRecord, error: PlatformError | None) -> None:
         return
     extra.update(error=type(error).__name__, outcome_unknown=error.outcome_unknown, retryable=error.retryable)
     logger.warning("platform.call.failed", extra=extra)
+
+
+# --- Fetching pictures -------------------------------------------------------------------------------------------
+
+# Every platform's product images are at most 10 MB (§3.6); a larger answer is not a product picture.
+IMAGE_MAX_BYTES = 10 * 1024 * 1024
+IMAGE_CHUNK_BYTES = 64 * 1024
+
+
+def fetch_image(
+    url: str,
+    *,
+    policy: HostPolicy,
+    timeouts: Timeouts,
+    params: Mapping[str, str] | None = None,
+    session: requests.Session | None = None,
+    max_bytes: int = IMAGE_MAX_BYTES,
+) -> bytes:
+    """GET the picture at ``url`` (a shop's image link, or the emulator's stand-in for one), as bytes.
+
+    The destination is checked as for API calls (``policy``: the image hosts allowed, public addresses only unless
+    an emulator origin), redirects are never followed, and the body must be an ``image/*`` answer of at most
+    ``max_bytes``. Raises :class:`DestinationRefusedError`, :class:`TransportError` (nothing is changed by a GET,
+    so the outcome is always known), or :class:`ProtocolError` for an answer that is not a picture.
+    """
+    endpoint = _image_endpoint(url)
+    refusal = policy.refusal(url)
+    if refusal is not None:
+        raise DestinationRefusedError(refusal, endpoint=endpoint)
+    http = session if session is not None else shared_session()
+    token = _call_policy.set(policy)
+    try:
+        with http.get(
+            url,
+            params=dict(params) if params else None,
+            timeout=timeouts.as_requests(),
+            allow_redirects=False,
+            stream=True,
+        ) as response:
+            content_type = response.headers.get("Content-Type", "")
+            if response.status_code != 200 or not content_type.startswith("image/"):
+                raise ProtocolError(
+                    f"not a picture: HTTP {response.status_code}, {content_type or 'no content type'}",
+                    endpoint=endpoint,
+                    http_status=response.status_code,
+                    outcome_unknown=False,
+                )
+            chunks, size = [], 0
+            for chunk in response.iter_content(IMAGE_CHUNK_BYTES):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise ProtocolError(
+                        f"the picture is larger than {max_bytes} bytes", endpoint=endpoint, outcome_unknown=False
+                    )
+                chunks.append(chunk)
+    except AddressRefused as refused:
+        raise DestinationRefusedError(str(refused), endpoint=endpoint) from None
+    except requests.RequestException as exc:
+        # ``from None``: the message would hold the full URL.
+        error = _transport_error(exc, endpoint)
+        raise TransportError(error.errmsg, endpoint=endpoint, outcome_unknown=False) from None
+    finally:
+        _call_policy.reset(token)
+    return b"".join(chunks)
+
+
+def _image_endpoint(url: str) -> str:
+    """The host and path of ``url``, without a user name, query or fragment: what records and errors name."""
+    try:
+        parts = urlsplit(url)
+        return f"{parts.hostname or ''}{parts.path}" or "image"
+    except ValueError:
+        return "image"

@@ -12,6 +12,7 @@ from sandbox.channels.state import ShopState
 from sandbox.core.app_states import AppStates, caller
 from sandbox.core.base import ApiError, Request, ok
 from sandbox.core.context import ALPHANUMERIC, SandboxContext
+from sandbox.core.images import remember_picture
 from sandbox.core.uploads import read_image_upload
 from sandbox.core.validation import invalid_args, multipart_media
 
@@ -53,6 +54,7 @@ class Uploads:
         pic_file = upload.answer(self._ctx.ids, appid=caller(request), link_prefix=IMAGE_PREFIX, link_field="img_url")
         if upload.resp_type == 1:
             state.images[pic_file["img_url"]] = info
+            remember_picture(self._ctx.picture_sources, pic_file["img_url"], upload.data)
         else:
             state.media[pic_file["media_id"]] = {**info, "pay_media_id": pic_file["pay_media_id"]}
         # A URL upload's info already names its source as img_url: the answer's link wins in the log.

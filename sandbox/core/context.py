@@ -167,6 +167,10 @@ class SandboxContext:
     applied: AppliedLog = field(init=False)
     # Where order-paid pushes go (python -m sandbox --event-url, or POST /__sandbox__/config).
     event_url: str | None = None
+    # Image link -> SHA-256 of the bytes uploaded for it, in any shop: ``GET /__sandbox__/image`` draws a link's
+    # picture from what was uploaded, so the same file uploaded to two shops gives the same picture from both.
+    # Kept in memory only: after a restart a link's picture is drawn from the link itself.
+    picture_sources: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.applied = AppliedLog(self.clock, on_record=self.touch)

@@ -12,6 +12,7 @@ from sandbox.core.apps import AppConfig, AppRegistry
 from sandbox.core.base import ApiError, Platform, Request, Response, RouteTable
 from sandbox.core.context import SandboxContext
 from sandbox.core.faults import FaultError, FaultInjector, FaultPlan
+from sandbox.core.images import image_for_link
 from sandbox.core.push import PushQueue
 from sandbox.core.tokens import TokenStore
 from sandbox.core.validation import check_number, invalid_args
@@ -74,6 +75,7 @@ class ControlEndpoints(Platform):
             ("GET", p + "clock"): self.clock,
             ("POST", p + "clock"): self.clock,
             ("GET", p + "state"): self.state,
+            ("GET", p + "image"): self.image,
             **self._platform_routes(self._sandbox.platforms),
         }
 
@@ -137,6 +139,15 @@ class ControlEndpoints(Platform):
                     appid=request.query.get("appid"), endpoint=request.query.get("endpoint"), since=int(since)
                 ),
             }
+
+    def image(self, request: Request) -> Response:
+        """``GET ?url=<an image link>``: the picture behind a link the shops answered (``core/images.py``)."""
+        url = request.query.get("url", "")
+        if not url.startswith(("http://", "https://")):
+            raise invalid_args("url must be an http(s) image link")
+        with self._ctx.lock:
+            source = self._ctx.picture_sources.get(url)
+        return Response(status=200, body=image_for_link(url, source), content_type="image/png")
 
     def state(self, request: Request) -> dict[str, Any]:
         """One app's state, per platform."""

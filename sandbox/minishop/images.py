@@ -8,6 +8,7 @@ from typing import Any
 from sandbox.core.app_states import AppStates, caller
 from sandbox.core.base import Request, RouteTable, ok
 from sandbox.core.context import SandboxContext
+from sandbox.core.images import remember_picture
 from sandbox.core.uploads import read_image_upload
 from sandbox.minishop.rules import param
 from sandbox.minishop.state import ShopState
@@ -42,6 +43,7 @@ class Images:
         )
         if upload.resp_type == 1:
             state.images[pic_file["temp_img_url"]] = info
+            remember_picture(self._ctx.picture_sources, pic_file["temp_img_url"], upload.data)
         else:
             state.media[pic_file["media_id"]] = info
         self._shops.record(request, **info, **pic_file)

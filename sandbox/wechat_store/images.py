@@ -8,6 +8,7 @@ from typing import Any
 from sandbox.core.app_states import AppStates
 from sandbox.core.base import ApiError, Request, RouteTable
 from sandbox.core.context import ALPHANUMERIC, SandboxContext
+from sandbox.core.images import remember_picture
 from sandbox.core.validation import invalid_args, multipart_media
 from sandbox.wechat_store.state import StoreState, success
 
@@ -47,5 +48,6 @@ class Images:
             raise ApiError(ERR_EMPTY_MEDIA, "empty media data")
         image_url = IMAGE_URL_TEMPLATE.format(key=self._ctx.ids.chars(IMAGE_KEY_LENGTH, ALPHANUMERIC))
         state.images[image_url] = {"filename": filename, "size": len(data)}
+        remember_picture(self._ctx.picture_sources, image_url, data)
         self._stores.record(request, image_url=image_url, filename=filename, size=len(data))
         return success(image_url=image_url)

@@ -15,4 +15,6 @@ MODULES = (
     "channels_sync.engine.handlers.catalog_objects",
     "channels_sync.engine.handlers.imports",
     "channels_sync.engine.handlers.orders",
+    # Adopting a shop's catalog lives beside the engine, in its own package.
+    "channels_sync.adoption.handlers",
 )

@@ -37,10 +37,11 @@ from ..adapter import (
 )
 from ..errors import ProtocolError, RejectedError, RemoteMissingError
 from ..http import Timeouts
+from ..remote_catalog import RemoteCatalogPage
 from ..skus import sku_keys_by_out_sku_id
 from ..tokens import shop_token_provider
 from ..wechat import WECHAT_API_HOSTS
-from . import payloads
+from . import catalog, payloads
 from .client import ChannelsClient, ProductDataType
 from .orders import ChannelsOrders, parse_aftersale, parse_order
 from .payloads import EditStatus, ProductStatus
@@ -293,6 +294,10 @@ class ChannelsAdapter(PlatformAdapter):
             offset += len(ids)
 
     # Categories and brands ---------------------------------------------------------------------------------------
+
+    def catalog_page(self, *, cursor: str) -> RemoteCatalogPage:
+        """list/get from the cursor, then get per product (§3.2)."""
+        return catalog.read_catalog_page(self.client, cursor)
 
     def categories_import(self) -> CategoryImport:
         """The tree from the roots (availablesoncategories), each leaf's attributes (category/detail), the brands."""

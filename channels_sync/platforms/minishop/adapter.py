@@ -42,10 +42,11 @@ from ..adapter import (
 )
 from ..errors import RejectedError
 from ..http import Timeouts
+from ..remote_catalog import RemoteCatalogPage
 from ..skus import sku_keys_by_out_sku_id
 from ..tokens import shop_token_provider
 from ..wechat import WECHAT_API_HOSTS
-from . import payloads
+from . import catalog, payloads
 from .client import ERRCODE_NOT_EDITABLE, ERRCODE_SPU_EXISTS, ERRCODE_SPU_MISSING, ROOT_CATEGORY_ID, MiniShopClient
 from .orders import MiniShopOrders, parse_order
 from .payloads import EditStatus, ProductStatus, RemoteSpu
@@ -339,6 +340,10 @@ class MiniShopAdapter(PlatformAdapter):
         ]
 
     # Categories ----------------------------------------------------------------------------------------------------
+
+    def catalog_page(self, *, cursor: str) -> RemoteCatalogPage:
+        """get_list by page number, drafts included (§4)."""
+        return catalog.read_catalog_page(self.client, cursor)
 
     def categories_import(self) -> CategoryImport:
         """The tree from the roots (category/get with f_cat_id 0) down to level 3, whose categories are leaves."""

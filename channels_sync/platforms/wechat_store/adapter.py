@@ -22,9 +22,10 @@ from ..adapter import (
 )
 from ..errors import RejectedError
 from ..http import Timeouts
+from ..remote_catalog import RemoteCatalogPage
 from ..tokens import shop_token_provider
 from ..wechat import WECHAT_API_HOSTS
-from . import payloads
+from . import catalog, payloads
 from .client import ROOT_CATEGORY_ID, ProductFilter, ProductListing, WeChatStoreClient
 
 TIMEOUTS = Timeouts(connect=5.0, read=20.0)
@@ -238,6 +239,10 @@ class WeChatStoreAdapter(PlatformAdapter):
         ]
 
     # Categories -----------------------------------------------------------------------------------------------
+
+    def catalog_page(self, *, cursor: str) -> RemoteCatalogPage:
+        """getbystatus answers every product at once: one page (§2.1 row 1.5)."""
+        return catalog.read_catalog_page(self.client, cursor)
 
     def categories_import(self) -> CategoryImport:
         """Walk the tree from the root (manual 1.7), then read each leaf's SKU table and properties (1.8, 1.9).

@@ -254,3 +254,34 @@ def test_secrets_and_tokens_stay_out_of_the_logs(api, caplog):
     assert "demo-store-secret" not in logged
     assert token not in logged
     assert "/merchant/category/getsub" in logged
+
+
+def test_an_image_link_gives_its_own_png_every_time(api):
+    link = "https://mmecimage.cn/p/wx_demo_channels/abc"
+
+    first = api.session.get(api.url("/__sandbox__/image"), params={"url": link}, timeout=10)
+    again = api.session.get(api.url("/__sandbox__/image"), params={"url": link}, timeout=10)
+    other = api.session.get(api.url("/__sandbox__/image"), params={"url": link + "d"}, timeout=10)
+    refused = api.session.get(api.url("/__sandbox__/image"), params={"url": "ftp://x"}, timeout=10)
+
+    assert (first.status_code, first.headers["Content-Type"]) == (200, "image/png")
+    assert first.content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert first.content[16:24] == (16).to_bytes(4, "big") * 2  # IHDR width and height
+    assert link.encode() in first.content
+    assert again.content == first.content
+    assert other.content != first.content
+    assert (refused.status_code, refused.json()["errmsg"]) == (400, "invalid args: url must be an http(s) image link")
+
+
+def test_links_of_the_same_uploaded_file_give_the_same_picture_and_other_files_another(api):
+    first = api.upload("a.jpg", data=b"\xff\xd8\xff same")
+    again = api.upload("b.jpg", data=b"\xff\xd8\xff same")
+    other = api.upload("c.jpg", data=b"\xff\xd8\xff other")
+
+    def picture(link):
+        return api.session.get(api.url("/__sandbox__/image"), params={"url": link}, timeout=10).content
+
+    assert first != again
+    assert picture(first) == picture(again)
+    assert picture(other) != picture(first)
+    assert first.encode() not in picture(first)  # drawn from the upload, not from the link

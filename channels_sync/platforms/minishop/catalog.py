@@ -1,0 +1,128 @@
+"""Reading a mini-shop's existing products as remote catalog products (API reference §4 ``spu/get_list``).
+
+``get_list`` pages by number (``page`` from 1, ``page_size`` at most 100) and answers ``total_num``; each item is
+a whole SPU, so no ``spu/get`` per product is needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from products.models import Platform
+
+from ..remote_catalog import (
+    RemoteCatalogPage,
+    RemoteCatalogProduct,
+    RemoteCatalogSku,
+    RemoteCatalogSpec,
+    RemoteCatalogStatus,
+)
+from ..responses import ResponseShapeError
+from ..responses import read_items as _items
+from ..responses import read_number as _number
+from ..responses import read_object as _obj
+from ..responses import read_text as _text
+from .client import PRODUCT_LIST_MAX_PAGE_SIZE, MiniShopClient
+from .payloads import NO_BRAND_ID, ProductStatus
+
+
+def read_catalog_page(
+    client: MiniShopClient, cursor: str = "", *, page_size: int = PRODUCT_LIST_MAX_PAGE_SIZE
+) -> RemoteCatalogPage:
+    """One page of the shop's products, drafts included (``need_edit_spu`` 1: every product has a draft, while
+    an online copy exists only after the first listing). ``cursor`` is the page number, ``""`` for page 1;
+    ``next_cursor`` is ``None`` once ``total_num`` products have been read, or the page came back empty."""
+    page = _page_number(cursor)
+    spus, total = client.spu_get_list(page=page, page_size=page_size, need_edit_spu=True)
+    products = tuple(parse_catalog_product(spu, path=f"spus[{index}]") for index, spu in enumerate(spus))
+    more = bool(spus) and page * page_size < total
+    return RemoteCatalogPage(products=products, next_cursor=str(page + 1) if more else None, total=total)
+
+
+def parse_catalog_product(spu: Mapping[str, Any], *, path: str = "data.spu") -> RemoteCatalogProduct:
+    """One SPU of ``get_list`` (or ``spu/get``'s ``data.spu``). Status 5 is listed, 0 never listed, any other
+    figure delisted (§4 enums)."""
+    spu = _obj(spu, path)
+    desc_path = f"{path}.desc_info"
+    desc = _obj(spu["desc_info"], desc_path) if spu.get("desc_info") is not None else {}
+    express_path = f"{path}.express_info"
+    express = _obj(spu["express_info"], express_path) if spu.get("express_info") is not None else {}
+    brand_id = _text(spu, "brand_id", path)
+    status = _number(spu, "status", path)
+    return RemoteCatalogProduct(
+        platform=Platform.MINISHOP,
+        remote_id=_text(spu, "product_id", path, required=True),
+        title=_text(spu, "title", path),
+        out_product_id=_text(spu, "out_product_id", path),
+        product_code=_text(spu, "model", path),
+        skus=tuple(_sku(item, f"{path}.skus[{index}]") for index, item in enumerate(_items(spu, "skus", path))),
+        image_urls=tuple(str(url) for url in _items(spu, "head_img", path)),
+        detail_image_urls=tuple(str(url) for url in _items(desc, "imgs", desc_path)),
+        detail_text=_text(desc, "desc", desc_path),
+        category_ids=_category_ids(spu, path),
+        properties=tuple(
+            _attr(item, f"{path}.attrs[{index}]") for index, item in enumerate(_items(spu, "attrs", path))
+        ),
+        freight_template_id=_text(express, "template_id", express_path),
+        brand_id="" if brand_id in ("", str(NO_BRAND_ID)) else brand_id,
+        status=_status(status),
+        platform_status=status,
+        product_fields={"short_title": _text(spu, "sub_title", path)},
+        shop_copy=dict(spu),
+    )
+
+
+def _page_number(cursor: str) -> int:
+    if not cursor:
+        return 1
+    if not cursor.isdigit() or int(cursor) < 1:
+        raise ValueError(f"a mini-shop cursor is a page number from 1, not {cursor!r}")
+    return int(cursor)
+
+
+def _status(status: int | None) -> RemoteCatalogStatus:
+    if status == ProductStatus.LISTED:
+        return RemoteCatalogStatus.LISTED
+    if status in (None, ProductStatus.INITIAL):
+        return RemoteCatalogStatus.DRAFT
+    return RemoteCatalogStatus.DELISTED
+
+
+def _category_ids(spu: Mapping[str, Any], path: str) -> tuple[str, ...]:
+    """``cats[]`` {cat_id, level} ordered by level, root first."""
+    levelled = []
+    for index, item in enumerate(_items(spu, "cats", path)):
+        item_path = f"{path}.cats[{index}]"
+        item = _obj(item, item_path)
+        level = _number(item, "level", item_path)
+        levelled.append((index if level is None else level, _text(item, "cat_id", item_path, required=True)))
+    if len({level for level, _ in levelled}) != len(levelled):
+        raise ResponseShapeError(f"{path}.cats", "two categories have the same level")
+    return tuple(cat_id for _, cat_id in sorted(levelled))
+
+
+def _attr(item: Any, path: str) -> tuple[str, str]:
+    attr = _obj(item, path)
+    return _text(attr, "attr_key", path), _text(attr, "attr_value", path)
+
+
+def _sku(item: Any, path: str) -> RemoteCatalogSku:
+    sku = _obj(item, path)
+    specs = tuple(
+        RemoteCatalogSpec(name=name, value=value)
+        for name, value in (
+            _attr(attr, f"{path}.sku_attrs[{index}]") for index, attr in enumerate(_items(sku, "sku_attrs", path))
+        )
+    )
+    return RemoteCatalogSku(
+        remote_sku_id=_text(sku, "sku_id", path, required=True),
+        out_sku_id=_text(sku, "out_sku_id", path),
+        specs=specs,
+        product_code=_text(sku, "sku_code", path),
+        barcode=_text(sku, "barcode", path),
+        price=_number(sku, "sale_price", path) or 0,
+        original_price=_number(sku, "market_price", path) or 0,
+        stock=_number(sku, "stock_num", path) or 0,
+        image_url=_text(sku, "thumb_img", path),
+    )
