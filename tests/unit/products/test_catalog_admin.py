@@ -437,3 +437,10 @@ def test_uploading_the_same_image_twice_is_refused(admin_client, english):
     assert second.context["adminform"].form.errors == {
         "image": [f"This image is already uploaded (image #{asset.pk})."]
     }
+
+
+def test_an_image_is_labelled_by_its_number_and_size_not_its_file_hash(english):
+    asset = factories.image_asset()
+
+    assert str(asset) == f"Image {asset.pk} (64×60)"
+    assert asset.sha256 not in str(asset)
