@@ -54,7 +54,12 @@ class ImageAsset(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.image.name.rsplit('/', 1)[-1]} ({self.width}×{self.height})"
+        # The stored file is named by its content hash, which tells a merchant nothing: the number and size do.
+        return _("Image %(number)s (%(width)s×%(height)s)") % {
+            "number": self.pk or "-",
+            "width": self.width,
+            "height": self.height,
+        }
 
     @staticmethod
     def content_hash(uploaded_file) -> str:

@@ -454,3 +454,10 @@ def test_property_choices_name_their_category_and_platform(admin_client, english
         "材质 (T恤 · WeChat Channels store)",
         "材质 (T恤 · WeChat Store (V1.17))",
     ]
+
+
+def test_an_image_is_labelled_by_its_number_and_size_not_its_file_hash(english):
+    asset = factories.image_asset()
+
+    assert str(asset) == f"Image {asset.pk} (64×60)"
+    assert asset.sha256 not in str(asset)
