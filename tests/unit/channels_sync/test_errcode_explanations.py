@@ -108,7 +108,9 @@ def test_an_unknown_code_gives_the_platforms_message_and_the_next_step():
 
     assert explained.known is False
     assert title == "平台拒绝了请求（代码 10029999）"
-    assert advice == "平台原文：“something new”。请改正其中指出的内容后重新发送；如看不懂该信息，请就此代码咨询平台客服。"
+    assert (
+        advice == "平台原文：“something new”。请改正其中指出的内容后重新发送；如看不懂该信息，请就此代码咨询平台客服。"
+    )
     assert explained.field == ""
     assert explained.retryable is False
 

@@ -1,0 +1,87 @@
+"""preflight(product=, shop=) reads the imported category of the shop's platform and runs that platform's rules."""
+
+import pytest
+from django.utils import timezone, translation
+
+from channels_sync.models import Shop
+from channels_sync.preflight import preflight
+from products.models import CategoryAttribute, CategoryAttributeValue, Platform, ProductProperty
+from tests import factories
+
+
+def imported_property(category, name, values, *, required=True):
+    attribute = CategoryAttribute.objects.create(
+        category=category, kind=CategoryAttribute.Kind.PROPERTY, name=name, is_required=required
+    )
+    for value in values:
+        CategoryAttributeValue.objects.create(attribute=attribute, name=value)
+    return attribute
+
+
+@pytest.fixture
+def channels_shop(db):
+    return Shop.objects.create(
+        name="视频号", platform=Platform.CHANNELS, app_id="wx_ch", base_url="http://127.0.0.1:8765", push_token="t"
+    )
+
+
+@pytest.fixture
+def tshirt_category(db):
+    root = factories.category(name="服饰内衣", is_leaf=False, imported_at=timezone.now())
+    leaf = factories.category(name="T恤", parent=root, level=2, imported_at=timezone.now())
+    imported_property(leaf, "材质", ["纯棉", "莫代尔"])
+    imported_property(leaf, "袖长", ["短袖", "长袖"])
+    imported_property(leaf, "领型", ["圆领", "V领"])
+    imported_property(leaf, "版型", ["宽松"], required=False)
+    return leaf
+
+
+def test_the_three_missing_attributes_of_10020097_are_found_at_once(channels_shop, tshirt_category):
+    product = factories.product()
+    product.channels_category = tshirt_category
+    product.save()
+
+    with translation.override("zh-hans"):
+        problems = [(p.field, str(p.message), p.choices) for p in preflight(product=product, shop=channels_shop)]
+
+    assert problems == [
+        ("product.properties", "类目要求填写属性“材质”。", ("纯棉", "莫代尔")),
+        ("product.properties", "类目要求填写属性“袖长”。", ("短袖", "长袖")),
+        ("product.properties", "类目要求填写属性“领型”。", ("圆领", "V领")),
+    ]
+
+
+def test_a_filled_attribute_is_no_longer_a_problem(channels_shop, tshirt_category):
+    product = factories.product()
+    product.channels_category = tshirt_category
+    product.save()
+    for attribute in CategoryAttribute.objects.filter(category=tshirt_category, is_required=True):
+        ProductProperty.objects.create(product=product, attribute=attribute, value=attribute.values.first())
+
+    assert preflight(product=product, shop=channels_shop) == []
+
+
+def test_a_category_entered_by_hand_is_not_claimed_complete(channels_shop):
+    product = factories.product()
+    product.channels_category = factories.category(name="手工类目")
+    product.save()
+
+    with translation.override("zh-hans"):
+        problems = [(p.field, str(p.message)) for p in preflight(product=product, shop=channels_shop)]
+
+    assert problems == [("product.channels_category", "从未导入该类目的详情：请先在店铺上导入类目。")]
+
+
+def test_a_v117_shop_runs_the_v117_rules(db):
+    shop = Shop.objects.create(
+        name="V1.17", platform=Platform.WECHAT_STORE, app_id="wx_v", base_url="http://127.0.0.1:8765", push_token="t"
+    )
+    product = factories.product(images=0)
+
+    with translation.override("zh-hans"):
+        problems = [(p.field, str(p.message)) for p in preflight(product=product, shop=shop)]
+
+    assert problems == [
+        ("product.wechat_store_category", "请选择微信小店（V1.17）类目。"),
+        ("product.images", "请至少添加一张主图（第一张为商品主图）。"),
+    ]
