@@ -152,4 +152,10 @@ WECHAT_EXPLANATIONS: dict[int, ErrorExplanation] = catalog(
         _("Add this server's public IP address to the IP whitelist in the platform's back office, then send again."),
         field="shop",
     ),
+    ErrorExplanation(40066, _("The request address is not valid"), _("Check the shop's API base URL in its settings.")),
+    ErrorExplanation(
+        43001,
+        _("The platform wants a GET request"),
+        _("This is a fault of the program, not of your settings: tell your technical contact."),
+    ),
 )

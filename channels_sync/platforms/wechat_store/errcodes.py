@@ -1,7 +1,7 @@
 """What the legacy WeChat Store V1.17's errcodes mean to a merchant (API reference §2, the emulator's codes).
 
 The manual publishes no code list of its own: a bad field is 40097 "invalid args" with the field in the message;
-the codes below are the upload and method codes the store answers besides the shared WeChat ones.
+the codes below are the upload codes the store answers besides the shared WeChat ones.
 """
 
 from __future__ import annotations
@@ -17,12 +17,6 @@ EXPLANATIONS: dict[int, ErrorExplanation] = WECHAT_EXPLANATIONS | catalog(
         _("The image file type is not accepted"),
         _("Upload the image again as a JPEG or PNG file."),
         field="product.images",
-    ),
-    ErrorExplanation(40066, _("The request address is not valid"), _("Check the shop's API base URL in its settings.")),
-    ErrorExplanation(
-        43001,
-        _("The platform wants a GET request"),
-        _("This is a fault of the program, not of your settings: tell your technical contact."),
     ),
     ErrorExplanation(
         44001,

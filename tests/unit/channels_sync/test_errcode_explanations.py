@@ -14,9 +14,10 @@ from django.utils import translation
 from channels_sync.errcode_explanations import CATALOGS, explain
 from products.models import Platform
 
-WECHAT_COMMON = [-1, 40001, 40002, 40013, 40014, 40097, 40125, 40164, 41001, 41002, 41004, 42001, 43002, 44002]
+WECHAT_COMMON = [-1, 40001, 40002, 40013, 40014, 40066, 40097, 40125, 40164, 41001, 41002, 41004, 42001, 43001]
+WECHAT_COMMON += [43002, 44002]
 WECHAT_COMMON += [45009, 45011, 45035, 47001, 48001, 48004, 50002, 61004]
-WECHAT_STORE = [40005, 40066, 43001, 44001]
+WECHAT_STORE = [40005, 44001]
 CHANNELS = [10020005, 10020008, 10020011, 10020012, 10020013, 10020014, 10020017, 10020018, 10020019, 10020020]
 CHANNELS += [10020021, 10020022, 10020023, 10020024, 10020025, 10020026, 10020027, 10020028, 10020029, 10020030]
 CHANNELS += [10020031, 10020034, 10020035, 10020036, 10020037, 10020038, 10020039, 10020040, 10020041, 10020042]
@@ -122,3 +123,34 @@ def test_a_rejection_without_a_code_is_explained_as_unknown():
 
     assert title == "平台拒绝了请求（代码 -）"
     assert "（无信息）" in advice
+
+
+def _codes_of(*modules, prefix: str = "ERR_") -> set[int]:
+    return {
+        value
+        for module in modules
+        for name, value in vars(module).items()
+        if name.startswith(prefix) and isinstance(value, int) and not isinstance(value, bool)
+    }
+
+
+def test_every_code_the_emulator_answers_is_explained_for_its_platform():
+    from sandbox.channels import codes as channels_codes
+    from sandbox.core import apps, base, tokens, validation
+    from sandbox.minishop import rules as minishop_rules
+    from sandbox.open_platform import rules as open_platform_rules
+    from sandbox.tencent_ads import rules as tencent_ads_rules
+    from sandbox.wechat_store import images as wechat_store_images
+
+    shared = _codes_of(apps, base, tokens, validation)
+    answered = {
+        Platform.WECHAT_STORE: shared | _codes_of(wechat_store_images),
+        Platform.CHANNELS: shared | _codes_of(channels_codes),
+        Platform.MINISHOP: shared | _codes_of(minishop_rules),
+        Platform.TENCENT_ADS: _codes_of(tencent_ads_rules),
+        Platform.OPEN_PLATFORM: _codes_of(open_platform_rules, prefix="CODE_") - {200},
+    }
+
+    assert {platform: sorted(codes - set(CATALOGS[platform])) for platform, codes in answered.items()} == {
+        platform: [] for platform in answered
+    }
