@@ -193,9 +193,11 @@ EXPLANATIONS: dict[int, ErrorExplanation] = WECHAT_EXPLANATIONS | catalog(
     ErrorExplanation(
         10020049,
         _("The product is under audit"),
-        _("Nothing to change: the job waits for the audit to end and sends again."),
+        _(
+            "Wait until the platform's audit of the product ends (its status shows on the "
+            "product page), then send again."
+        ),
         field="product",
-        retryable=True,
     ),
     ErrorExplanation(
         10020050,
@@ -218,9 +220,8 @@ EXPLANATIONS: dict[int, ErrorExplanation] = WECHAT_EXPLANATIONS | catalog(
     ErrorExplanation(
         10020054,
         _("The stock update failed"),
-        _("Nothing to change: the job checks the shop's stock and tries again."),
+        _("Reconcile stock with the shop (Products › Reconcile stock), then push the stock again."),
         field="product.skus.stock",
-        retryable=True,
     ),
     ErrorExplanation(
         10020055,
@@ -256,9 +257,8 @@ EXPLANATIONS: dict[int, ErrorExplanation] = WECHAT_EXPLANATIONS | catalog(
     ErrorExplanation(
         10020067,
         _("The previous submission is still uploading"),
-        _("Nothing to change: the job waits and sends again."),
+        _("Wait a few minutes until the platform has finished uploading the product, then send again."),
         field="product",
-        retryable=True,
     ),
     ErrorExplanation(
         10020068,
@@ -335,9 +335,8 @@ EXPLANATIONS: dict[int, ErrorExplanation] = WECHAT_EXPLANATIONS | catalog(
     ErrorExplanation(
         10020217,
         _("The stock cannot change while the product is under audit"),
-        _("Nothing to change: the job sends the stock after the audit."),
+        _("Wait until the platform's audit of the product ends, then push the stock again."),
         field="product",
-        retryable=True,
     ),
     ErrorExplanation(
         10020218,

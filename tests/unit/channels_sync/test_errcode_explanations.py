@@ -12,6 +12,9 @@ import pytest
 from django.utils import translation
 
 from channels_sync.errcode_explanations import CATALOGS, explain
+from channels_sync.platforms.channels.client import ChannelsClient
+from channels_sync.platforms.minishop.client import MiniShopClient
+from channels_sync.platforms.wechat_store.client import WeChatStoreClient
 from products.models import Platform
 
 WECHAT_COMMON = [-1, 40001, 40002, 40013, 40014, 40066, 40097, 40125, 40164, 41001, 41002, 41004, 42001, 43001]
@@ -154,3 +157,23 @@ def test_every_code_the_emulator_answers_is_explained_for_its_platform():
     assert {platform: sorted(codes - set(CATALOGS[platform])) for platform, codes in answered.items()} == {
         platform: [] for platform in answered
     }
+
+
+@pytest.mark.parametrize(
+    ("platform", "client_class"),
+    [
+        (Platform.WECHAT_STORE, WeChatStoreClient),
+        (Platform.CHANNELS, ChannelsClient),
+        (Platform.MINISHOP, MiniShopClient),
+    ],
+)
+def test_the_advice_says_the_job_heals_a_code_exactly_when_the_client_retries_it(platform, client_class):
+    client = client_class.__new__(client_class)  # error_for reads class attributes only
+
+    disagreements = {
+        errcode: explanation.retryable
+        for errcode, explanation in CATALOGS[platform].items()
+        if client.error_for(errcode, "m", endpoint="/x", http_status=200).retryable != explanation.retryable
+    }
+
+    assert disagreements == {}
