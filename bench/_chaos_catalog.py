@@ -97,7 +97,7 @@ def sku_stock_edit(*, sku: Sku, stock: int) -> int:
     The hook (``catalog_object_saved``) writes a stock movement and queues the product's publish and stock push to
     every shop where it is bound, in the same transaction. Returns the number of shops written to.
     """
-    from channels_sync import services
+    from channels_sync.engine import fanout
 
     with transaction.atomic():
         product = sku.product
@@ -105,12 +105,12 @@ def sku_stock_edit(*, sku: Sku, stock: int) -> int:
         sku.stock = stock
         sku.full_clean()
         sku.save()
-        return services.catalog_object_saved(target=product, stock_before=stock_before)
+        return fanout.catalog_object_saved(target=product, stock_before=stock_before)
 
 
 def sku_price_edit(*, sku: Sku, price: int) -> int:
     """Change one SKU's price as the product admin does (an update of the product in every shop where it is)."""
-    from channels_sync import services
+    from channels_sync.engine import fanout
 
     with transaction.atomic():
         product = sku.product
@@ -118,4 +118,4 @@ def sku_price_edit(*, sku: Sku, price: int) -> int:
         sku.price = price
         sku.full_clean()
         sku.save()
-        return services.catalog_object_saved(target=product, stock_before=stock_before)
+        return fanout.catalog_object_saved(target=product, stock_before=stock_before)

@@ -423,16 +423,16 @@ class Workload:
         self._skus: list[int] | None = None
 
     def _enqueue(self, kind: str, shop_id: int, product_id: int) -> None:
-        from channels_sync import services
+        from channels_sync.engine import fanout
 
-        services.shops_action_enqueue(shops=[self.shops[shop_id]], kind=kind, targets=[self.products[product_id]])
+        fanout.shops_action_enqueue(shops=[self.shops[shop_id]], kind=kind, targets=[self.products[product_id]])
 
     def publish_all(self) -> None:
-        from channels_sync import services
+        from channels_sync.engine import fanout
         from channels_sync.models import SyncJob
 
         for shop_id, product_ids in self.targets.items():
-            services.shops_action_enqueue(
+            fanout.shops_action_enqueue(
                 shops=[self.shops[shop_id]],
                 kind=SyncJob.Kind.PRODUCT_PUBLISH,
                 targets=[self.products[pk] for pk in product_ids],
@@ -559,8 +559,8 @@ def under_audit(control: Control) -> int:
 
 def wait_for_convergence(workload: Workload, control: Control, timeout: float) -> tuple[bool, float]:
     """Until no job is active, no binding is unsettled and no draft is under audit, twice in a row."""
+    from channels_sync.engine.fanout import UNSETTLED_EDIT_STATUSES
     from channels_sync.models import RemoteBinding, SyncJob
-    from channels_sync.services import UNSETTLED_EDIT_STATUSES
 
     start = time.monotonic()
     quiet = 0
@@ -883,11 +883,11 @@ def make_shops(base_url: str) -> list:
 
 def minishop_freight_import(shops, *, timeout: float) -> None:
     """The mini-shop cannot create freight templates: its templates are imported (bound by name) first."""
-    from channels_sync import services
+    from channels_sync.engine import outbox
     from channels_sync.models import SyncJob
 
     shop = next(s for s in shops if s.platform == "minishop")
-    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.FREIGHT_IMPORT)
+    job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.FREIGHT_IMPORT)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job.refresh_from_db()

@@ -177,7 +177,8 @@ def platform_adapter(platform: str):
     """The platform's adapter for a shop that is never called (payloads make no HTTP call)."""
     from django.core.cache.backends.locmem import LocMemCache
 
-    from channels_sync.platforms.adapter import ShopConfig, get_adapter
+    from channels_sync.platforms.adapter import ShopConfig
+    from channels_sync.platforms.registry import get_adapter
 
     shop = ShopConfig(
         platform=platform,

@@ -115,8 +115,8 @@ def work(shop_id: int, since_pk: int, owner: str, stats: WorkerStats, deadline: 
     from django.db import connection
     from django.utils import timezone
 
+    from channels_sync.engine.outbox import sync_job_execute
     from channels_sync.models import SyncJob
-    from channels_sync.services import sync_job_execute
 
     jobs = SyncJob.objects.filter(shop_id=shop_id, pk__gt=since_pk)
     with connection.execute_wrapper(_counter(stats)):
@@ -252,7 +252,7 @@ class Scenario:
         """
         from django.db.models import F
 
-        from channels_sync import services
+        from channels_sync.engine import fanout, outbox
         from channels_sync.models import SyncJob
         from products.models import Sku
 
@@ -262,7 +262,7 @@ class Scenario:
         def publish_all(shop):
             def enqueue():
                 for product in self.products:
-                    services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+                    outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
 
             return enqueue
 
@@ -272,15 +272,15 @@ class Scenario:
                 before = dict(product.skus.values_list("pk", "stock"))
                 Sku.objects.filter(product=product, position__in=range(0, self.skus, 2)).update(stock=F("stock") + 5)
                 Sku.objects.filter(product=product, position__in=range(1, self.skus, 2)).update(stock=F("stock") - 3)
-                services.stock_movements_record(product=product, stock_before=before)
-                services.stock_push_enqueue(product=product, only_shop=shop_a)
+                fanout.stock_movements_record(product=product, stock_before=before)
+                fanout.stock_push_enqueue(product=product, only_shop=shop_a)
 
         # The freight template goes first in both shops, so no publish waits for it (setup, not measured).
         for shop in (shop_a, shop_b):
             run_pass(
                 "freight template",
                 shop,
-                partial(services.sync_job_enqueue, shop=shop, kind=SyncJob.Kind.FREIGHT_PUSH, target=self.template),
+                partial(outbox.sync_job_enqueue, shop=shop, kind=SyncJob.Kind.FREIGHT_PUSH, target=self.template),
                 threads=1,
             )
         plan = [
@@ -334,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     var_dir = django_setup(keep=args.keep)
     from _catalog import freight_template, spec_shape, tshirt_category, tshirts
 
-    from channels_sync import services
+    from channels_sync.engine import outbox
     from channels_sync.models import SyncJob
     from sandbox import Sandbox, SandboxServer
     from sandbox.core.apps import AppRegistry
@@ -344,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         parser.error(str(error))
     # Jobs are run here by hand: queueing them to Celery would need a broker (tests/unit do the same).
-    services._queue_run = lambda job_id, countdown=0: None
+    outbox._queue_run = lambda job_id, countdown=0: None
 
     sandbox = Sandbox(apps=AppRegistry.default(environ={}), seed=SEED)
     with SandboxServer(sandbox, host="127.0.0.1", port=0, poll_interval=0.01) as server:

@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 from products import admin as catalog_admin
 from products.models import FreightTemplate, Product, ProductGroup, Shelf
 
-from . import services
+from .engine import fanout, outbox
 from .forms import (
     ChooseShopsForm,
     OpenPlatformOptionsForm,
@@ -52,7 +52,8 @@ from .models import (
     TencentAdsSettings,
     ThirdPartySourceDeclaration,
 )
-from .platforms.adapter import ADAPTERS, adapter_class
+from .platforms.adapter import Capability
+from .platforms.registry import has_capability
 from .previews import product_payload_preview
 
 # Remote states as the adapters report them (V1.17: draft/listed/delisted; Channels store §3.1: the rest).
@@ -108,7 +109,7 @@ def _shop_job_action(kind, description, permission="import_from_shops"):
     def action(modeladmin, request, queryset):
         shops = list(queryset.filter(is_enabled=True))
         for shop in shops:
-            services.sync_job_enqueue(shop=shop, kind=kind, created_by=request.user)
+            outbox.sync_job_enqueue(shop=shop, kind=kind, created_by=request.user)
         modeladmin.message_user(
             request,
             ngettext("Queued for %(count)d shop.", "Queued for %(count)d shops.", len(shops)) % {"count": len(shops)},
@@ -379,7 +380,7 @@ class SyncJobAdmin(SyncPermissionsMixin, admin.ModelAdmin):
     @admin.action(description=_("Retry the selected failed jobs"), permissions=["sync_catalog"])
     def retry_jobs(self, request, queryset):
         retried = sum(
-            services.sync_job_retry(job=job, user=request.user)
+            outbox.sync_job_retry(job=job, user=request.user)
             for job in queryset.filter(state__in=[SyncJob.State.FAILED, SyncJob.State.CANCELLED])
         )
         self.message_user(
@@ -391,7 +392,7 @@ class SyncJobAdmin(SyncPermissionsMixin, admin.ModelAdmin):
     @admin.action(description=_("Cancel the selected pending and waiting jobs"), permissions=["cancel_syncjob"])
     def cancel_jobs(self, request, queryset):
         cancelled = sum(
-            services.sync_job_cancel(job=job, user=request.user)
+            outbox.sync_job_cancel(job=job, user=request.user)
             for job in queryset.filter(state__in=SyncJob.QUEUED_STATES).order_by("pk")
         )
         skipped = queryset.count() - cancelled
@@ -545,7 +546,7 @@ class OrderAdmin(SyncPermissionsMixin, admin.ModelAdmin):
         if "apply" in request.POST and form.is_valid():
             data = form.cleaned_data
             for order in orders:
-                services.sync_job_enqueue(
+                outbox.sync_job_enqueue(
                     shop=order.shop,
                     kind=SyncJob.Kind.ORDER_SET_DELIVERY,
                     target=order,
@@ -577,7 +578,7 @@ class OrderAdmin(SyncPermissionsMixin, admin.ModelAdmin):
     def close_orders(self, request, queryset):
         count = 0
         for order in queryset.select_related("shop"):
-            services.sync_job_enqueue(
+            outbox.sync_job_enqueue(
                 shop=order.shop, kind=SyncJob.Kind.ORDER_CLOSE, target=order, created_by=request.user
             )
             count += 1
@@ -586,7 +587,7 @@ class OrderAdmin(SyncPermissionsMixin, admin.ModelAdmin):
     @admin.action(description=_("Pull the selected orders again"), permissions=["import_from_shops"])
     def pull_again(self, request, queryset):
         for order in queryset.select_related("shop"):
-            services.sync_job_enqueue(
+            outbox.sync_job_enqueue(
                 shop=order.shop,
                 kind=SyncJob.Kind.ORDER_PULL_ONE,
                 params={"remote_order_id": order.remote_order_id},
@@ -612,7 +613,7 @@ def shop_action(kind: str, description, permission: str, *, targets=None):
     def action(modeladmin, request, queryset):
         form = ChooseShopsForm(request.POST if "apply" in request.POST else None, shops=_enabled_shops())
         if "apply" in request.POST and form.is_valid():
-            count = services.shops_action_enqueue(
+            count = fanout.shops_action_enqueue(
                 shops=form.cleaned_data["shops"],
                 kind=kind,
                 targets=list(targets(queryset) if targets else queryset),
@@ -706,7 +707,7 @@ class SyncedCatalogAdminMixin(SyncPermissionsMixin):
             preview, preview_label, action = "", "", ""
             if isinstance(obj, Product):
                 preview = reverse("admin:products_product_payload_preview", args=[obj.pk, b.shop_id])
-                has_draft = b.shop.platform in ADAPTERS and adapter_class(b.shop.platform).has_draft
+                has_draft = has_capability(b.shop.platform, Capability.DRAFT)
                 preview_label = _("local, draft and online") if has_draft else _("payload as sent")
                 if (
                     b.remote_status == REMOTE_STATUS_MISSING
@@ -770,7 +771,7 @@ class SyncedCatalogAdminMixin(SyncPermissionsMixin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if change:
-            written = services.catalog_object_saved(
+            written = fanout.catalog_object_saved(
                 target=form.instance, user=request.user, stock_before=getattr(form, "_stock_before", None)
             )
             if written:
@@ -785,12 +786,12 @@ class SyncedCatalogAdminMixin(SyncPermissionsMixin):
                 )
 
     def delete_model(self, request, obj):
-        services.catalog_object_deleting(target=obj, user=request.user)
+        fanout.catalog_object_deleting(target=obj, user=request.user)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            services.catalog_object_deleting(target=obj, user=request.user)
+            fanout.catalog_object_deleting(target=obj, user=request.user)
         super().delete_queryset(request, queryset)
 
 
@@ -895,8 +896,8 @@ class SyncedProductAdmin(SyncedCatalogAdminMixin, catalog_admin.ProductAdmin):
             raise PermissionDenied
         shop = get_object_or_404(Shop, pk=shop_id)
         try:
-            services.product_recreate_enqueue(product=product, shop=shop, user=request.user)
-        except services.ProductNotMissing as refused:
+            fanout.product_recreate_enqueue(product=product, shop=shop, user=request.user)
+        except fanout.ProductNotMissing as refused:
             self.message_user(request, str(refused), messages.WARNING)
         else:
             message = _("Re-creating “%(product)s” in %(shop)s: it is published there as a new product.") % {
@@ -963,8 +964,8 @@ for _model, _base in [
         _model,
         _synced_admin(
             _base,
-            push_kind=services.PUSH_KIND[_model._meta.label_lower],
-            delete_kind=services.DELETE_KIND[_model._meta.label_lower],
+            push_kind=fanout.PUSH_KIND[_model._meta.label_lower],
+            delete_kind=fanout.DELETE_KIND[_model._meta.label_lower],
         ),
     )
 

@@ -6,7 +6,8 @@ from django.db import transaction
 
 from products.models import Platform
 
-from .models import Shop
+from .engine.outbox import sync_job_enqueue
+from .models import Shop, SyncJob
 
 # The emulator accepts these (channels_sync/sandbox/README.md); they are not secrets of any real account.
 DEMO_SHOPS = [
@@ -132,9 +133,6 @@ def _minishop_demo_freight_import(shop: Shop) -> None:
     """The mini-shop cannot create freight templates: its templates are imported, once, when the demo shop is
     created. The emulator's shops hold one named like the demo catalog's ("默认运费模板（演示）"), so the import binds
     it and a demo product publishes as it is (channels_sync/sandbox/README.md, "Mini-shop (小商店)")."""
-    from .models import SyncJob
-    from .services import sync_job_enqueue
-
     sync_job_enqueue(shop=shop, kind=SyncJob.Kind.FREIGHT_IMPORT)
 
 

@@ -115,9 +115,9 @@ class Shop(models.Model):
     def base_url_refusal(self) -> str | None:
         """Why the shop's base URL may not be called by its platform's clients, or ``None`` (see
         ``channels_sync.platforms.hosts``)."""
-        from .platforms.adapter import ADAPTERS, adapter_class
+        from .platforms.registry import PLATFORMS, adapter_class
 
-        if self.platform not in ADAPTERS:
+        if self.platform not in PLATFORMS:
             return None
         return adapter_class(self.platform).configured_host_policy().refusal(self.base_url)
 

@@ -7,10 +7,12 @@ from django.utils.translation import gettext as _
 from products.models import FreightTemplate, Product
 from products.selectors import product_snapshot
 
-from .jobs import binding_get, binding_state, product_options_for
+from .engine.bindings import binding_get, binding_state
+from .engine.context import shop_config
 from .models import RemoteImage, Shop
-from .platforms.adapter import ADAPTERS, FreightTemplates, PlatformAdapter, adapter_class, get_adapter
-from .services import shop_config
+from .platforms.adapter import FREIGHT_TEMPLATE_CAPABILITIES, Capability, PlatformAdapter
+from .platforms.registry import PLATFORMS, adapter_class, get_adapter
+from .selectors import product_options_for
 
 
 @dataclass(frozen=True)
@@ -24,10 +26,10 @@ class PayloadPreview:
 def product_payload_preview(*, product: Product, shop: Shop) -> PayloadPreview:
     """Build the payload with the shop's image URLs; images not uploaded yet get a readable placeholder."""
     snapshot = product_snapshot(product_id=product.pk)
-    # What the publish job would resolve before building (jobs.handle_product_publish); an unknown platform is
+    # What the publish job would resolve before building (engine/handlers/products.py); an unknown platform is
     # reported by get_adapter below.
-    platform = adapter_class(shop.platform) if shop.platform in ADAPTERS else PlatformAdapter
-    asset_ids = snapshot.all_image_asset_ids() if platform.uses_images else []
+    platform = adapter_class(shop.platform) if shop.platform in PLATFORMS else PlatformAdapter
+    asset_ids = snapshot.all_image_asset_ids() if Capability.IMAGES in platform.capabilities else []
     urls = dict(RemoteImage.objects.filter(shop=shop, asset_id__in=asset_ids).values_list("asset_id", "remote_url"))
     pending = [i for i in asset_ids if i not in urls]
     for asset_id in pending:
@@ -36,7 +38,7 @@ def product_payload_preview(*, product: Product, shop: Shop) -> PayloadPreview:
     if (
         snapshot.freight_template_id
         and snapshot.delivery_type == Product.DeliveryType.TEMPLATE
-        and platform.freight_templates != FreightTemplates.NONE
+        and platform.capabilities & FREIGHT_TEMPLATE_CAPABILITIES
     ):
         template_binding = binding_get(shop, FreightTemplate, snapshot.freight_template_id)
         template_remote_id = (

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from products.models import Product
 
+from .engine.outbox import sync_job_enqueue
 from .models import PushEvent, RemoteBinding, Shop, SyncJob
 from .pushes import (
     PushMessage,
@@ -30,7 +31,6 @@ from .pushes import (
     read_body,
     signed_query,
 )
-from .services import sync_job_enqueue
 
 __all__ = ["platform_push", "push_signature"]
 

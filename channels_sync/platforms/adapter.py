@@ -2,12 +2,12 @@
 
 An adapter turns catalog snapshots into a platform's calls and its answers into the neutral dataclasses
 below. It never touches the ORM: the engine hands it snapshots and plain values and records what comes back.
-Each platform package provides ``adapter.py`` with a subclass registered in ``ADAPTERS``.
+Each platform package provides ``adapter.py`` with a subclass, registered in ``platforms/registry.py``.
 """
 
 from __future__ import annotations
 
-import importlib
+import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -176,35 +176,42 @@ class NotSupported(RejectedError):
         super().__init__(errcode=0, errmsg=reason or f"not supported by this platform: {operation}", endpoint="")
 
 
-class FreightTemplates:
-    """How a platform's products get their freight template (``PlatformAdapter.freight_templates``)."""
+class Capability(enum.Enum):
+    """What a platform does beyond the base protocol; each adapter declares its set in ``capabilities``."""
 
-    # The engine pushes the local template before the first product that uses it (V1.17, Channels).
-    PUSHED = "pushed"
-    # The platform's API only lists templates (the mini-shop): they are bound by "Import freight templates".
-    IMPORTED = "imported"
-    # Products carry no freight template there (Tencent Ads, the open platform).
-    NONE = "none"
+    # Writes go to a draft that the platform audits before it can go online (the Channels store, the mini-shop):
+    # the engine reads the product back after each write to show the draft, the online copy and the audit state.
+    DRAFT = "draft"
+    # The platform takes no stock deltas: stock (or only whether a SKU is on sale) travels in the product body
+    # (Tencent Ads, the open platform). A stock change then republishes the product, and the payload hash
+    # decides whether anything is sent.
+    STOCK_IN_PAYLOAD = "stock_in_payload"
+    # Listing, delisting and deleting are fields of the product body, not calls of their own (Tencent Ads:
+    # ON_SALE / OFF_SALE / STOP): the engine then hands ``product_set_listed`` the binding and the snapshot, and
+    # ``product_delete`` the binding, and keeps the body ``product_set_listed`` returns as the last pushed one.
+    LISTING_IN_PAYLOAD = "listing_in_payload"
+    # Product bodies carry images the engine uploads first (``upload_image``); Tencent Ads sales info has none.
+    IMAGES = "images"
+    # Products name a freight template, which the engine pushes before the first product using it (V1.17,
+    # Channels) ...
+    FREIGHT_TEMPLATES_PUSHED = "freight_templates_pushed"
+    # ... or which the platform's API only lists (the mini-shop): templates are bound by "Import freight
+    # templates". With neither, products carry no freight template (Tencent Ads, the open platform).
+    FREIGHT_TEMPLATES_IMPORTED = "freight_templates_imported"
+    # The shop has orders the engine pulls, ships and closes (V1.17).
+    ORDERS = "orders"
+
+
+# Either of these: products name a freight template (pushed by the engine, or bound by an import).
+FREIGHT_TEMPLATE_CAPABILITIES = frozenset({Capability.FREIGHT_TEMPLATES_PUSHED, Capability.FREIGHT_TEMPLATES_IMPORTED})
 
 
 class PlatformAdapter:
     """Base adapter: every operation the engine may ask for. A platform overrides what it supports."""
 
     platform: str = ""
-    # Writes go to a draft that the platform audits before it can go online (the Channels store): the engine
-    # reads the product back after each write to show the draft, the online copy and the audit state.
-    has_draft: bool = False
-    # The platform takes no stock deltas: stock (or only whether a SKU is on sale) travels in the product body
-    # (Tencent Ads, the open platform). A stock change then republishes the product, and the payload hash
-    # decides whether anything is sent.
-    stock_in_payload: bool = False
-    # Listing, delisting and deleting are fields of the product body, not calls of their own (Tencent Ads:
-    # ON_SALE / OFF_SALE / STOP): the engine then hands ``product_set_listed`` the binding and the snapshot, and
-    # ``product_delete`` the binding, and keeps the body ``product_set_listed`` returns as the last pushed one.
-    listing_in_payload: bool = False
-    freight_templates: str = FreightTemplates.PUSHED
-    # Product bodies carry images the engine uploads first (``upload_image``); Tencent Ads sales info has none.
-    uses_images: bool = True
+    # What the platform does beyond the base protocol (see ``Capability``): the one declaration the engine reads.
+    capabilities: frozenset[Capability] = frozenset({Capability.IMAGES, Capability.FREIGHT_TEMPLATES_PUSHED})
     # What a product is once created, before any listing: "draft" where listing is a step of its own, or
     # "published" where the platform has no listing (the open platform).
     created_status: str = "draft"
@@ -281,7 +288,7 @@ class PlatformAdapter:
         raise NotSupported("product_get")
 
     def product_delete(self, *, remote_id: str, binding: BindingState | None = None) -> None:
-        """Delete the product in the shop. ``binding`` is given only when ``listing_in_payload``."""
+        """Delete the product in the shop. ``binding`` is given only with ``Capability.LISTING_IN_PAYLOAD``."""
         raise NotSupported("product_delete")
 
     def product_set_listed(
@@ -292,8 +299,9 @@ class PlatformAdapter:
         binding: BindingState | None = None,
         snapshot: ProductSnapshot | None = None,
     ) -> ProductPayload | None:
-        """List or delist the product. ``binding`` and ``snapshot`` are given only when ``listing_in_payload``;
-        such an adapter returns the body it sent, which becomes the last pushed payload."""
+        """List or delist the product. ``binding`` and ``snapshot`` are given only with
+        ``Capability.LISTING_IN_PAYLOAD``; such an adapter returns the body it sent, which becomes the last pushed
+        payload."""
         raise NotSupported("product_set_listed")
 
     def product_audit_cancel(self, *, remote_id: str) -> None:
@@ -379,25 +387,3 @@ class PlatformAdapter:
 
     def order_close(self, *, remote_order_id: str) -> None:
         raise NotSupported("order_close")
-
-
-# platform value -> "module:Class"; imported on first use so an unused platform costs nothing.
-ADAPTERS: dict[str, str] = {
-    "wechat_store": "channels_sync.platforms.wechat_store.adapter:WeChatStoreAdapter",
-    "channels": "channels_sync.platforms.channels.adapter:ChannelsAdapter",
-    "minishop": "channels_sync.platforms.minishop.adapter:MiniShopAdapter",
-    "tencent_ads": "channels_sync.platforms.tencent_ads.adapter:TencentAdsAdapter",
-    "open_platform": "channels_sync.platforms.open_platform.adapter:OpenPlatformAdapter",
-}
-
-
-def adapter_class(platform: str) -> type[PlatformAdapter]:
-    try:
-        module_name, class_name = ADAPTERS[platform].split(":")
-    except KeyError:
-        raise NotSupported(f"platform {platform}") from None
-    return getattr(importlib.import_module(module_name), class_name)
-
-
-def get_adapter(shop: ShopConfig, *, on_call=None, cache=None) -> PlatformAdapter:
-    return adapter_class(shop.platform)(shop, on_call=on_call, cache=cache)

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from channels_sync import services
+from channels_sync.engine import fanout, outbox
 from channels_sync.models import RemoteBinding, Shop, SyncJob, ThirdPartySourceDeclaration
 from products.demo import demo_catalog_create
 from products.models import Product
@@ -100,7 +100,7 @@ def test_channels_round_trip(admin_client, channels_shop, sandbox, worker, tshir
     before = {s.pk: s.stock for s in tshirt.skus.all()}
     sku.stock += 7
     sku.save()
-    services.catalog_object_saved(target=tshirt, stock_before=before)
+    fanout.catalog_object_saved(target=tshirt, stock_before=before)
     wait_for_jobs(worker=worker)
     stock_calls = sandbox.applied("/channels/ec/product/stock/update", appid=CHANNELS_APP_ID)
     assert [(c["fields"]["diff_type"], c["fields"]["num"]) for c in stock_calls] == [(1, 7)]
@@ -116,7 +116,7 @@ def test_channels_round_trip(admin_client, channels_shop, sandbox, worker, tshir
     )
     Product.objects.filter(pk=tshirt.pk).update(title="纯棉圆领短袖T恤 女款 宽松百搭 新版")
     tshirt.refresh_from_db()
-    services.catalog_object_saved(target=tshirt)
+    fanout.catalog_object_saved(target=tshirt)
     wait_for_jobs(worker=worker)
     binding = _wait_for_binding(tshirt, channels_shop, remote_edit_status="rejected")
     assert binding.remote_reason == "主图不清晰"
@@ -131,7 +131,7 @@ def test_channels_round_trip(admin_client, channels_shop, sandbox, worker, tshir
     sandbox._call("POST", "config", json={"channels_audit": {"delay_seconds": 600}})
     Product.objects.filter(pk=tshirt.pk).update(title="纯棉圆领短袖T恤 女款 宽松百搭 第三版")
     tshirt.refresh_from_db()
-    services.catalog_object_saved(target=tshirt)
+    fanout.catalog_object_saved(target=tshirt)
     wait_for_jobs(worker=worker)
     _wait_for_binding(tshirt, channels_shop, remote_edit_status="auditing")
     _action(admin_client, products_url, "shops_product_audit_cancel", [tshirt], channels_shop)
@@ -159,7 +159,7 @@ def test_quota_exhaustion_defers_work_without_failing_it(admin_client, channels_
     # The add used the hour's only call: the update waits for the window instead of failing.
     Product.objects.filter(pk=tshirt.pk).update(title="纯棉圆领短袖T恤 女款 限额测试")
     tshirt.refresh_from_db()
-    services.catalog_object_saved(target=tshirt)
+    fanout.catalog_object_saved(target=tshirt)
     deadline = time.monotonic() + 30
     job = SyncJob.objects.get(kind=SyncJob.Kind.PRODUCT_PUBLISH, state=SyncJob.State.PENDING)
     while time.monotonic() < deadline and job.last_errcode != 10020066:
@@ -172,7 +172,7 @@ def test_quota_exhaustion_defers_work_without_failing_it(admin_client, channels_
     # The window passes: the same job goes through.
     sandbox._call("POST", "clock", json={"advance_seconds": 3601})
     SyncJob.objects.filter(pk=job.pk).update(next_attempt_at=job.updated_at)
-    services.sync_jobs_redrive()
+    outbox.sync_jobs_redrive()
     wait_for_jobs(worker=worker)
     job.refresh_from_db()
     assert job.state == SyncJob.State.SUCCEEDED

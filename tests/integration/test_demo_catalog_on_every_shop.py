@@ -10,8 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.urls import reverse
 
-from channels_sync import services
 from channels_sync.demo import demo_event_urls_configure
+from channels_sync.engine import fanout
 from channels_sync.models import RemoteBinding, Shop, SyncJob
 from products.models import Product
 from tests.integration.conftest import wait_for_jobs
@@ -52,7 +52,7 @@ def _wait_until(predicate, worker, *, timeout: float = 45) -> None:
     while time.monotonic() < deadline:
         if predicate():
             return
-        services.products_under_audit_refresh_enqueue()
+        fanout.products_under_audit_refresh_enqueue()
         wait_for_jobs(worker=worker)
         time.sleep(0.3)
     raise AssertionError(_statuses())

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from channels_sync import services
+from channels_sync.engine import fanout
 from channels_sync.models import RemoteBinding, Shop, SyncJob
 from products.demo import demo_catalog_create
 from products.models import Category, FreightTemplate, Platform, Product
@@ -66,7 +66,7 @@ def _poll_until(product, shop, worker, *, timeout=30, **expected) -> RemoteBindi
     """Read the product's state (the beat task's audit poll) until the shop reaches ``expected``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        services.products_under_audit_refresh_enqueue()
+        fanout.products_under_audit_refresh_enqueue()
         wait_for_jobs(worker=worker)
         binding = _binding(product, shop)
         if all(getattr(binding, name) == value for name, value in expected.items()):
@@ -124,7 +124,7 @@ def test_minishop_round_trip(admin_client, minishop_shop, sandbox, worker, tshir
     before = {s.pk: s.stock for s in tshirt.skus.all()}
     sku.stock += 7
     sku.save()
-    services.catalog_object_saved(target=tshirt, stock_before=before)
+    fanout.catalog_object_saved(target=tshirt, stock_before=before)
     wait_for_jobs(worker=worker)
     stock_calls = sandbox.applied(STOCK, appid=MINISHOP_APP_ID)
     assert [(c["fields"]["type"], c["fields"]["stock_num"], c["fields"]["stock_after"]) for c in stock_calls] == [

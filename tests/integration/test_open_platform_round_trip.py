@@ -8,8 +8,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from channels_sync import services
 from channels_sync.demo import _open_platform_demo_settings
+from channels_sync.engine import fanout, outbox
 from channels_sync.models import OpenPlatformProductOptions, RemoteBinding, Shop, SyncAttempt, SyncJob
 from products.demo import demo_catalog_create
 from products.models import Product
@@ -93,7 +93,7 @@ def test_a_demo_product_publishes_from_the_admin_and_shows_its_status(
     before = {s.pk: s.stock for s in tshirt.skus.all()}
     sku.stock += 7
     sku.save()
-    services.catalog_object_saved(target=tshirt, stock_before=before)
+    fanout.catalog_object_saved(target=tshirt, stock_before=before)
     wait_for_jobs(worker=worker)
 
     applied = sandbox.applied(PUBLISH_PATH, appid=MERCHANT)
@@ -118,7 +118,7 @@ def test_a_parameter_error_reaches_the_product_with_the_platforms_code_and_messa
 
     # Fixed, and retried from the job list: it goes through.
     OpenPlatformProductOptions.objects.filter(product=tshirt).update(category_id=None)
-    services.sync_job_retry(job=job)
+    outbox.sync_job_retry(job=job)
     wait_for_jobs(worker=worker)
     job.refresh_from_db()
     assert job.state == SyncJob.State.SUCCEEDED
@@ -152,14 +152,14 @@ def test_too_frequent_waits_and_a_system_error_is_retried(admin_client, open_sho
     # The window passes, then a system error (500) on the next try: outcome unknown, retried, published once.
     sandbox.faults(errcode_minus_one_next=1, paths=[PUBLISH_PATH])
     SyncJob.objects.filter(pk=job.pk).update(next_attempt_at=job.updated_at)
-    services.sync_jobs_redrive()
+    outbox.sync_jobs_redrive()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and job.last_errcode != 500:
         time.sleep(0.2)
         job.refresh_from_db()
     assert (job.last_errcode, job.outcome_unknown) == (500, True)
     SyncJob.objects.filter(pk=job.pk).update(next_attempt_at=job.updated_at)
-    services.sync_jobs_redrive()
+    outbox.sync_jobs_redrive()
     wait_for_jobs(worker=worker)
 
     job.refresh_from_db()

@@ -3,7 +3,7 @@
 
 import pytest
 
-from channels_sync import services
+from channels_sync.engine import outbox
 from channels_sync.models import Shop, SyncJob
 from tests.integration.conftest import DEMO_APP_ID, DEMO_APP_SECRET, wait_for_jobs
 from tests.unit.platforms.stubs import StubServer
@@ -21,7 +21,7 @@ def test_the_worker_refuses_a_base_url_outside_its_emulator_origins_and_sends_no
         shop.save()
 
         # When one of its jobs runs on the worker
-        job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.CATEGORIES_IMPORT)
+        job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.CATEGORIES_IMPORT)
         wait_for_jobs(worker=worker, shop=shop)
 
         # Then it failed at once with the reason, in the default language, and no request reached the address

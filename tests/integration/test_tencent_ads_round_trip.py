@@ -7,8 +7,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.urls import reverse
 
-from channels_sync import services
 from channels_sync.demo import _tencent_ads_demo_settings
+from channels_sync.engine import fanout
 from channels_sync.models import RemoteBinding, Shop, SyncAttempt, SyncJob, TencentAdsSettings
 from channels_sync.platforms.tencent_ads.tokens import ads_token_cache_key
 from products.demo import demo_catalog_create
@@ -97,7 +97,7 @@ def test_tencent_ads_round_trip(admin_client, ads_shop, sandbox, worker, tshirt,
     first.price = 4900
     first.stock = 0
     first.save()
-    services.catalog_object_saved(target=tshirt, stock_before=before)
+    fanout.catalog_object_saved(target=tshirt, stock_before=before)
     wait_for_jobs(worker=worker)
     remote = _remote(ads, tshirt)[codes[0]]
     assert (remote["price"]["current_price"], remote["stock"]["sku_stock_status"]) == ("49.00", "OFF_SALE")
@@ -106,7 +106,7 @@ def test_tencent_ads_round_trip(admin_client, ads_shop, sandbox, worker, tshirt,
     # Saving without a change sends nothing.
     sent = len(sandbox.applied(SALES_PATH, appid=ADS_CLIENT_ID))
     assert sent == calls_after_listing + 1
-    services.catalog_object_saved(target=tshirt, stock_before={s.pk: s.stock for s in tshirt.skus.all()})
+    fanout.catalog_object_saved(target=tshirt, stock_before={s.pk: s.stock for s in tshirt.skus.all()})
     wait_for_jobs(worker=worker)
     assert len(sandbox.applied(SALES_PATH, appid=ADS_CLIENT_ID)) == sent
 

@@ -123,12 +123,12 @@ def test_product_update_stock_reduce_and_order_close(admin_client, demo_shop, sa
     wait_for_jobs(worker=worker)
     sku.refresh_from_db()
     assert sku.stock == 7
-    from channels_sync import services
+    from channels_sync.engine import fanout
 
     before = {sku.pk: sku.stock}
     sku.stock = 5
     sku.save()
-    services.catalog_object_saved(target=product, stock_before=before)
+    fanout.catalog_object_saved(target=product, stock_before=before)
     wait_for_jobs(worker=worker)
     assert [a["fields"]["quantity"] for a in sandbox.applied("/merchant/stock/reduce")] == [2]
     assert next(p for p in sandbox.state()["wechat_store"]["products"] if p["product_id"] == remote_id)["stock"] == {

@@ -1,7 +1,7 @@
 """The Channels store adapter (today's 微信小店, API reference §3): drafts, audit, listing, stock, freight.
 
 Writes go to the product's draft, which the platform audits; the engine reads the product back after each
-write (``has_draft``) and waits, without failing, while an audit runs. Add and update share a per-shop quota
+write (``Capability.DRAFT``) and waits, without failing, while an audit runs. Add and update share a per-shop quota
 (200 an hour, 1000 a day, §3.3) counted here before each call, so work beyond it waits for its window.
 """
 
@@ -19,6 +19,7 @@ from ..adapter import (
     AttributeNode,
     BindingState,
     BrandNode,
+    Capability,
     CategoryImport,
     CategoryNode,
     DependencyPending,
@@ -75,8 +76,8 @@ EDIT_STATUS_WORDS = {
 
 class ChannelsAdapter(PlatformAdapter):
     platform = "channels"
+    capabilities = frozenset({Capability.DRAFT, Capability.IMAGES, Capability.FREIGHT_TEMPLATES_PUSHED})
     api_hosts = WECHAT_API_HOSTS
-    has_draft = True
 
     def __init__(self, shop: ShopConfig, *, on_call=None, cache=None):
         super().__init__(shop, on_call=on_call, cache=cache)

@@ -2,7 +2,7 @@
 the shop's own freight templates.
 
 add and update write the product's draft; listing submits the draft for audit and the platform lists it when the
-audit passes. The engine reads the product back after each write (``has_draft``) and writes wait, without
+audit passes. The engine reads the product back after each write (``Capability.DRAFT``) and writes wait, without
 failing, while an audit runs (9401023 "not editable"). An update of a listed product is submitted again, so the
 change reaches buyers once audited. Add and update share a per-shop quota (200 an hour, 1000 a day, §4) counted
 here before each call, so work beyond it waits for its window; an update of a listed product that changes only SKU
@@ -10,8 +10,8 @@ prices or stock is not counted (§4).
 
 Freight templates cannot be created or changed through the API (§4 has only ``get_freight_template``): the
 shop's templates are bound to the local ones of the same name by Shops › Import freight templates
-(``FreightTemplates.IMPORTED``: a product whose template is not bound fails with what to do). Pushing a template
-to a mini-shop binds the shop's template of the same name, or is refused with the same advice.
+(``Capability.FREIGHT_TEMPLATES_IMPORTED``: a product whose template is not bound fails with what to do).
+Pushing a template to a mini-shop binds the shop's template of the same name, or is refused with the same advice.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from products.selectors import FreightTemplateSnapshot, ProductSnapshot
 from ...quotas import product_write_quota
 from ..adapter import (
     BindingState,
+    Capability,
     CategoryImport,
     CategoryNode,
     DependencyPending,
-    FreightTemplates,
     PlatformAdapter,
     ProductPayload,
     RemoteProductState,
@@ -71,10 +71,9 @@ EDIT_STATUS_WORDS = {
 
 class MiniShopAdapter(PlatformAdapter):
     platform = "minishop"
+    capabilities = frozenset({Capability.DRAFT, Capability.IMAGES, Capability.FREIGHT_TEMPLATES_IMPORTED})
     api_hosts = WECHAT_API_HOSTS
-    has_draft = True
     # Templates are only listed by the API: a product's template must have been bound by an import.
-    freight_templates = FreightTemplates.IMPORTED
 
     def __init__(self, shop: ShopConfig, *, on_call=None, cache=None):
         super().__init__(shop, on_call=on_call, cache=cache)

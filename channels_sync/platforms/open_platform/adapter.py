@@ -16,7 +16,7 @@
   plus the stored file's name. :meth:`upload_image` sends nothing; the engine keeps the URL per shop (a changed
   base URL applies to images not sent to the shop yet). Without the setting, development (DEBUG) uses the
   ``make run`` admin, ``http://127.0.0.1:$PORT/media/``, and production refuses to publish.
-* **No freight templates** (``FreightTemplates.NONE``): delivery is the ``deliveryWay`` and ``deliveryTimeliness``
+* **No freight templates** (no freight template capability): delivery is the ``deliveryWay`` and ``deliveryTimeliness``
   options; a product's freight template is not pushed.
 * **Token:** the shop's app secret is the platform's access token (the ``token`` form field); the app id is only
   the merchant's label. The base URL is the shop's.
@@ -35,7 +35,7 @@ from products.selectors import ProductSnapshot
 
 from ..adapter import (
     BindingState,
-    FreightTemplates,
+    Capability,
     NotSupported,
     PlatformAdapter,
     ProductPayload,
@@ -88,11 +88,10 @@ def stored_image_name(*, filename: str, data: bytes) -> str:
 
 class OpenPlatformAdapter(PlatformAdapter):
     platform = "open_platform"
+    capabilities = frozenset({Capability.STOCK_IN_PAYLOAD, Capability.IMAGES})
     # The platform is unknown (§6): its address is the operator's, listed in the environment.
     api_hosts_setting = "OPEN_PLATFORM_ALLOWED_HOSTS"
-    stock_in_payload = True
     # §6 has no freight template: delivery is the deliveryWay/deliveryTimeliness options.
-    freight_templates = FreightTemplates.NONE
     created_status = PUBLISHED_STATUS
 
     def __init__(self, shop: ShopConfig, *, on_call=None, cache=None):

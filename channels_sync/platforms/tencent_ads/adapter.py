@@ -6,9 +6,9 @@ The platform holds no product, only sales information per (store, SKU), written 
 * create and update are the same upsert; the binding's remote id is ``"{external_store_id}:{out_product_id}"``;
 * a lost answer needs no lookup: the upsert is idempotent, so :meth:`product_find` answers None and the engine
   sends the body again (a new call, with a fresh timestamp and nonce);
-* list, delist and delete are upserts too (``listing_in_payload``): list sends ON_SALE for the SKUs in stock,
+* list, delist and delete are upserts too (``Capability.LISTING_IN_PAYLOAD``): list sends ON_SALE for the SKUs in stock,
   delist OFF_SALE, delete STOP (and OFF_SALE) for the SKUs last pushed;
-* stock travels in the body as ON_SALE/OFF_SALE only (``stock_in_payload``): a stock change republishes the
+* stock travels in the body as ON_SALE/OFF_SALE only (``Capability.STOCK_IN_PAYLOAD``): a stock change republishes the
   product, and the payload hash (which holds the status, never the quantity) decides whether anything is sent;
 * the body holds every SKU; the client sends it in calls of at most 50;
 * NEW lasts ``new_sku_days`` from the binding's creation (the first publish to the shop); the switch to NORMAL is
@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from products.selectors import ProductSnapshot
 
 from ...quotas import Quota, Window
-from ..adapter import BindingState, FreightTemplates, PlatformAdapter, ProductPayload, RemoteProductState, ShopConfig
+from ..adapter import BindingState, Capability, PlatformAdapter, ProductPayload, RemoteProductState, ShopConfig
 from ..errors import AuthError
 from ..http import Timeouts
 from . import payloads
@@ -51,12 +51,9 @@ BEIJING_UTC_OFFSET_SECONDS = 8 * 3600
 
 class TencentAdsAdapter(PlatformAdapter):
     platform = "tencent_ads"
+    capabilities = frozenset({Capability.STOCK_IN_PAYLOAD, Capability.LISTING_IN_PAYLOAD})
     api_hosts = TENCENT_ADS_API_HOSTS
-    stock_in_payload = True
-    listing_in_payload = True
-    freight_templates = FreightTemplates.NONE
     # Sales information carries no image: nothing is uploaded for it.
-    uses_images = False
 
     def __init__(self, shop: ShopConfig, *, on_call=None, cache=None, clock=None):
         super().__init__(shop, on_call=on_call, cache=cache)
@@ -162,7 +159,7 @@ class TencentAdsAdapter(PlatformAdapter):
     ) -> ProductPayload:
         """ON_SALE for the SKUs in stock, or OFF_SALE for all: the product's body in its new state."""
         if snapshot is None:
-            raise ValueError("Tencent Ads listing needs the product snapshot (listing_in_payload)")
+            raise ValueError("Tencent Ads listing needs the product snapshot (Capability.LISTING_IN_PAYLOAD)")
         payload = self._payload(snapshot, binding, listed=listed)
         self._send(payload.body)
         return payload

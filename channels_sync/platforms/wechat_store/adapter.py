@@ -10,6 +10,7 @@ from products.selectors import FreightTemplateSnapshot, GroupSnapshot, ProductSn
 from ..adapter import (
     AttributeNode,
     BindingState,
+    Capability,
     CategoryImport,
     CategoryNode,
     PlatformAdapter,
@@ -35,6 +36,7 @@ MAX_CATEGORY_DEPTH = 6
 
 class WeChatStoreAdapter(PlatformAdapter):
     platform = "wechat_store"
+    capabilities = frozenset({Capability.IMAGES, Capability.FREIGHT_TEMPLATES_PUSHED, Capability.ORDERS})
     api_hosts = WECHAT_API_HOSTS
 
     def __init__(self, shop: ShopConfig, *, on_call=None, cache=None):

@@ -6,8 +6,8 @@ the same flows run against the emulator and a real worker in tests/integration.
 
 from django.utils import timezone
 
-from channels_sync import services
-from channels_sync.platforms import adapter as adapter_module
+from channels_sync.engine import outbox
+from channels_sync.platforms import registry
 from channels_sync.platforms.adapter import PlatformAdapter, ProductPayload, RemoteProductState
 from channels_sync.platforms.errors import RejectedError
 from channels_sync.platforms.http import CallRecord
@@ -150,6 +150,8 @@ def install_fake_platform(monkeypatch) -> FakePlatform:
     platform = FakePlatform()
     FakeAdapter.remote = platform
     monkeypatch.setattr(FakeAdapter, "remotes", {})
-    monkeypatch.setitem(adapter_module.ADAPTERS, "fake", f"{__name__}:FakeAdapter")
-    monkeypatch.setattr(services, "_queue_run", lambda job_id, countdown=0: None)
+    monkeypatch.setitem(
+        registry.PLATFORMS, "fake", registry.PlatformEntry(platform="fake", adapter=f"{__name__}:FakeAdapter")
+    )
+    monkeypatch.setattr(outbox, "_queue_run", lambda job_id, countdown=0: None)
     return platform

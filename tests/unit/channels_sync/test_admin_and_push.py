@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import translation
 
-from channels_sync import services
+from channels_sync.engine import outbox
 from channels_sync.models import Order, OrderItem, PushEvent, RemoteBinding, Shop, SyncAttempt, SyncJob
 from channels_sync.views import push_signature
 from products.models import Product
@@ -21,7 +21,7 @@ SECRET = "very-secret-app-secret-42"
 
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch):
-    monkeypatch.setattr(services, "_queue_run", lambda job_id, countdown=0: None)
+    monkeypatch.setattr(outbox, "_queue_run", lambda job_id, countdown=0: None)
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def sync_records(shop):
         last_errcode=40097,
         last_errmsg="invalid args",
     )
-    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
     SyncAttempt.objects.create(
         job=job, endpoint="/merchant/create", started_at=job.created_at, request={"access_token": "***"}
     )
@@ -281,7 +281,7 @@ def test_cancelling_jobs_needs_its_own_permission_and_keeps_who_and_when(client,
     from django.contrib.auth.models import Permission
 
     product = factories.product()
-    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
     staff = django_user_model.objects.create_user("clerk", password="pw", is_staff=True)
     staff.user_permissions.add(*Permission.objects.filter(codename__in=["view_syncjob", "sync_catalog"]))
     client.force_login(staff)
@@ -311,7 +311,7 @@ def test_cancelling_jobs_needs_its_own_permission_and_keeps_who_and_when(client,
 
 def test_a_waiting_job_links_to_the_job_it_waits_for(admin_client, shop, english):
     product = factories.product()
-    publish = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    publish = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
     listing = SyncJob.objects.create(
         shop=shop,
         kind=SyncJob.Kind.PRODUCT_LIST,

@@ -5,7 +5,8 @@ import pytest
 
 from channels_sync.demo import demo_shops_ensure
 from channels_sync.models import Shop, SyncJob
-from channels_sync.platforms.adapter import FreightTemplates, adapter_class
+from channels_sync.platforms.adapter import Capability
+from channels_sync.platforms.registry import adapter_class
 
 pytestmark = pytest.mark.django_db
 
@@ -21,4 +22,5 @@ def test_the_demo_minishop_queues_one_freight_import_when_it_is_created():
 
 
 def test_the_minishop_binds_freight_templates_by_import():
-    assert adapter_class("minishop").freight_templates == FreightTemplates.IMPORTED
+    assert Capability.FREIGHT_TEMPLATES_IMPORTED in adapter_class("minishop").capabilities
+    assert Capability.FREIGHT_TEMPLATES_PUSHED not in adapter_class("minishop").capabilities

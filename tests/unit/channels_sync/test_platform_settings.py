@@ -11,8 +11,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from channels_sync import services
-from channels_sync.jobs import product_options_for
+from channels_sync.engine import context, fanout
 from channels_sync.models import (
     OpenPlatformProductOptions,
     OpenPlatformSettings,
@@ -22,6 +21,7 @@ from channels_sync.models import (
     SyncJob,
     TencentAdsSettings,
 )
+from channels_sync.selectors import product_options_for
 from products.models import Product
 from tests import factories
 
@@ -62,7 +62,7 @@ def _bind(product: Product, shop: Shop, remote_id: str = "R1") -> RemoteBinding:
 def test_shop_config_of_a_tencent_ads_shop_carries_its_settings_and_the_decrypted_refresh_token():
     shop = _ads_shop()
 
-    config = services.shop_config(shop)
+    config = context.shop_config(shop)
 
     assert config.options == {
         "account_id": 10001,
@@ -93,7 +93,7 @@ def test_shop_config_of_an_open_platform_shop_carries_only_the_defaults_that_are
         is_joint_operation=True,
     )
 
-    config = services.shop_config(shop)
+    config = context.shop_config(shop)
 
     assert config.options == {
         "category_id": 1,
@@ -106,8 +106,8 @@ def test_shop_config_of_an_open_platform_shop_carries_only_the_defaults_that_are
 
 
 def test_shop_config_without_platform_settings_has_no_options():
-    assert services.shop_config(_shop("tencent_ads", "未设置")).options == {}
-    assert services.shop_config(_shop("wechat_store", "小店")).options == {}
+    assert context.shop_config(_shop("tencent_ads", "未设置")).options == {}
+    assert context.shop_config(_shop("wechat_store", "小店")).options == {}
 
 
 def test_product_options_are_the_open_platform_overrides_of_the_product():
@@ -129,8 +129,8 @@ def test_a_stock_change_republishes_where_the_platform_takes_no_stock_calls():
     sku.stock += 3
     sku.save()
 
-    services.stock_movements_record(product=product, stock_before=before)
-    services.stock_push_enqueue(product=product)
+    fanout.stock_movements_record(product=product, stock_before=before)
+    fanout.stock_push_enqueue(product=product)
 
     jobs = list(SyncJob.objects.filter(shop=open_shop).values_list("kind", flat=True))
     assert jobs == [SyncJob.Kind.PRODUCT_PUBLISH]
@@ -145,7 +145,7 @@ def test_a_stock_change_is_a_stock_push_where_the_platform_takes_deltas():
     sku.stock += 3
     sku.save()
 
-    services.stock_push_enqueue(product=product)
+    fanout.stock_push_enqueue(product=product)
 
     assert list(SyncJob.objects.filter(shop=store).values_list("kind", flat=True)) == [SyncJob.Kind.STOCK_PUSH]
 

@@ -30,7 +30,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from channels_sync import services
+from channels_sync.engine import outbox
 from channels_sync.models import PushEvent, RemoteBinding, Shop, SyncJob
 from channels_sync.pushes import (
     MAX_BODY_BYTES,
@@ -64,7 +64,7 @@ def fuzz(examples: int) -> settings:
 
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch):
-    monkeypatch.setattr(services, "_queue_run", lambda job_id, countdown=0: None)
+    monkeypatch.setattr(outbox, "_queue_run", lambda job_id, countdown=0: None)
 
 
 @pytest.fixture(autouse=True)

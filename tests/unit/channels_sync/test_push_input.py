@@ -10,7 +10,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from channels_sync import services
+from channels_sync.engine import outbox
 from channels_sync.models import PushEvent, RemoteBinding, Shop, SyncJob
 from channels_sync.pushes import MAX_BODY_BYTES, push_signature
 from products.models import Product
@@ -28,7 +28,7 @@ ORDER_XML = (
 
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch):
-    monkeypatch.setattr(services, "_queue_run", lambda job_id, countdown=0: None)
+    monkeypatch.setattr(outbox, "_queue_run", lambda job_id, countdown=0: None)
 
 
 @pytest.fixture

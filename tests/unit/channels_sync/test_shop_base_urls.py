@@ -10,7 +10,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import translation
 
-from channels_sync import services
+from channels_sync.engine import outbox
 from channels_sync.models import Shop, SyncJob
 from channels_sync.platforms.tokens import clear_token_providers
 from tests.unit.platforms.stubs import Canned, StubServer
@@ -23,7 +23,7 @@ ADD_URL = "admin:channels_sync_shop_add"
 
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch):
-    monkeypatch.setattr(services, "_queue_run", lambda job_id, countdown=0: None)
+    monkeypatch.setattr(outbox, "_queue_run", lambda job_id, countdown=0: None)
 
 
 @pytest.fixture
@@ -219,10 +219,10 @@ def test_a_job_of_a_shop_on_a_refused_address_fails_at_once_and_sends_nothing(st
     # Given a shop saved on a loopback address before the rule existed (the model's validation is bypassed)
     clear_token_providers()
     shop = _shop(base_url=stub.url)
-    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.CATEGORIES_IMPORT)
+    job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.CATEGORIES_IMPORT)
 
     # When the worker runs its job
-    state = services.sync_job_execute(job_id=job.pk)
+    state = outbox.sync_job_execute(job_id=job.pk)
 
     # Then it fails for good on its first attempt with the reason, and the stub received no request
     job.refresh_from_db()
@@ -242,10 +242,10 @@ def test_a_redirect_answer_fails_the_job_at_once_unfollowed_and_keeps_its_outcom
         Canned(body=b'{"access_token": "TOKEN-0123456789", "expires_in": 7200}'),
         Canned(status=302, body=b"", headers={"Location": "http://169.254.169.254/latest/meta-data"}),
     ]
-    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.CATEGORIES_IMPORT)
+    job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.CATEGORIES_IMPORT)
 
     # When the job runs
-    state = services.sync_job_execute(job_id=job.pk)
+    state = outbox.sync_job_execute(job_id=job.pk)
 
     # Then the redirect was not followed and the job failed on its first attempt, its outcome left unknown so a
     # retry reads the shop before sending anything again

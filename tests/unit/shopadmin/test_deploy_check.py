@@ -14,7 +14,7 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.urls import reverse
 
-from channels_sync import services
+from channels_sync.engine import outbox
 from channels_sync.models import PushEvent, Shop, SyncJob
 from channels_sync.pushes import push_signature
 
@@ -167,7 +167,7 @@ def behind_the_proxy(settings, monkeypatch):
     settings.SECURE_HSTS_SECONDS = 3600
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     settings.SECURE_HSTS_PRELOAD = True
-    monkeypatch.setattr(services, "_queue_run", lambda job_id, countdown=0: None)
+    monkeypatch.setattr(outbox, "_queue_run", lambda job_id, countdown=0: None)
 
 
 @pytest.fixture

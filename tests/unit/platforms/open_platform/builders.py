@@ -22,7 +22,7 @@ SALES_CHANNEL = {
 
 
 def shop_options(**changes) -> dict:
-    """A complete set of shop defaults, as ``services.shop_config`` hands them over (``as_options()`` values)."""
+    """A complete set of shop defaults, as ``context.shop_config`` hands them over (``as_options()`` values)."""
     options = {
         "category_id": 1001,
         "brand_name": "演示品牌",

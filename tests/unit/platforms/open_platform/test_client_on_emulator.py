@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from channels_sync.platforms.adapter import NotSupported, ShopConfig
+from channels_sync.platforms.adapter import Capability, NotSupported, ShopConfig
 from channels_sync.platforms.errors import (
     AuthError,
     PayloadError,
@@ -214,8 +214,8 @@ def test_the_remote_state_is_what_the_last_publish_implies(adapter):
 
     assert (state.exists, state.listed, state.status) == (True, None, "published")
     assert adapter.product_find(payload=None, snapshot=tshirt()) is None
-    assert adapter.stock_in_payload is True
-    assert adapter.has_draft is False
+    assert Capability.STOCK_IN_PAYLOAD in adapter.capabilities
+    assert Capability.DRAFT not in adapter.capabilities
 
 
 @pytest.mark.parametrize(

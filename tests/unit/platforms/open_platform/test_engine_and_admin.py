@@ -11,8 +11,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from channels_sync import services
 from channels_sync.demo import _open_platform_demo_settings
+from channels_sync.engine import fanout, outbox
 from channels_sync.forms import OpenPlatformOptionsForm, OpenPlatformSettingsForm
 from channels_sync.models import (
     OpenPlatformProductOptions,
@@ -45,7 +45,7 @@ CHANNEL = {
 
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch):
-    monkeypatch.setattr(services, "_queue_run", lambda job_id, countdown=0: None)
+    monkeypatch.setattr(outbox, "_queue_run", lambda job_id, countdown=0: None)
 
 
 @pytest.fixture(autouse=True)
@@ -83,11 +83,11 @@ def drain() -> None:
             return
         SyncJob.objects.filter(pk__in=due).update(next_attempt_at=timezone.now())
         for job_id in due:
-            services.sync_job_execute(job_id=job_id)
+            outbox.sync_job_execute(job_id=job_id)
 
 
 def publish(shop, product, kind=SyncJob.Kind.PRODUCT_PUBLISH) -> SyncJob:
-    job = services.sync_job_enqueue(shop=shop, kind=kind, target=product)
+    job = outbox.sync_job_enqueue(shop=shop, kind=kind, target=product)
     drain()
     job.refresh_from_db()
     return job
@@ -173,7 +173,7 @@ def test_an_unchanged_product_is_not_sent_again_and_a_stock_change_is(shop, prod
     sku.stock += 5
     sku.save()
 
-    services.catalog_object_saved(target=product, stock_before=before)
+    fanout.catalog_object_saved(target=product, stock_before=before)
     drain()
 
     publishes = control.applied(appid=MERCHANT)
@@ -232,9 +232,9 @@ def test_a_refused_token_is_a_configuration_failure(shop, product):
 
 def test_too_frequent_waits_without_failing(shop, product, control):
     control.control("POST", "faults", {"errcode_next": 1, "errcode": 429, "errmsg": "请求过于频繁"})
-    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
 
-    services.sync_job_execute(job_id=job.pk)
+    outbox.sync_job_execute(job_id=job.pk)
 
     job.refresh_from_db()
     assert (job.state, job.last_errcode, job.attempts) == (SyncJob.State.PENDING, 429, 0)
@@ -242,9 +242,9 @@ def test_too_frequent_waits_without_failing(shop, product, control):
 
 def test_a_system_error_is_retried_as_an_unknown_outcome(shop, product, control, sandbox):
     control.control("POST", "faults", {"errcode_minus_one_next": 1})
-    job = services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
 
-    services.sync_job_execute(job_id=job.pk)
+    outbox.sync_job_execute(job_id=job.pk)
     job.refresh_from_db()
     assert (job.state, job.last_errcode, job.outcome_unknown) == (SyncJob.State.PENDING, 500, True)
     drain()

@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from channels_sync.platforms.adapter import BindingState, NotSupported, ShopConfig, get_adapter
+from channels_sync.platforms.adapter import BindingState, Capability, NotSupported, ShopConfig
 from channels_sync.platforms.errors import AuthError, PayloadError
+from channels_sync.platforms.registry import get_adapter
 from channels_sync.platforms.tencent_ads.client import SALESINFOS_ADD_PATH
 from channels_sync.platforms.tencent_ads.tokens import clear_ads_token_providers
 from tests.unit.platforms.channels.builders import tshirt
@@ -52,7 +53,7 @@ def stored(sandbox):
 
 
 def test_flags_tell_the_engine_how_this_platform_works(adapter):
-    assert (adapter.stock_in_payload, adapter.listing_in_payload, adapter.freight_templates) == (True, True, "none")
+    assert adapter.capabilities == frozenset({Capability.STOCK_IN_PAYLOAD, Capability.LISTING_IN_PAYLOAD})
 
 
 def test_create_upserts_every_sku_and_names_the_remote_product(adapter, sandbox, calls):
@@ -166,7 +167,7 @@ def test_missing_settings_fail_the_payload(shop, token_cache):
 
 
 def test_sales_info_takes_no_images(adapter, calls):
-    assert adapter.uses_images is False
+    assert Capability.IMAGES not in adapter.capabilities
     with pytest.raises(NotSupported):
         adapter.upload_image(filename="abc.jpg", data=b"\xff\xd8", width=1, height=1)
     assert calls == []

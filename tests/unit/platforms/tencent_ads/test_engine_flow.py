@@ -1,11 +1,11 @@
 """The sync engine with a Tencent Ads shop on the in-process emulator (no worker): publish, the listing and
-deleting rebuilt as bodies (``listing_in_payload``), stock edits as publishes, and the hash that skips no-ops."""
+deleting rebuilt as bodies (``Capability.LISTING_IN_PAYLOAD``), stock edits as publishes, and the hash that skips no-ops."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from channels_sync import services
 from channels_sync.demo import _tencent_ads_demo_settings
+from channels_sync.engine import fanout, outbox
 from channels_sync.models import RemoteBinding, Shop, SyncJob, payload_hash
 from channels_sync.platforms.tencent_ads.client import SALESINFOS_ADD_PATH
 from channels_sync.platforms.tencent_ads.tokens import clear_ads_token_providers
@@ -36,7 +36,7 @@ def run_jobs() -> list[SyncJob]:
     """Execute every pending job in order, as a worker would (the jobs they queue included)."""
     done = []
     while job := SyncJob.objects.filter(state=SyncJob.State.PENDING).order_by("pk").first():
-        services.sync_job_execute(job_id=job.pk)
+        outbox.sync_job_execute(job_id=job.pk)
         done.append(SyncJob.objects.get(pk=job.pk))
     return done
 
@@ -59,14 +59,14 @@ def sends(sandbox) -> int:
 def test_publish_list_stock_delist_delete(shop, tshirt, sandbox):
     codes = list(tshirt.skus.order_by("position", "pk").values_list("out_sku_id", flat=True))
 
-    services.shops_action_enqueue(shops=[shop], kind=SyncJob.Kind.PRODUCT_PUBLISH, targets=[tshirt])
+    fanout.shops_action_enqueue(shops=[shop], kind=SyncJob.Kind.PRODUCT_PUBLISH, targets=[tshirt])
     assert [j.state for j in run_jobs()] == [SyncJob.State.SUCCEEDED]
     assert statuses(sandbox) == dict.fromkeys(codes, ("NEW", "OFF_SALE"))
     assert binding(tshirt, shop).remote_status == "draft"
 
     # Listing: the adapter rebuilds the body from the snapshot; it becomes the last pushed payload, so the
     # publish queued after listing sends nothing.
-    services.shops_action_enqueue(shops=[shop], kind=SyncJob.Kind.PRODUCT_LIST, targets=[tshirt])
+    fanout.shops_action_enqueue(shops=[shop], kind=SyncJob.Kind.PRODUCT_LIST, targets=[tshirt])
     jobs = run_jobs()
     assert [(j.kind, j.state) for j in jobs] == [
         (SyncJob.Kind.PRODUCT_LIST, SyncJob.State.SUCCEEDED),
@@ -84,7 +84,7 @@ def test_publish_list_stock_delist_delete(shop, tshirt, sandbox):
     first.stock, second.stock = 0, second.stock + 5
     first.save()
     second.save()
-    services.catalog_object_saved(target=tshirt, stock_before=before)
+    fanout.catalog_object_saved(target=tshirt, stock_before=before)
     count = sends(sandbox)
     run_jobs()
     assert sends(sandbox) == count + 1
@@ -92,15 +92,15 @@ def test_publish_list_stock_delist_delete(shop, tshirt, sandbox):
     before = {s.pk: s.stock for s in tshirt.skus.all()}
     second.stock += 1
     second.save()
-    services.catalog_object_saved(target=tshirt, stock_before=before)
+    fanout.catalog_object_saved(target=tshirt, stock_before=before)
     run_jobs()
     assert sends(sandbox) == count + 1
 
-    services.shops_action_enqueue(shops=[shop], kind=SyncJob.Kind.PRODUCT_DELIST, targets=[tshirt])
+    fanout.shops_action_enqueue(shops=[shop], kind=SyncJob.Kind.PRODUCT_DELIST, targets=[tshirt])
     run_jobs()
     assert {stock for _, stock in statuses(sandbox).values()} == {"OFF_SALE"}
 
-    services.shops_action_enqueue(shops=[shop], kind=SyncJob.Kind.PRODUCT_DELETE, targets=[tshirt])
+    fanout.shops_action_enqueue(shops=[shop], kind=SyncJob.Kind.PRODUCT_DELETE, targets=[tshirt])
     run_jobs()
     assert set(statuses(sandbox).values()) == {("STOP", "OFF_SALE")}
     assert binding(tshirt, shop).is_deleted is True
@@ -111,7 +111,7 @@ def test_a_rejection_fails_the_job_with_the_platform_code_on_the_product(shop, t
     shop.tencent_ads.account_id = 42
     shop.tencent_ads.save()
 
-    services.shops_action_enqueue(shops=[shop], kind=SyncJob.Kind.PRODUCT_PUBLISH, targets=[tshirt])
+    fanout.shops_action_enqueue(shops=[shop], kind=SyncJob.Kind.PRODUCT_PUBLISH, targets=[tshirt])
     (job,) = run_jobs()
 
     assert (job.state, job.last_errcode) == (SyncJob.State.FAILED, 31002)

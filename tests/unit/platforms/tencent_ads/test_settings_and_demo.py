@@ -3,10 +3,10 @@
 import pytest
 
 from channels_sync.demo import _tencent_ads_demo_settings
+from channels_sync.engine.context import shop_config
 from channels_sync.forms import TencentAdsSettingsForm
 from channels_sync.models import Shop, TencentAdsSettings
-from channels_sync.platforms.adapter import get_adapter
-from channels_sync.services import shop_config
+from channels_sync.platforms.registry import get_adapter
 from products.demo import demo_catalog_create
 from products.models import Product
 from products.selectors import product_snapshot

@@ -23,7 +23,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from channels_sync import services
+from channels_sync.engine import fanout, outbox
 from channels_sync.models import Shop, SyncJob
 from channels_sync.platforms.errors import RejectedError, SystemBusyError, TransportError
 from products.models import Sku
@@ -88,46 +88,46 @@ class Run:
 
     # The merchant ---------------------------------------------------------------------------------------
     def ask(self, kind: str, product, shop) -> None:
-        job = services.sync_job_enqueue(shop=shop, kind=MERCHANT_KINDS[kind], target=product)
+        job = outbox.sync_job_enqueue(shop=shop, kind=MERCHANT_KINDS[kind], target=product)
         self.requested.append(job.pk)
 
     def edit_stock(self, product, delta: int) -> None:
         sku = product.skus.get()
         before = {sku.pk: sku.stock}
         Sku.objects.filter(pk=sku.pk).update(stock=max(0, sku.stock + delta))
-        services.catalog_object_saved(target=product, stock_before=before)
+        fanout.catalog_object_saved(target=product, stock_before=before)
 
     def edit_title(self, product) -> None:
         self.title_versions += 1
         type(product).objects.filter(pk=product.pk).update(title=f"纯棉圆领T恤 第{self.title_versions}版")
-        services.catalog_object_saved(target=product)
+        fanout.catalog_object_saved(target=product)
 
     def retry_failed(self) -> None:
         for job in SyncJob.objects.filter(state=SyncJob.State.FAILED).order_by("pk"):
-            if services.sync_job_retry(job=job) and job.pk in self.requested:
+            if outbox.sync_job_retry(job=job) and job.pk in self.requested:
                 # Asking again is a new request; the earlier ones it carried were answered by its failure.
                 self.requested = [job_id for job_id in self.requested if job_id != job.pk] + [job.pk]
 
     def cancel(self, nth: int) -> None:
         queued = list(SyncJob.objects.filter(state__in=SyncJob.QUEUED_STATES).order_by("pk"))
         if queued:
-            services.sync_job_cancel(job=queued[nth % len(queued)])
+            outbox.sync_job_cancel(job=queued[nth % len(queued)])
 
     # The engine -----------------------------------------------------------------------------------------
     def crash(self) -> None:
         """A worker claims the first job it can and dies before finishing it: its lease runs out."""
         for job_id in self._due():
-            if services.sync_job_claim(job_id=job_id, owner="dying-worker"):
+            if outbox.sync_job_claim(job_id=job_id, owner="dying-worker"):
                 SyncJob.objects.filter(pk=job_id).update(lease_until=timezone.now() - timedelta(seconds=1))
                 return
 
     def round(self, rng=None) -> None:
-        services.sync_jobs_redrive()
+        outbox.sync_jobs_redrive()
         due = self._due()
         if rng is not None:
             rng.shuffle(due)
         for job_id in due:
-            services.sync_job_execute(job_id=job_id, owner="worker")
+            outbox.sync_job_execute(job_id=job_id, owner="worker")
             self._observe()
         self._observe()
 
@@ -137,7 +137,7 @@ class Run:
         )
         return list(
             SyncJob.objects.filter(state=SyncJob.State.PENDING)
-            .order_by(services.queue_order(), "pk")
+            .order_by(outbox.queue_order(), "pk")
             .values_list("pk", flat=True)
         )
 
@@ -203,7 +203,7 @@ def test_every_job_ends_in_the_order_asked_whatever_the_merchant_and_the_platfor
                 case ("crash",):
                     run.crash()
 
-        bound = ROUNDS_PER_JOB * SyncJob.objects.count() + services.MAX_ATTEMPTS + 2
+        bound = ROUNDS_PER_JOB * SyncJob.objects.count() + outbox.MAX_ATTEMPTS + 2
         rounds = 0
         while run.active() and rounds < bound:
             run.round()
@@ -221,7 +221,7 @@ def test_every_job_ends_in_the_order_asked_whatever_the_merchant_and_the_platfor
                 if (
                     a.pk == b.pk
                     or (a.shop_id, a.lock_key) != (b.shop_id, b.lock_key)
-                    or {a.kind, b.kind} <= services.COMMUTING_KINDS
+                    or {a.kind, b.kind} <= outbox.COMMUTING_KINDS
                     or run.waited_for(earlier, later)
                 ):
                     continue

@@ -5,8 +5,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from channels_sync import services
 from channels_sync.demo import demo_shops_ensure
+from channels_sync.engine import fanout, outbox
 from channels_sync.models import RemoteBinding, SyncAttempt, SyncJob
 from products.demo import demo_catalog_create
 from products.models import Product, Shelf
@@ -20,7 +20,7 @@ UPLOADS = ("/merchant/common/upload_img", "/shop/ec/basics/img/upload", "/produc
 
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch, settings):
-    monkeypatch.setattr(services, "_queue_run", lambda job_id, countdown=0: None)
+    monkeypatch.setattr(outbox, "_queue_run", lambda job_id, countdown=0: None)
     settings.OPEN_PLATFORM_MEDIA_BASE_URL = "http://127.0.0.1:8000/media/"
 
 
@@ -34,14 +34,14 @@ def drain(sandbox: Sandbox) -> None:
         sandbox.tick()
         SyncJob.objects.filter(pk__in=due).update(next_attempt_at=timezone.now())
         for job_id in due:
-            services.sync_job_execute(job_id=job_id)
+            outbox.sync_job_execute(job_id=job_id)
     raise AssertionError("jobs still pending after 30 rounds")
 
 
 def publish_everything(shops, sandbox) -> None:
     for shop in shops:
         for product in Product.objects.order_by("pk"):
-            services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+            outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
     drain(sandbox)
 
 
@@ -67,11 +67,11 @@ def test_after_a_restart_with_the_state_file_every_demo_shop_takes_updates_that_
         for shop in shops:
             if shop.platform != "open_platform":
                 for product in Product.objects.order_by("pk"):
-                    services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
+                    outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_LIST, target=product)
         v117 = next(shop for shop in shops if shop.platform == "wechat_store")
-        services.sync_job_enqueue(shop=v117, kind=SyncJob.Kind.SHELF_PUSH, target=Shelf.objects.get())
+        outbox.sync_job_enqueue(shop=v117, kind=SyncJob.Kind.SHELF_PUSH, target=Shelf.objects.get())
         drain(first)
-        services.products_under_audit_refresh_enqueue()
+        fanout.products_under_audit_refresh_enqueue()
         drain(first)
     with first.ctx.lock:
         saved = first.export_state()

@@ -20,11 +20,10 @@ import os
 import random
 import socket
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -34,39 +33,25 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from products.models import Product
-
-from .models import Shop, SyncAttempt, SyncJob
-from .platforms.adapter import DependencyPending, PlatformAdapter, ShopConfig, adapter_class, get_adapter
-from .platforms.errors import PayloadError, PlatformError, RateLimitedError
-from .platforms.http import CallRecord
+from ..models import Shop, SyncAttempt, SyncJob
+from ..platforms.adapter import DependencyPending
+from ..platforms.errors import PayloadError, PlatformError, RateLimitedError
+from ..platforms.http import CallRecord
+from ..platforms.registry import get_adapter
+from .bindings import record_job_failure_on_target
+from .context import JobContext, JobFailed, WaitingForJob, shop_config
+from .registry import handler_for
 
 logger = logging.getLogger("channels_sync.engine")
 
+# The Celery task that runs one job, sent by name so the outbox never imports the tasks module (``tasks.py``).
+RUN_JOB_TASK = "channels_sync.run_job"
 MAX_ATTEMPTS = 10
 BACKOFF_BASE_SECONDS = 5
 BACKOFF_CAP_SECONDS = 600
 # Celery countdowns stay short (Redis visibility timeout); longer waits are picked up by beat's re-drive.
 MAX_COUNTDOWN_SECONDS = 60
 ATTEMPT_BODY_LIMIT = 20_000
-
-
-class JobFailed(Exception):
-    """A terminal failure that is not a platform rejection (bad catalog data, missing configuration)."""
-
-
-class WaitingForJob(Exception):
-    """The job needs another job to end first (a product's publish before its listing, a freight template before
-    the product using it). The job waits, without using up an attempt, and is never claimed before the other ends;
-    if the other fails or is cancelled, this one fails with its reason."""
-
-    def __init__(self, reason: str, *, job: SyncJob):
-        super().__init__(reason)
-        self.reason = reason
-        self.job = job
-
-
-# --- Enqueue ------------------------------------------------------------------------------------------
 
 
 def target_lock_key(target: models.Model | None, kind: str) -> str:
@@ -171,20 +156,16 @@ def _queue_position(job_id: int, queue_position: int | None) -> int:
 
 
 def _queue_run(job_id: int, countdown: int = 0) -> None:
-    from .tasks import sync_job_run_task
-
     try:
-        sync_job_run_task.apply_async(
-            (job_id,),
+        # A signature by name: where the task is registered (workers, eager mode) its own apply_async runs,
+        # elsewhere the message is sent by name.
+        current_app.signature(RUN_JOB_TASK, args=(job_id,)).apply_async(
             countdown=max(0, min(countdown, MAX_COUNTDOWN_SECONDS)),
             queue=settings.CELERY_TASK_DEFAULT_QUEUE,
         )
     except Exception:
         # The row is the source of truth: beat's re-drive will queue it again when the broker is back.
         logger.warning("sync.enqueue.broker_unavailable", extra={"job_id": job_id}, exc_info=True)
-
-
-# --- Claim --------------------------------------------------------------------------------------------
 
 
 def worker_identity() -> str:
@@ -220,65 +201,8 @@ def sync_job_claim(*, job_id: int, owner: str) -> bool:
     return claimed == 1
 
 
-# --- Execute ------------------------------------------------------------------------------------------
-
-
-@dataclass
-class JobContext:
-    """What a handler gets: the job, its shop, an adapter whose calls are recorded, and the worker id."""
-
-    job: SyncJob
-    shop: Shop
-    adapter: PlatformAdapter
-    owner: str
-
-    def enqueue(self, **kwargs) -> SyncJob:
-        kwargs.setdefault("shop", self.shop)
-        return sync_job_enqueue(**kwargs)
-
-    def wait_for(self, reason: str, **kwargs) -> WaitingForJob:
-        """Queue the job this one needs first, ahead of it (or find it queued), and return the exception that makes
-        this one wait for it: ``raise ctx.wait_for(reason, kind=…, target=…)``."""
-        return WaitingForJob(reason, job=self.enqueue(ahead_of=self.job, **kwargs))
-
-
-HandlerFn = Callable[[JobContext], dict]
-
-
-def shop_config(shop: Shop) -> ShopConfig:
-    options, extra_secret = _platform_settings(shop)
-    return ShopConfig(
-        platform=shop.platform,
-        app_id=shop.app_id,
-        app_secret=shop.get_app_secret(),
-        base_url=shop.base_url,
-        shop_id=shop.pk,
-        options=options,
-        extra_secret=extra_secret,
-    )
-
-
-def _platform_settings(shop: Shop) -> tuple[dict, str]:
-    """The per-shop settings row of the shop's platform, as plain values, and its extra secret."""
-    from .models import OpenPlatformSettings, TencentAdsSettings
-
-    if shop.platform == "tencent_ads":
-        ads = TencentAdsSettings.objects.filter(shop=shop).first()
-        if ads is None:
-            return {}, ""
-        return ads.as_options(), ads.get_refresh_token()
-    if shop.platform == "open_platform":
-        defaults = OpenPlatformSettings.objects.filter(shop=shop).first()
-        if defaults is None:
-            return {}, ""
-        return {**defaults.as_options(), "is_joint_operation": defaults.is_joint_operation}, ""
-    return {}, ""
-
-
 def sync_job_execute(*, job_id: int, owner: str | None = None) -> str | None:
     """Run one job if it can be claimed. Returns its new state, or None when it was not ours to run."""
-    from .jobs import HANDLERS
-
     owner = owner or worker_identity()
     if not sync_job_claim(job_id=job_id, owner=owner):
         return None
@@ -290,8 +214,9 @@ def sync_job_execute(*, job_id: int, owner: str | None = None) -> str | None:
         if not job.shop.is_enabled:
             raise JobFailed(_("The shop is disabled."))
         adapter = get_adapter(shop_config(job.shop), on_call=records.append, cache=cache)
-        handler = HANDLERS[job.kind]
-        outcome = handler(JobContext(job=job, shop=job.shop, adapter=adapter, owner=owner)) or {}
+        handler = handler_for(job.kind)
+        context = JobContext(job=job, shop=job.shop, adapter=adapter, owner=owner, enqueue_job=sync_job_enqueue)
+        outcome = handler(context) or {}
     except (PlatformError, DependencyPending, WaitingForJob, JobFailed) as caught:
         error = caught
     except PayloadError as caught:
@@ -382,7 +307,7 @@ def _finish(job: SyncJob, owner: str, records: list[CallRecord], outcome: dict, 
             # Jobs of the same target that were behind this one (or what it now waits for) can go now.
             transaction.on_commit(partial(_queue_next_for_target, job.shop_id, job.lock_key))
         if finished and update["state"] == SyncJob.State.FAILED:
-            _record_failure_on_target(job, update.get("last_errcode"), update["last_errmsg"])
+            record_job_failure_on_target(job, update.get("last_errcode"), update["last_errmsg"])
         if finished and update["state"] in SyncJob.END_STATES:
             _release_dependants(job, update["state"], update.get("last_errmsg", ""), update.get("last_errcode"))
     logger.info(
@@ -390,15 +315,6 @@ def _finish(job: SyncJob, owner: str, records: list[CallRecord], outcome: dict, 
         extra={"job_id": job.pk, "kind": job.kind, "state": update["state"], "calls": len(records)},
     )
     return update["state"] if finished else SyncJob.objects.values_list("state", flat=True).get(pk=job.pk)
-
-
-def _record_failure_on_target(job: SyncJob, errcode: int | None, errmsg: str) -> None:
-    from .jobs import record_job_failure_on_target
-
-    record_job_failure_on_target(job, errcode, errmsg)
-
-
-# --- Jobs that wait for other jobs -------------------------------------------------------------------------
 
 
 def _wait_update(job: SyncJob, error: WaitingForJob, update: dict, now) -> int | None:
@@ -465,7 +381,7 @@ def _release_dependants(job: SyncJob, state: str, reason: str = "", errcode: int
                 last_errmsg=message,
             )
             if changed:
-                _record_failure_on_target(dependant, dependency_errcode, message)
+                record_job_failure_on_target(dependant, dependency_errcode, message)
                 transaction.on_commit(partial(_queue_next_for_target, dependant.shop_id, dependant.lock_key))
                 ended.append((dependant, SyncJob.State.FAILED, message, dependency_errcode))
 
@@ -516,9 +432,6 @@ def _truncate(body):
     if len(text) <= ATTEMPT_BODY_LIMIT:
         return body
     return {"truncated": text[:ATTEMPT_BODY_LIMIT]}
-
-
-# --- Re-drive (beat) ------------------------------------------------------------------------------------
 
 
 def sync_jobs_redrive(*, limit: int = 500) -> dict:
@@ -615,177 +528,3 @@ def sync_job_cancel(*, job: SyncJob, user=None) -> bool:
             _release_dependants(job, SyncJob.State.CANCELLED)
             transaction.on_commit(partial(_queue_next_for_target, job.shop_id, job.lock_key))
     return bool(changed)
-
-
-# --- Catalog hooks: the calls the catalog admin makes, in its own transaction ---------------------------
-
-PLATFORMS_WITH_ORDERS = {"wechat_store"}
-
-
-def orders_pull_enqueue_all() -> int:
-    shops = Shop.objects.filter(is_enabled=True, platform__in=PLATFORMS_WITH_ORDERS)
-    for shop in shops:
-        sync_job_enqueue(shop=shop, kind=SyncJob.Kind.ORDERS_PULL)
-    return len(shops)
-
-
-def _bound_shops(target: models.Model):
-    from .models import RemoteBinding
-
-    content_type = ContentType.objects.get_for_model(target)
-    shop_ids = (
-        RemoteBinding.objects.filter(content_type=content_type, object_id=target.pk, is_deleted=False)
-        .exclude(remote_id="")
-        .values_list("shop_id", flat=True)
-    )
-    return Shop.objects.filter(pk__in=shop_ids, is_enabled=True)
-
-
-PUSH_KIND = {
-    "products.product": SyncJob.Kind.PRODUCT_PUBLISH,
-    "products.freighttemplate": SyncJob.Kind.FREIGHT_PUSH,
-    "products.productgroup": SyncJob.Kind.GROUP_PUSH,
-    "products.shelf": SyncJob.Kind.SHELF_PUSH,
-}
-DELETE_KIND = {
-    "products.product": SyncJob.Kind.PRODUCT_DELETE,
-    "products.freighttemplate": SyncJob.Kind.FREIGHT_DELETE,
-    "products.productgroup": SyncJob.Kind.GROUP_DELETE,
-    "products.shelf": SyncJob.Kind.SHELF_DELETE,
-}
-
-
-def catalog_object_saved(*, target: models.Model, user=None, stock_before: dict[int, int] | None = None) -> int:
-    """Keep every shop where the object is bound in step with it: one coalesced push job per shop.
-
-    For a product, ``stock_before`` (SKU id -> stock before the edit) turns stock edits into movements.
-    Returns the number of jobs written.
-    """
-    from products.models import Product
-
-    kind = PUSH_KIND[target._meta.label_lower]
-    shops = list(_bound_shops(target))
-    for shop in shops:
-        sync_job_enqueue(shop=shop, kind=kind, target=target, created_by=user)
-    if (
-        isinstance(target, Product)
-        and stock_before is not None
-        and stock_movements_record(product=target, stock_before=stock_before, user=user)
-    ):
-        stock_push_enqueue(product=target)
-    return len(shops)
-
-
-def catalog_object_deleting(*, target: models.Model, user=None) -> int:
-    """The object is being deleted locally: delete it in every shop where it is bound."""
-    kind = DELETE_KIND[target._meta.label_lower]
-    shops = list(_bound_shops(target))
-    for shop in shops:
-        sync_job_enqueue(shop=shop, kind=kind, target=target, created_by=user)
-    return len(shops)
-
-
-def stock_movements_record(*, product, stock_before: dict[int, int], user=None) -> int:
-    """One movement per SKU whose stock changed in an edit (new SKUs start at their stock, no movement)."""
-    from .models import StockMovement
-
-    movements = []
-    for sku in product.skus.all():
-        before = stock_before.get(sku.pk)
-        if before is not None and before != sku.stock:
-            movements.append(
-                StockMovement(
-                    sku=sku,
-                    delta=sku.stock - before,
-                    stock_after=sku.stock,
-                    reason=StockMovement.Reason.ADMIN_EDIT,
-                    created_by=user,
-                )
-            )
-    StockMovement.objects.bulk_create(movements)
-    return len(movements)
-
-
-def stock_push_enqueue(*, product: Product, only_shop=None, exclude_shop=None) -> None:
-    """Queue a stock push for the product in every shop where it is bound and some SKU differs; where the product
-    body carries the stock (``stock_in_payload``), a publish instead."""
-    from .models import RemoteBinding, RemoteSkuStock
-
-    content_type = ContentType.objects.get_for_model(Product)
-    bindings = RemoteBinding.objects.filter(content_type=content_type, object_id=product.pk, is_deleted=False)
-    bindings = bindings.exclude(remote_id="").select_related("shop").filter(shop__is_enabled=True)
-    if only_shop is not None:
-        bindings = bindings.filter(shop=only_shop)
-    if exclude_shop is not None:
-        bindings = bindings.exclude(shop=exclude_shop)
-    for binding in bindings:
-        if adapter_class(binding.shop.platform).stock_in_payload:
-            # No stock calls there: the product body carries it, and an unchanged body is not sent.
-            sync_job_enqueue(shop=binding.shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
-            continue
-        states = dict(
-            RemoteSkuStock.objects.filter(shop=binding.shop, sku__product=product).values_list("sku_id", "synced_stock")
-        )
-        if any(states.get(sku_id, stock) != stock for sku_id, stock in product.skus.values_list("pk", "stock")):
-            sync_job_enqueue(shop=binding.shop, kind=SyncJob.Kind.STOCK_PUSH, target=product)
-
-
-class ProductNotMissing(Exception):
-    """A re-create was asked for a product that is not missing in the shop: nothing is queued."""
-
-
-def product_recreate_enqueue(*, product: Product, shop: Shop, user=None) -> SyncJob:
-    """The merchant's "re-create in this shop" of a product the shop no longer has (the binding is missing
-    remotely): one job that forgets the lost remote product and publishes this one as new (``jobs``). Never
-    queued by the engine itself: a product is re-created only when a person asks."""
-    from .models import REMOTE_STATUS_MISSING, RemoteBinding
-
-    content_type = ContentType.objects.get_for_model(Product)
-    binding = RemoteBinding.objects.filter(shop=shop, content_type=content_type, object_id=product.pk).first()
-    if binding is None or not binding.is_bound or binding.remote_status != REMOTE_STATUS_MISSING:
-        raise ProductNotMissing(
-            _("“%(product)s” is not missing in %(shop)s: there is nothing to re-create.")
-            % {"product": product.title, "shop": shop.name}
-        )
-    return sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_RECREATE, target=product, created_by=user)
-
-
-def shops_action_enqueue(*, shops, kind: str, targets, user=None) -> int:
-    """Admin actions: one job per shop and target. Returns how many were written."""
-    count = 0
-    for shop in shops:
-        for target in targets:
-            sync_job_enqueue(shop=shop, kind=kind, target=target, created_by=user)
-            count += 1
-    return count
-
-
-# Draft states that change by themselves (the platform audits or uploads): polled until they settle.
-UNSETTLED_EDIT_STATUSES = ("auditing", "uploading")
-
-
-def products_under_audit_refresh_enqueue() -> int:
-    """The fallback behind the audit and listing push events: read products whose draft is still moving."""
-    from .models import RemoteBinding
-
-    content_type = ContentType.objects.get_for_model(Product)
-    bindings = (
-        RemoteBinding.objects.filter(
-            content_type=content_type,
-            remote_edit_status__in=UNSETTLED_EDIT_STATUSES,
-            is_deleted=False,
-            shop__is_enabled=True,
-        )
-        .exclude(remote_id="")
-        .select_related("shop")
-    )
-    count = 0
-    for binding in bindings:
-        sync_job_enqueue(
-            shop=binding.shop,
-            kind=SyncJob.Kind.PRODUCT_REFRESH,
-            target=binding.target,
-            lock_key=f"products.product:{binding.object_id}:refresh",
-        )
-        count += 1
-    return count

@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from channels_sync import services
+from channels_sync.engine import fanout, outbox
 from channels_sync.models import RemoteBinding, RemoteImage, RemoteSkuStock, Shop, SyncAttempt, SyncJob
 from products.demo import demo_catalog_create
 from products.models import Product
@@ -27,7 +27,7 @@ FOREIGN_IMAGE_ERRMSG = "invalid args: product_base.main_img is not an image uplo
 
 @pytest.fixture(autouse=True)
 def no_broker(monkeypatch):
-    monkeypatch.setattr(services, "_queue_run", lambda job_id, countdown=0: None)
+    monkeypatch.setattr(outbox, "_queue_run", lambda job_id, countdown=0: None)
 
 
 def make_shop(server, spec) -> Shop:
@@ -49,12 +49,12 @@ def drain(sandbox) -> None:
         sandbox.tick()
         SyncJob.objects.filter(pk__in=due).update(next_attempt_at=timezone.now())
         for job_id in due:
-            services.sync_job_execute(job_id=job_id)
+            outbox.sync_job_execute(job_id=job_id)
     raise AssertionError("jobs still pending after 30 rounds")
 
 
 def run(sandbox, shop, kind, product) -> SyncJob:
-    job = services.sync_job_enqueue(shop=shop, kind=kind, target=product)
+    job = outbox.sync_job_enqueue(shop=shop, kind=kind, target=product)
     drain(sandbox)
     job.refresh_from_db()
     return job
@@ -102,7 +102,7 @@ def channels(server) -> Shop:
 def minishop(server, sandbox) -> Shop:
     shop = make_shop(server, MINISHOP)
     # The mini-shop binds its freight templates by import (the demo shop does it when it is created).
-    services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.FREIGHT_IMPORT)
+    outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.FREIGHT_IMPORT)
     drain(sandbox)
     return shop
 
@@ -194,7 +194,7 @@ def test_a_product_deleted_in_the_shop_behind_the_engines_back_shows_missing_and
     sku.stock += 5
     sku.save()
     edit_title(tshirt, "纯棉圆领短袖T恤 女款 新版")
-    services.catalog_object_saved(target=tshirt, stock_before=before)
+    fanout.catalog_object_saved(target=tshirt, stock_before=before)
     drain(sandbox)
 
     missing = binding(v117, tshirt)
@@ -238,7 +238,7 @@ def test_a_product_deleted_in_the_shop_behind_the_engines_back_shows_missing_and
     sku.refresh_from_db()
     sku.stock -= 2
     sku.save()
-    services.catalog_object_saved(target=tshirt, stock_before=before)
+    fanout.catalog_object_saved(target=tshirt, stock_before=before)
     drain(sandbox)
     assert store.products[recreated.remote_id].stock()[sku.spec_key] == sku.stock
 
@@ -281,7 +281,7 @@ def test_a_stock_push_for_a_product_the_minishop_lost_fails_with_its_errcode_as_
     before = dict(tshirt.skus.values_list("pk", "stock"))
     sku.stock += 3
     sku.save()
-    services.catalog_object_saved(target=tshirt, stock_before=before)
+    fanout.catalog_object_saved(target=tshirt, stock_before=before)
     drain(sandbox)
 
     job = SyncJob.objects.get(kind=SyncJob.Kind.STOCK_PUSH)

@@ -1,0 +1,78 @@
+"""What a handler works with: the job's context, the exceptions that end or pause a job, and the shop's
+configuration as the adapter sees it (plain values, secrets decrypted)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..models import OpenPlatformSettings, Shop, SyncJob, TencentAdsSettings
+from ..platforms.adapter import PlatformAdapter, ShopConfig
+
+
+class JobFailed(Exception):
+    """A terminal failure that is not a platform rejection (bad catalog data, missing configuration)."""
+
+
+class WaitingForJob(Exception):
+    """The job needs another job to end first (a product's publish before its listing, a freight template before
+    the product using it). The job waits, without using up an attempt, and is never claimed before the other ends;
+    if the other fails or is cancelled, this one fails with its reason."""
+
+    def __init__(self, reason: str, *, job: SyncJob):
+        super().__init__(reason)
+        self.reason = reason
+        self.job = job
+
+
+@dataclass
+class JobContext:
+    """What a handler gets: the job, its shop, an adapter whose calls are recorded, and the worker id."""
+
+    job: SyncJob
+    shop: Shop
+    adapter: PlatformAdapter
+    owner: str
+    # The outbox's enqueue, handed in by the outbox when it builds the context: the layers under the outbox
+    # never import it.
+    enqueue_job: Callable[..., SyncJob]
+
+    def enqueue(self, **kwargs) -> SyncJob:
+        kwargs.setdefault("shop", self.shop)
+        return self.enqueue_job(**kwargs)
+
+    def wait_for(self, reason: str, **kwargs) -> WaitingForJob:
+        """Queue the job this one needs first, ahead of it (or find it queued), and return the exception that makes
+        this one wait for it: ``raise ctx.wait_for(reason, kind=…, target=…)``."""
+        return WaitingForJob(reason, job=self.enqueue(ahead_of=self.job, **kwargs))
+
+
+HandlerFn = Callable[[JobContext], dict]
+
+
+def shop_config(shop: Shop) -> ShopConfig:
+    options, extra_secret = _platform_settings(shop)
+    return ShopConfig(
+        platform=shop.platform,
+        app_id=shop.app_id,
+        app_secret=shop.get_app_secret(),
+        base_url=shop.base_url,
+        shop_id=shop.pk,
+        options=options,
+        extra_secret=extra_secret,
+    )
+
+
+def _platform_settings(shop: Shop) -> tuple[dict, str]:
+    """The per-shop settings row of the shop's platform, as plain values, and its extra secret."""
+    if shop.platform == "tencent_ads":
+        ads = TencentAdsSettings.objects.filter(shop=shop).first()
+        if ads is None:
+            return {}, ""
+        return ads.as_options(), ads.get_refresh_token()
+    if shop.platform == "open_platform":
+        defaults = OpenPlatformSettings.objects.filter(shop=shop).first()
+        if defaults is None:
+            return {}, ""
+        return {**defaults.as_options(), "is_joint_operation": defaults.is_joint_operation}, ""
+    return {}, ""

@@ -1,0 +1,353 @@
+"""Products: publish (create or update, an unchanged payload not sent), re-create, list, delist, delete, read
+back, audit cancel and third-party source declarations."""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from products.models import FreightTemplate, Product, ProductGroup
+from products.selectors import product_snapshot
+
+from ...models import (
+    REMOTE_STATUS_MISSING,
+    RemoteBinding,
+    RemoteSkuStock,
+    SyncJob,
+    ThirdPartySourceDeclaration,
+    payload_hash,
+)
+from ...platforms.adapter import FREIGHT_TEMPLATE_CAPABILITIES, Capability, ProductPayload
+from ...platforms.errors import RejectedError, RemoteMissingError
+from ...selectors import product_options_for
+from ..bindings import (
+    binding_for,
+    binding_forget_remote,
+    binding_get,
+    binding_record_success,
+    binding_state,
+    binding_store_remote,
+    detects_missing_product,
+    product_missing_in_shop,
+    remote_status_word,
+)
+from ..context import JobContext, JobFailed
+from ..fanout import stock_push_enqueue
+from ..images import PayloadImages, send_with_image_healing
+from ..registry import handles
+
+logger = logging.getLogger("channels_sync.jobs")
+
+
+def job_product(ctx: JobContext) -> Product | None:
+    return Product.objects.filter(pk=ctx.job.target_id).first()
+
+
+@handles(SyncJob.Kind.PRODUCT_PUBLISH)
+@detects_missing_product
+def handle_product_publish(ctx: JobContext) -> dict:
+    """Create the product in the shop, or update it when bound; an unchanged payload is not sent."""
+    product = job_product(ctx)
+    if product is None:
+        return {"skipped": "product deleted"}
+    snapshot = product_snapshot(product_id=product.pk)
+    binding = binding_for(ctx.shop, product)
+    template_remote_id = None
+    if (
+        snapshot.freight_template_id
+        and snapshot.delivery_type == Product.DeliveryType.TEMPLATE
+        and ctx.adapter.capabilities & FREIGHT_TEMPLATE_CAPABILITIES
+    ):
+        template_remote_id = _require_freight_template(ctx, snapshot.freight_template_id)
+    images = PayloadImages(ctx, snapshot.all_image_asset_ids() if Capability.IMAGES in ctx.adapter.capabilities else ())
+    product_options = product_options_for(ctx.shop, product)
+
+    def build(remote=None):
+        return ctx.adapter.product_payload(
+            snapshot=snapshot,
+            image_urls=images.urls,
+            freight_template_remote_id=template_remote_id,
+            binding=binding_state(binding) if binding.is_bound else None,
+            remote=remote,
+            product_options=product_options,
+        )
+
+    payload = build()
+    if binding.is_bound:
+        if binding.last_pushed_hash == payload_hash(payload.hash_basis) and not ctx.job.outcome_unknown:
+            return {"remote_id": binding.remote_id, "unchanged": True}
+        remote = None
+        if ctx.adapter.product_needs_remote_for_update(binding_state(binding)):
+            remote = ctx.adapter.product_get(remote_id=binding.remote_id)
+            if not remote.exists:
+                raise product_missing_in_shop(binding, remote.missing_errcode, remote.missing_errmsg)
+
+        def update():
+            sent = build(remote)
+            ctx.adapter.product_update(remote_id=binding.remote_id, payload=sent)
+            return sent
+
+        payload = send_with_image_healing(images, update)
+        fields = {"last_pushed_hash": payload_hash(payload.hash_basis), "last_pushed_payload": payload.body}
+        if binding.remote_status == REMOTE_STATUS_MISSING:
+            # The shop holds the product again (it came back, or was wrongly reported gone).
+            fields["remote_status"] = _status_found_again(ctx, binding, remote)
+        binding_record_success(binding, **fields)
+        _after_product_write(ctx, product, snapshot, binding)
+        return {"remote_id": binding.remote_id, "updated": True, "warnings": list(payload.warnings)}
+
+    remote_id = None
+    if ctx.job.outcome_unknown or binding.last_pushed_hash:
+        # An earlier create may have been applied without our seeing the answer: look before creating again.
+        remote_id = ctx.adapter.product_find(payload=payload, snapshot=snapshot)
+    created = remote_id is None
+    if created:
+
+        def create():
+            sent = build()
+            # Mark the attempt before sending: a crash after this point is an unknown outcome, never a blind retry.
+            RemoteBinding.objects.filter(pk=binding.pk).update(last_pushed_hash=payload_hash(sent.hash_basis))
+            return sent, ctx.adapter.product_create(payload=sent, snapshot=snapshot)
+
+        payload, remote_id = send_with_image_healing(images, create)
+    binding_record_success(
+        binding,
+        remote_id=remote_id,
+        is_deleted=False,
+        last_pushed_hash=payload_hash(payload.hash_basis),
+        last_pushed_payload=payload.body,
+        remote_status=binding.remote_status or ctx.adapter.created_status,
+    )
+    found = None
+    if not created:
+        # Found the earlier create: bring it up to date with what was meant to be sent.
+        found = ctx.adapter.product_get(remote_id=remote_id)
+
+        def bring_up_to_date():
+            sent = build(found)
+            ctx.adapter.product_update(remote_id=remote_id, payload=sent)
+            return sent
+
+        payload = send_with_image_healing(images, bring_up_to_date)
+        binding_record_success(
+            binding, last_pushed_hash=payload_hash(payload.hash_basis), last_pushed_payload=payload.body
+        )
+    _after_product_write(ctx, product, snapshot, binding, remote=found)
+    for group in ProductGroup.objects.filter(products=product):
+        if binding_get(ctx.shop, ProductGroup, group.pk) is not None:
+            ctx.enqueue(kind=SyncJob.Kind.GROUP_PUSH, target=group)
+    return {"remote_id": remote_id, "created": created, "warnings": list(payload.warnings)}
+
+
+@handles(SyncJob.Kind.PRODUCT_RECREATE)
+def handle_product_recreate(ctx: JobContext) -> dict:
+    """The merchant's "re-create in this shop" of a product the shop no longer has: the lost remote product is
+    forgotten (its id, payload hash, read copies and stock baselines) and the product published as a new one, so
+    the new remote product starts at the local stock and stock edits go out as deltas from there.
+
+    It runs as a job of the product, so no other job of it (a stock push) runs meanwhile. The shop is asked first:
+    a product that exists again (or was wrongly reported gone) is brought up to date instead of doubled.
+    """
+    product = job_product(ctx)
+    if product is None:
+        return {"skipped": "product deleted"}
+    binding = binding_get(ctx.shop, Product, product.pk)
+    if binding is not None and binding.is_bound and binding.remote_status == REMOTE_STATUS_MISSING:
+        lost_remote_id = binding.remote_id
+        remote = ctx.adapter.product_get(remote_id=lost_remote_id)
+        if remote.exists:
+            binding_store_remote(binding, remote)
+            binding_record_success(binding, remote_status=_status_found_again(ctx, binding, remote))
+        else:
+            binding_forget_remote(binding)
+            logger.info(
+                "sync.product.recreating",
+                extra={"shop_id": ctx.shop.pk, "binding_id": binding.pk, "job_id": ctx.job.pk},
+            )
+            result = handle_product_publish(ctx)
+            return {**result, "replaces": lost_remote_id}
+    return handle_product_publish(ctx)
+
+
+def _status_found_again(ctx: JobContext, binding: RemoteBinding, remote) -> str:
+    """The status of a product the shop holds again after it was reported missing: what the shop says. Where its
+    answer has no status (V1.17's get), a product never listed is as created; one listed before is unknown ("")
+    until the next listing or read, rather than guessed."""
+    status = remote_status_word(remote) if remote is not None else ""
+    if status and status != REMOTE_STATUS_MISSING:
+        return status
+    return "" if binding.listed_once else ctx.adapter.created_status
+
+
+def _after_product_write(ctx: JobContext, product: Product, snapshot, binding: RemoteBinding, remote=None) -> None:
+    """Read back a drafted product's state, then set the stock baselines of SKUs new to the shop.
+
+    ``remote`` is what a read just before the write said, if there was one (the write kept its quantities).
+    """
+    if Capability.DRAFT in ctx.adapter.capabilities:
+        remote = ctx.adapter.product_get(remote_id=binding.remote_id)
+        binding_store_remote(binding, remote)
+    _stock_after_publish(ctx, product, snapshot, remote)
+
+
+def _stock_after_publish(ctx: JobContext, product: Product, snapshot, remote) -> None:
+    """SKUs new to the shop hold the stock they were sent with; any later edit goes out as a delta.
+
+    Payloads carry the remote quantity for SKUs the shop already has (never a blind "set" while sales run),
+    so their baselines stand; only the shop's key of each SKU is refreshed. A new baseline is the quantity the
+    shop holds when ``remote`` tells it: a create found again after its answer was lost holds the stock of the
+    first attempt, and edits made since then go out as a delta. Where the body carries the stock itself
+    (``Capability.STOCK_IN_PAYLOAD``), what was just sent is the new baseline, and no stock push follows.
+    """
+    keys = ctx.adapter.remote_sku_keys(snapshot=snapshot, remote=remote)
+    held = {}
+    if remote is not None and remote.exists and Capability.STOCK_IN_PAYLOAD not in ctx.adapter.capabilities:
+        held = remote.stock_by_sku_key
+    for sku in snapshot.skus:
+        key = keys.get(sku.id, sku.spec_key)
+        baseline = held.get(key, sku.stock)
+        state, created = RemoteSkuStock.objects.get_or_create(
+            shop=ctx.shop,
+            sku_id=sku.id,
+            defaults={
+                "remote_sku_key": key,
+                "synced_stock": baseline,
+                "remote_stock": baseline,
+                "remote_stock_read_at": timezone.now(),
+            },
+        )
+        if not created and Capability.STOCK_IN_PAYLOAD in ctx.adapter.capabilities:
+            # The body just sent carried the stock itself.
+            if state.synced_stock != sku.stock:
+                RemoteSkuStock.objects.filter(pk=state.pk).update(synced_stock=sku.stock)
+        elif not created and keys.get(sku.id) and state.remote_sku_key != keys[sku.id]:
+            RemoteSkuStock.objects.filter(pk=state.pk).update(remote_sku_key=keys[sku.id])
+    if Capability.STOCK_IN_PAYLOAD not in ctx.adapter.capabilities:
+        stock_push_enqueue(product=product, only_shop=ctx.shop)
+
+
+def _require_freight_template(ctx: JobContext, template_id: int) -> str:
+    binding = binding_get(ctx.shop, FreightTemplate, template_id)
+    if binding is not None and binding.is_bound:
+        return binding.remote_id
+    template = FreightTemplate.objects.get(pk=template_id)
+    if Capability.FREIGHT_TEMPLATES_IMPORTED in ctx.adapter.capabilities:
+        raise JobFailed(
+            _(
+                "The freight template “%(name)s” is not bound in this shop, which cannot create templates: run "
+                "“Import freight templates” on the shop (it binds templates of the same name), then publish again."
+            )
+            % {"name": template.name}
+        )
+    raise ctx.wait_for(
+        _("Waiting for the freight template “%(name)s” to be pushed.") % {"name": template.name},
+        kind=SyncJob.Kind.FREIGHT_PUSH,
+        target=template,
+    )
+
+
+def require_bound_product(ctx: JobContext, product: Product) -> RemoteBinding:
+    binding = binding_get(ctx.shop, Product, product.pk)
+    if binding is not None and binding.is_bound:
+        return binding
+    raise ctx.wait_for(
+        _("Waiting for the product to be published first."), kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product
+    )
+
+
+@handles(SyncJob.Kind.PRODUCT_LIST)
+@detects_missing_product
+def handle_product_list(ctx: JobContext, *, listed: bool = True) -> dict:
+    product = job_product(ctx)
+    if product is None:
+        return {"skipped": "product deleted"}
+    binding = require_bound_product(ctx, product)
+    extra = {}
+    if Capability.LISTING_IN_PAYLOAD in ctx.adapter.capabilities:
+        # The listing is a field of the product body there: the adapter rebuilds the body in the new state.
+        extra = {"binding": binding_state(binding), "snapshot": product_snapshot(product_id=product.pk)}
+    sent = ctx.adapter.product_set_listed(remote_id=binding.remote_id, listed=listed, **extra)
+    fields = {"remote_status": "listed" if listed else "delisted"}
+    if listed:
+        fields["listed_once"] = True
+    if isinstance(sent, ProductPayload):
+        # The next publish compares with what the shop now holds, so an unchanged product is not sent again.
+        fields.update(last_pushed_hash=payload_hash(sent.hash_basis), last_pushed_payload=sent.body)
+    binding_record_success(binding, **fields)
+    if Capability.DRAFT in ctx.adapter.capabilities:
+        binding_store_remote(binding, ctx.adapter.product_get(remote_id=binding.remote_id))
+    if listed:
+        stock_push_enqueue(product=product, only_shop=ctx.shop)
+    return {"remote_id": binding.remote_id, "listed": listed}
+
+
+@handles(SyncJob.Kind.PRODUCT_REFRESH)
+@detects_missing_product
+def handle_product_refresh(ctx: JobContext) -> dict:
+    """Read the product's state in the shop (audit result, listing) — the poll behind the push events."""
+    binding = binding_get(ctx.shop, Product, ctx.job.target_id)
+    if binding is None or not binding.is_bound:
+        return {"skipped": "not published"}
+    remote = ctx.adapter.product_get(remote_id=binding.remote_id)
+    binding_store_remote(binding, remote)
+    return {"remote_id": binding.remote_id, "status": binding.remote_status, "edit_status": remote.edit_status}
+
+
+@handles(SyncJob.Kind.PRODUCT_AUDIT_CANCEL)
+@detects_missing_product
+def handle_product_audit_cancel(ctx: JobContext) -> dict:
+    binding = binding_get(ctx.shop, Product, ctx.job.target_id)
+    if binding is None or not binding.is_bound:
+        return {"skipped": "not published"}
+    ctx.adapter.product_audit_cancel(remote_id=binding.remote_id)
+    binding_store_remote(binding, ctx.adapter.product_get(remote_id=binding.remote_id))
+    return {"remote_id": binding.remote_id, "edit_status": binding.remote_edit_status}
+
+
+@handles(SyncJob.Kind.THIRD_PARTY_DECLARE)
+def handle_third_party_declare(ctx: JobContext) -> dict:
+    """Declare where a product comes from (addproductthirdpartysource, seed 000)."""
+    declaration = ThirdPartySourceDeclaration.objects.filter(pk=ctx.job.target_id).first()
+    if declaration is None:
+        return {"skipped": "declaration deleted"}
+    snapshot = product_snapshot(product_id=declaration.product_id)
+    images = PayloadImages(ctx, snapshot.all_image_asset_ids())
+    source_id = send_with_image_healing(
+        images,
+        lambda: ctx.adapter.declare_third_party_source(
+            snapshot=snapshot, declaration=declaration.as_payload_fields(), image_urls=images.urls
+        ),
+    )
+    binding = binding_for(ctx.shop, declaration)
+    binding_record_success(binding, remote_id=str(source_id), is_deleted=False)
+    return {"third_party_source_id": str(source_id)}
+
+
+@handles(SyncJob.Kind.PRODUCT_DELIST)
+def handle_product_delist(ctx: JobContext) -> dict:
+    return handle_product_list(ctx, listed=False)
+
+
+@handles(SyncJob.Kind.PRODUCT_DELETE)
+def handle_product_delete(ctx: JobContext) -> dict:
+    binding = binding_get(ctx.shop, Product, ctx.job.target_id)
+    if binding is None or not binding.is_bound:
+        return {"skipped": "not published"}
+    extra = {"binding": binding_state(binding)} if Capability.LISTING_IN_PAYLOAD in ctx.adapter.capabilities else {}
+    try:
+        ctx.adapter.product_delete(remote_id=binding.remote_id, **extra)
+    except RemoteMissingError as error:
+        # Nothing left to delete: the shop had lost or deleted it already, which is what was asked.
+        if error.kind != "product" or (error.remote_id and error.remote_id != binding.remote_id):
+            raise
+    except RejectedError:
+        # A repeat of a delete whose answer was lost finds nothing to delete: confirm by reading.
+        if ctx.job.outcome_unknown and not ctx.adapter.product_get(remote_id=binding.remote_id).exists:
+            pass
+        else:
+            raise
+    binding_record_success(binding, is_deleted=True, remote_status="deleted", last_pushed_hash="")
+    RemoteSkuStock.objects.filter(shop=ctx.shop, sku__product_id=ctx.job.target_id).delete()
+    return {"remote_id": binding.remote_id, "deleted": True}

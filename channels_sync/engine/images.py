@@ -1,0 +1,79 @@
+"""Images a payload refers to: uploaded once per shop, and uploaded again when the shop has lost them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from products.models import ImageAsset
+
+from ..models import RemoteImage
+from ..platforms.errors import ImageRefusedError
+from .context import JobContext
+
+logger = logging.getLogger("channels_sync.jobs")
+
+_Sent = TypeVar("_Sent")
+
+
+def ensure_images(ctx: JobContext, asset_ids) -> dict[int, str]:
+    """Platform URL of each image, uploading those the shop does not have yet (each image once)."""
+    asset_ids = list(dict.fromkeys(asset_ids))
+    urls = dict(RemoteImage.objects.filter(shop=ctx.shop, asset_id__in=asset_ids).values_list("asset_id", "remote_url"))
+    for asset in ImageAsset.objects.filter(pk__in=[i for i in asset_ids if i not in urls]):
+        with asset.image.open("rb") as handle:
+            data = handle.read()
+        filename = f"{asset.sha256[:16]}.{asset.image.name.rsplit('.', 1)[-1].lower()}"
+        url = ctx.adapter.upload_image(filename=filename, data=data, width=asset.width, height=asset.height)
+        remote_image, created = RemoteImage.objects.get_or_create(
+            shop=ctx.shop, asset=asset, defaults={"remote_url": url}
+        )
+        # Another job may have uploaded the same image meanwhile: both links work, the stored one is used.
+        urls[asset.pk] = url if created else remote_image.remote_url
+    return urls
+
+
+class PayloadImages:
+    """The images one payload refers to and their platform URLs (``urls``), uploaded once per shop.
+
+    A shop can lose an upload (a platform that purged it, an emulator restarted without its state), and then
+    refuses the URL that the engine keeps reusing: :func:`send_with_image_healing` forgets the refused uploads,
+    uploads those images again and sends once more.
+    """
+
+    def __init__(self, ctx: JobContext, asset_ids) -> None:
+        self.ctx = ctx
+        self.asset_ids = list(dict.fromkeys(asset_ids))
+        self.urls: dict[int, str] = ensure_images(ctx, self.asset_ids) if self.asset_ids else {}
+
+    def upload_again(self, refusal: ImageRefusedError) -> int:
+        """Forget the uploads the shop refused and upload those images again; returns how many were uploaded.
+
+        The refused images are the ones whose URL the errmsg names, when it names any of this payload's; otherwise
+        the shop did not say which, and every image of the payload is uploaded again. Only rows that still hold
+        the refused URL are dropped: a row another job has just renewed stays.
+        """
+        named = set(refusal.urls)
+        refused = {asset_id: url for asset_id, url in self.urls.items() if url in named} or dict(self.urls)
+        for asset_id, url in refused.items():
+            RemoteImage.objects.filter(shop=self.ctx.shop, asset_id=asset_id, remote_url=url).delete()
+        self.urls.update(ensure_images(self.ctx, list(refused)))
+        logger.info(
+            "sync.images.uploaded_again",
+            extra={"shop_id": self.ctx.shop.pk, "job_id": self.ctx.job.pk, "images": len(refused)},
+        )
+        return len(refused)
+
+
+def send_with_image_healing(images: PayloadImages, send: Callable[[], _Sent]) -> _Sent:
+    """Call ``send``, which builds its payload from ``images.urls``. When the shop refuses one of the images as not
+    its own, upload the refused images again and call ``send`` once more; a second refusal fails the job with the
+    platform's errcode and errmsg, as any rejection does (the images were not the cause, or cannot be healed)."""
+    try:
+        return send()
+    except ImageRefusedError as refusal:
+        if not images.urls:
+            raise
+        images.upload_again(refusal)
+    return send()

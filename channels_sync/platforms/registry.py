@@ -1,0 +1,68 @@
+"""The platforms the engine knows: one registration line per platform (its adapter, and the declarations the
+engine reads instead of asking ``shop.platform == "…"``). Adapters are imported on first use, so an unused
+platform costs nothing.
+
+Adding a platform: its package under ``platforms/`` with an adapter declaring its ``capabilities``, and one
+``register(...)`` line below.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from .adapter import Capability, NotSupported, PlatformAdapter, ShopConfig
+
+
+@dataclass(frozen=True)
+class PlatformEntry:
+    """One platform: where its adapter lives ("module:Class") and its per-product settings, if it has any."""
+
+    platform: str
+    adapter: str
+    # The model ("app_label.ModelName") of the product's own settings for this platform, one row per product with
+    # ``as_options()``; the engine hands them to the adapter's payload builder. Empty where there are none.
+    product_options_model: str = ""
+
+
+PLATFORMS: dict[str, PlatformEntry] = {}
+
+
+def register(platform: str, *, adapter: str, product_options_model: str = "") -> None:
+    PLATFORMS[platform] = PlatformEntry(platform=platform, adapter=adapter, product_options_model=product_options_model)
+
+
+register("wechat_store", adapter="channels_sync.platforms.wechat_store.adapter:WeChatStoreAdapter")
+register("channels", adapter="channels_sync.platforms.channels.adapter:ChannelsAdapter")
+register("minishop", adapter="channels_sync.platforms.minishop.adapter:MiniShopAdapter")
+register("tencent_ads", adapter="channels_sync.platforms.tencent_ads.adapter:TencentAdsAdapter")
+register(
+    "open_platform",
+    adapter="channels_sync.platforms.open_platform.adapter:OpenPlatformAdapter",
+    product_options_model="channels_sync.OpenPlatformProductOptions",
+)
+
+
+def platform_entry(platform: str) -> PlatformEntry:
+    try:
+        return PLATFORMS[platform]
+    except KeyError:
+        raise NotSupported(f"platform {platform}") from None
+
+
+def adapter_class(platform: str) -> type[PlatformAdapter]:
+    module_name, class_name = platform_entry(platform).adapter.split(":")
+    return getattr(importlib.import_module(module_name), class_name)
+
+
+def get_adapter(shop: ShopConfig, *, on_call=None, cache=None) -> PlatformAdapter:
+    return adapter_class(shop.platform)(shop, on_call=on_call, cache=cache)
+
+
+def has_capability(platform: str, capability: Capability) -> bool:
+    """Whether a registered platform's adapter declares ``capability``; False for a platform not registered."""
+    return platform in PLATFORMS and capability in adapter_class(platform).capabilities
+
+
+def platforms_with_orders() -> frozenset[str]:
+    return frozenset(name for name in PLATFORMS if has_capability(name, Capability.ORDERS))
