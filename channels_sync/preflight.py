@@ -3,14 +3,17 @@ before anything is sent.
 
 It gathers the facts the rules need (the product's category of that platform with its imported properties, the
 freight template's valuation) and hands them, with the product's snapshot, to the platform's pure rules
-(``channels_sync/platforms/<platform>/preflight.py``). Reads only; nothing is sent and nothing is written.
+(``channels_sync/platforms/<platform>/preflight.py``). ``preflight`` reads only; ``products_publish_enqueue`` is
+*Publish*: it queues a job only for the products and shops whose pre-flight finds nothing blocking.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 
-from channels_sync.models import Shop
+from channels_sync.engine.outbox import sync_job_enqueue
+from channels_sync.models import Shop, SyncJob
 from channels_sync.platforms.channels import preflight as channels_preflight
 from channels_sync.platforms.minishop import preflight as minishop_preflight
 from channels_sync.platforms.open_platform import preflight as open_platform_preflight
@@ -35,10 +38,44 @@ CATEGORY_FIELDS: Mapping[str, str] = {
 }
 
 
-def preflight(*, product: Product, shop: Shop) -> list[Problem]:
-    """Every problem ``shop``'s platform would answer with a rejection of ``product``; ``[]`` when none is known."""
-    snapshot = product_snapshot(product_id=product.pk)
+def preflight(*, product: Product, shop: Shop, snapshot: ProductSnapshot | None = None) -> list[Problem]:
+    """Every problem ``shop``'s platform would answer with a rejection of ``product``; ``[]`` when none is known.
+    ``snapshot`` spares reading the product again when the caller checks it for several shops."""
+    snapshot = snapshot or product_snapshot(product_id=product.pk)
     return CHECKS[shop.platform](snapshot, preflight_facts(product=product, platform=shop.platform))
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A product *Publish* did not send to a shop, and why."""
+
+    product: Product
+    shop: Shop
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class PublishOutcome:
+    queued: int
+    refused: tuple[Refusal, ...]
+
+
+def products_publish_enqueue(*, shops: Iterable[Shop], products: Iterable[Product], user=None) -> PublishOutcome:
+    """*Publish*: one publish job per product and shop, except where the pre-flight finds a blocking problem; those
+    are refused with their problems, nothing is queued for them."""
+    shops = list(shops)
+    queued = 0
+    refused: list[Refusal] = []
+    for product in products:
+        snapshot = product_snapshot(product_id=product.pk)
+        for shop in shops:
+            blocking = tuple(p for p in preflight(product=product, shop=shop, snapshot=snapshot) if p.blocking)
+            if blocking:
+                refused.append(Refusal(product=product, shop=shop, problems=blocking))
+                continue
+            sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product, created_by=user)
+            queued += 1
+    return PublishOutcome(queued=queued, refused=tuple(refused))
 
 
 def preflight_facts(*, product: Product, platform: str) -> PreflightFacts:

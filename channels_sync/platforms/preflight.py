@@ -20,10 +20,14 @@ from products.selectors import ProductSnapshot, SkuSnapshot
 
 @dataclass(frozen=True)
 class Problem:
+    """``blocking`` is False for a notice that does not say the platform will refuse (a category whose
+    requirements were never imported): *Publish* sends such a product anyway."""
+
     field: str
     message: Any  # a lazily translated string
     subject: str = ""
     choices: tuple[str, ...] = ()
+    blocking: bool = True
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,7 @@ def _category(snapshot: ProductSnapshot, facts: PreflightFacts) -> list[Problem]
             Problem(
                 "product.channels_category",
                 _("The category's details were never imported: import categories on the shop first."),
+                blocking=False,
             )
         ]
     filled = property_names(snapshot, Platform.CHANNELS)

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone, translation
 
-from channels_sync.models import Shop
+from channels_sync.models import Shop, SyncJob
 from channels_sync.preflight import preflight
 from products.models import CategoryAttribute, CategoryAttributeValue, Platform, ProductProperty
 from tests import factories
@@ -85,3 +85,42 @@ def test_a_v117_shop_runs_the_v117_rules(db):
         ("product.wechat_store_category", "请选择微信小店（V1.17）类目。"),
         ("product.images", "请至少添加一张主图（第一张为商品主图）。"),
     ]
+
+
+def _publish(admin_client, product, shop):
+    url = "/admin/products/product/"
+    return admin_client.post(
+        url,
+        {"action": "shops_product_publish", "_selected_action": [product.pk], "apply": "1", "shops": [shop.pk]},
+        follow=True,
+    )
+
+
+def test_publish_refuses_a_product_that_fails_its_preflight_and_says_why(admin_client, channels_shop, tshirt_category):
+    product = factories.product(title="纯棉圆领T恤 夏季款")
+    product.channels_category = tshirt_category
+    product.save()
+
+    with translation.override("zh-hans"):
+        response = _publish(admin_client, product, channels_shop)
+
+    assert [(m.level_tag, str(m)) for m in response.context["messages"]] == [
+        ("warning", "已将 0 个任务加入队列。"),
+        (
+            "error",
+            "“纯棉圆领T恤 夏季款”未发送到视频号：类目要求填写属性“材质”。；类目要求填写属性“袖长”。；类目要求填写属性“领型”。",
+        ),
+    ]
+    assert not SyncJob.objects.exists()
+
+
+def test_publish_sends_a_product_whose_category_was_never_imported(admin_client, channels_shop):
+    product = factories.product()
+    product.channels_category = factories.category(name="手工类目")
+    product.save()
+
+    with translation.override("zh-hans"):
+        response = _publish(admin_client, product, channels_shop)
+
+    assert [str(m) for m in response.context["messages"]] == ["已将 1 个任务加入队列。"]
+    assert list(SyncJob.objects.values_list("kind", "shop__name")) == [("product_publish", "视频号")]
