@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -26,6 +27,7 @@ from products import admin as catalog_admin
 from products.models import FreightTemplate, Product, ProductGroup, Shelf
 
 from .engine import fanout, outbox
+from .errcode_explanations import explain
 from .forms import (
     ChooseShopsForm,
     OpenPlatformOptionsForm,
@@ -54,8 +56,9 @@ from .models import (
 )
 from .platforms.adapter import Capability
 from .platforms.registry import has_capability
-from .preflight import Refusal, products_publish_enqueue
+from .preflight import Refusal, product_preflight_checks, products_publish_enqueue
 from .previews import product_payload_preview
+from .rejections import Rejection, rejection_of
 
 # Remote states as the adapters report them (V1.17: draft/listed/delisted; Channels store §3.1: the rest).
 REMOTE_STATUS_LABELS = {
@@ -345,7 +348,9 @@ class SyncJobAdmin(SyncPermissionsMixin, admin.ModelAdmin):
     list_select_related = ["shop", "waits_for"]
     date_hierarchy = "created_at"
     inlines = [SyncAttemptInline]
-    readonly_fields = ["waits_for_link"] + [f.name for f in SyncJob._meta.fields if f.name not in ("id", "waits_for")]
+    readonly_fields = ["explained_error", "waits_for_link"] + [
+        f.name for f in SyncJob._meta.fields if f.name not in ("id", "waits_for")
+    ]
     # The link replaces the foreign key's widget (the detail page is read-only).
     exclude = ["waits_for"]
     actions = ["retry_jobs", "cancel_jobs"]
@@ -362,7 +367,18 @@ class SyncJobAdmin(SyncPermissionsMixin, admin.ModelAdmin):
 
     @admin.display(description=_("last error"))
     def short_errmsg(self, obj):
-        return obj.last_errmsg[:80]
+        """The explanation's title in the list (the raw message is on the job's page and in its attempts)."""
+        if obj.last_errcode is None and not obj.last_errmsg:
+            return ""
+        return explain(obj.shop.platform, obj.last_errcode, obj.last_errmsg).title
+
+    @admin.display(description=_("what to do"))
+    def explained_error(self, obj):
+        if obj.last_errcode is None and not obj.last_errmsg:
+            return "-"
+        return rejection_html(
+            rejection_of(shop=obj.shop, errcode=obj.last_errcode, errmsg=obj.last_errmsg, target=obj.target)
+        )
 
     @admin.display(description=_("waits for"))
     def waits_for_link(self, obj):
@@ -605,6 +621,10 @@ def _enabled_shops():
     return Shop.objects.filter(is_enabled=True).order_by("name")
 
 
+def rejection_html(rejection: Rejection) -> str:
+    return render_to_string("admin/channels_sync/includes/rejection.html", {"rejection": rejection})
+
+
 def refusal_message(refusal: Refusal) -> str:
     """“T恤” was not sent to 视频号: 类目要求填写属性“材质”。；…, with the SKU a price problem is about."""
     problems = "；".join(
@@ -728,7 +748,11 @@ class SyncedCatalogAdminMixin(SyncPermissionsMixin):
         )
         rows = []
         for b in bindings:
-            error = f"{b.last_errcode}: {b.last_errmsg}" if b.last_errmsg else ""
+            error = (
+                rejection_html(rejection_of(shop=b.shop, errcode=b.last_errcode, errmsg=b.last_errmsg, target=obj))
+                if b.last_errmsg
+                else ""
+            )
             preview, preview_label, action = "", "", ""
             if isinstance(obj, Product):
                 preview = reverse("admin:products_product_payload_preview", args=[obj.pk, b.shop_id])
@@ -873,6 +897,29 @@ class ThirdPartySourceDeclarationAdmin(SyncPermissionsMixin, admin.ModelAdmin):
 
 class SyncedProductAdmin(SyncedCatalogAdminMixin, catalog_admin.ProductAdmin):
     list_display = [*catalog_admin.ProductAdmin.list_display, "sync_summary"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "preflight_panel"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "preflight_panel"]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        if obj is not None:
+            fieldsets.insert(1, (_("What each shop will refuse"), {"fields": ["preflight_panel"]}))
+        return fieldsets
+
+    @admin.display(description=_("pre-flight"))
+    def preflight_panel(self, obj):
+        """Per enabled shop, what its platform would refuse of the saved product, with the platform's choices for a
+        missing attribute and a link to the field."""
+        if obj is None or obj.pk is None:
+            return "-"
+        return render_to_string(
+            "admin/channels_sync/includes/preflight_panel.html", {"checks": product_preflight_checks(product=obj)}
+        )
+
     actions = [
         shop_action(SyncJob.Kind.PRODUCT_PUBLISH, _("Publish to shops…"), "sync_catalog"),
         shop_action(SyncJob.Kind.PRODUCT_LIST, _("List in shops…"), "sync_catalog"),

@@ -20,6 +20,7 @@ from channels_sync.platforms.open_platform import preflight as open_platform_pre
 from channels_sync.platforms.preflight import CategoryAttributeRule, CategoryRules, PreflightFacts, Problem
 from channels_sync.platforms.tencent_ads import preflight as tencent_ads_preflight
 from channels_sync.platforms.wechat_store import preflight as wechat_store_preflight
+from channels_sync.rejections import fault_url
 from products.models import Category, CategoryAttribute, FreightTemplate, Platform, Product
 from products.selectors import ProductSnapshot, product_snapshot
 
@@ -43,6 +44,35 @@ def preflight(*, product: Product, shop: Shop, snapshot: ProductSnapshot | None 
     ``snapshot`` spares reading the product again when the caller checks it for several shops."""
     snapshot = snapshot or product_snapshot(product_id=product.pk)
     return CHECKS[shop.platform](snapshot, preflight_facts(product=product, platform=shop.platform))
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    """A problem as the product page lists it: with the admin URL of its field."""
+
+    problem: Problem
+    url: str
+
+
+@dataclass(frozen=True)
+class ShopCheck:
+    shop: Shop
+    rows: tuple[ProblemRow, ...]
+
+    @property
+    def blocking(self) -> bool:
+        return any(row.problem.blocking for row in self.rows)
+
+
+def product_preflight_checks(*, product: Product) -> list[ShopCheck]:
+    """The pre-flight of ``product`` for every enabled shop, in the shops' order, each problem linked to its field."""
+    snapshot = product_snapshot(product_id=product.pk)
+    checks = []
+    for shop in Shop.objects.filter(is_enabled=True).order_by("name", "pk"):
+        problems = preflight(product=product, shop=shop, snapshot=snapshot)
+        rows = tuple(ProblemRow(p, fault_url(p.field, shop=shop, target=product)) for p in problems)
+        checks.append(ShopCheck(shop=shop, rows=rows))
+    return checks
 
 
 @dataclass(frozen=True)

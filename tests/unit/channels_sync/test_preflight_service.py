@@ -124,3 +124,44 @@ def test_publish_sends_a_product_whose_category_was_never_imported(admin_client,
 
     assert [str(m) for m in response.context["messages"]] == ["已将 1 个任务加入队列。"]
     assert list(SyncJob.objects.values_list("kind", "shop__name")) == [("product_publish", "视频号")]
+
+
+def test_the_product_page_lists_per_shop_what_it_will_refuse_with_the_choices(
+    admin_client, channels_shop, tshirt_category
+):
+    product = factories.product(title="纯棉圆领T恤 夏季款")
+    product.channels_category = tshirt_category
+    product.save()
+
+    response = admin_client.get(f"/admin/products/product/{product.pk}/change/")
+    content = response.content.decode()
+
+    assert response.status_code == 200
+    assert "各店铺会拒绝的内容" in content
+    assert "材质：类目要求填写属性“材质”。" not in content  # the subject of an attribute is in its message already
+    assert "类目要求填写属性“材质”。" in content
+    assert "可选： 纯棉、莫代尔" in content
+    assert f'href="/admin/products/product/{product.pk}/change/#properties-group"' in content
+
+
+def test_a_rejected_job_reads_in_chinese_with_a_link_to_the_field_and_keeps_the_raw_answer(admin_client, channels_shop):
+    product = factories.product()
+    job = SyncJob.objects.create(
+        shop=channels_shop,
+        kind=SyncJob.Kind.PRODUCT_PUBLISH,
+        target=product,
+        target_label=str(product),
+        lock_key=f"products.product:{product.pk}",
+        state=SyncJob.State.FAILED,
+        last_errcode=10020097,
+        last_errmsg="attrs misses 材质, required by category 1101",
+    )
+
+    listing = admin_client.get("/admin/channels_sync/syncjob/").content.decode()
+    detail = admin_client.get(f"/admin/channels_sync/syncjob/{job.pk}/change/").content.decode()
+
+    assert "缺少类目必填属性：材质" in listing
+    assert "缺少类目必填属性：材质" in detail
+    assert "请填写平台原文中指出的属性（商品页列出了所有必填属性），然后重新发布。" in detail
+    assert f'href="/admin/products/product/{product.pk}/change/#properties-group"' in detail
+    assert "10020097: attrs misses 材质, required by category 1101" in detail
