@@ -821,7 +821,10 @@ class SyncedCatalogAdminMixin(SyncPermissionsMixin):
         super().save_related(request, form, formsets, change)
         if change:
             written = fanout.catalog_object_saved(
-                target=form.instance, user=request.user, stock_before=getattr(form, "_stock_before", None)
+                target=form.instance,
+                user=request.user,
+                stock_before=getattr(form, "_stock_before", None),
+                body_changed=not _only_stock_changed(form, formsets),
             )
             if written:
                 self.message_user(
@@ -842,6 +845,20 @@ class SyncedCatalogAdminMixin(SyncPermissionsMixin):
         for obj in queryset:
             fanout.catalog_object_deleting(target=obj, user=request.user)
         super().delete_queryset(request, queryset)
+
+
+def _only_stock_changed(form, formsets) -> bool:
+    """Whether a saved change form changed nothing but SKU stock: then the shops need only the stock pushes, not
+    a publish whose payload is unchanged. Any other field, a new or deleted row, or a form field that merely
+    looks changed, counts as a change of the body."""
+    if form.has_changed():
+        return False
+    for formset in formsets:
+        if formset.new_objects or formset.deleted_objects:
+            return False
+        if any(set(fields) - {"stock"} for _obj, fields in formset.changed_objects):
+            return False
+    return True
 
 
 def _recreate_button(product, binding):

@@ -48,16 +48,20 @@ DELETE_KIND = {
 }
 
 
-def catalog_object_saved(*, target: models.Model, user=None, stock_before: dict[int, int] | None = None) -> int:
+def catalog_object_saved(
+    *, target: models.Model, user=None, stock_before: dict[int, int] | None = None, body_changed: bool = True
+) -> int:
     """Keep every shop where the object is bound in step with it: one coalesced push job per shop.
 
-    For a product, ``stock_before`` (SKU id -> stock before the edit) turns stock edits into movements.
-    Returns the number of jobs written.
+    For a product, ``stock_before`` (SKU id -> stock before the edit) turns stock edits into movements, and
+    ``body_changed=False`` (only SKU stock was edited) queues only the stock pushes: a publish would find its
+    payload unchanged and send nothing, yet hold the stock push behind it. Returns the number of shops concerned.
     """
     kind = PUSH_KIND[target._meta.label_lower]
     shops = list(_bound_shops(target))
-    for shop in shops:
-        sync_job_enqueue(shop=shop, kind=kind, target=target, created_by=user)
+    if body_changed or not isinstance(target, Product):
+        for shop in shops:
+            sync_job_enqueue(shop=shop, kind=kind, target=target, created_by=user)
     if (
         isinstance(target, Product)
         and stock_before is not None

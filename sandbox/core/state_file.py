@@ -121,11 +121,9 @@ class _Encoder:
 
     @staticmethod
     def _sorted(items: list[Any]) -> list[Any]:
-        # Sets have no order: sorted when they can be, so the same state gives the same file.
-        try:
-            return sorted(items)
-        except TypeError:
-            return items
+        # Sets have no order, and their iteration order follows the hash seed: sorted by their encoded JSON
+        # (always comparable, unlike encoded tuples and dataclasses), so one state gives one file in every process.
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
 
 
 def _class_name(cls: type) -> str:

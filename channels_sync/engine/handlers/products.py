@@ -8,7 +8,7 @@ import logging
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from products.models import FreightTemplate, Product, ProductGroup
+from products.models import FreightTemplate, Product, ProductGroup, Sku
 from products.selectors import product_snapshot
 
 from ...models import (
@@ -201,31 +201,54 @@ def _stock_after_publish(ctx: JobContext, product: Product, snapshot, remote) ->
     first attempt, and edits made since then go out as a delta. Where the body carries the stock itself
     (``Capability.STOCK_IN_PAYLOAD``), what was just sent is the new baseline, and no stock push follows.
     """
+    stock_in_payload = Capability.STOCK_IN_PAYLOAD in ctx.adapter.capabilities
     keys = ctx.adapter.remote_sku_keys(snapshot=snapshot, remote=remote)
     held = {}
-    if remote is not None and remote.exists and Capability.STOCK_IN_PAYLOAD not in ctx.adapter.capabilities:
+    if remote is not None and remote.exists and not stock_in_payload:
         held = remote.stock_by_sku_key
+    # One read of the SKUs' baselines and one insert of the new ones, instead of a get_or_create per SKU.
+    states = {
+        state.sku_id: state
+        for state in RemoteSkuStock.objects.filter(shop=ctx.shop, sku_id__in=[sku.id for sku in snapshot.skus])
+    }
+    now = timezone.now()
+    new_states = []
+    synced = {}
     for sku in snapshot.skus:
         key = keys.get(sku.id, sku.spec_key)
-        baseline = held.get(key, sku.stock)
-        state, created = RemoteSkuStock.objects.get_or_create(
-            shop=ctx.shop,
-            sku_id=sku.id,
-            defaults={
-                "remote_sku_key": key,
-                "synced_stock": baseline,
-                "remote_stock": baseline,
-                "remote_stock_read_at": timezone.now(),
-            },
-        )
-        if not created and Capability.STOCK_IN_PAYLOAD in ctx.adapter.capabilities:
+        state = states.get(sku.id)
+        if state is None:
+            baseline = held.get(key, sku.stock)
+            new_states.append(
+                RemoteSkuStock(
+                    shop=ctx.shop,
+                    sku_id=sku.id,
+                    remote_sku_key=key,
+                    synced_stock=baseline,
+                    remote_stock=baseline,
+                    remote_stock_read_at=now,
+                )
+            )
+            synced[sku.id] = baseline
+            continue
+        synced[sku.id] = state.synced_stock
+        if stock_in_payload:
             # The body just sent carried the stock itself.
             if state.synced_stock != sku.stock:
                 RemoteSkuStock.objects.filter(pk=state.pk).update(synced_stock=sku.stock)
-        elif not created and keys.get(sku.id) and state.remote_sku_key != keys[sku.id]:
+        elif keys.get(sku.id) and state.remote_sku_key != keys[sku.id]:
             RemoteSkuStock.objects.filter(pk=state.pk).update(remote_sku_key=keys[sku.id])
-    if Capability.STOCK_IN_PAYLOAD not in ctx.adapter.capabilities:
-        stock_push_enqueue(product=product, only_shop=ctx.shop)
+    # A baseline created meanwhile by another writer stands, as get_or_create kept it (the stock jobs of this
+    # product are in this job's queue and cannot run beside it).
+    RemoteSkuStock.objects.bulk_create(new_states, ignore_conflicts=True)
+    if stock_in_payload:
+        return
+    # The product is bound in this shop now: a stock push is due where any SKU's stock, read again now (an edit
+    # may have come during the publish), differs from its baseline. What stock_push_enqueue would read of the
+    # binding and the baselines is known here already.
+    current = Sku.objects.filter(product_id=snapshot.id).values_list("pk", "stock")
+    if any(synced.get(sku_id, stock) != stock for sku_id, stock in current):
+        ctx.enqueue(kind=SyncJob.Kind.STOCK_PUSH, target=product)
 
 
 def _require_freight_template(ctx: JobContext, template_id: int) -> str:

@@ -9,10 +9,20 @@ from django.urls import reverse
 from django.utils import translation
 
 from channels_sync.engine import outbox
-from channels_sync.models import Order, OrderItem, PushEvent, RemoteBinding, Shop, SyncAttempt, SyncJob
+from channels_sync.models import (
+    Order,
+    OrderItem,
+    PushEvent,
+    RemoteBinding,
+    RemoteSkuStock,
+    Shop,
+    SyncAttempt,
+    SyncJob,
+)
 from channels_sync.views import push_signature
 from products.models import Product
 from tests import factories
+from tests.unit.products.test_product_admin import _bound_data
 
 pytestmark = pytest.mark.django_db
 
@@ -330,3 +340,39 @@ def test_a_waiting_job_links_to_the_job_it_waits_for(admin_client, shop, english
     link = f'<a href="/admin/channels_sync/syncjob/{publish.pk}/change/">#{publish.pk} Publish product · Pending</a>'
     assert link in page.content.decode()
     assert link in detail.content.decode()
+
+
+def _bound_product(shop):
+    product = factories.product()
+    RemoteBinding.objects.create(
+        shop=shop, content_type=ContentType.objects.get_for_model(Product), object_id=product.pk, remote_id="p-1"
+    )
+    sku = product.skus.get()
+    RemoteSkuStock.objects.create(shop=shop, sku=sku, remote_sku_key=sku.spec_key, synced_stock=sku.stock)
+    return product
+
+
+def test_a_stock_only_edit_in_the_change_form_queues_only_the_stock_push(admin_client, shop):
+    product = _bound_product(shop)
+    url = reverse("admin:products_product_change", args=[product.pk])
+    data = _bound_data(admin_client.get(url))
+    data["skus-0-stock"] = "17"  # was 10
+
+    assert admin_client.post(url, data).status_code == 302
+
+    assert list(SyncJob.objects.values_list("kind", flat=True)) == [SyncJob.Kind.STOCK_PUSH]
+
+
+def test_an_edit_of_more_than_stock_queues_the_publish_and_the_stock_push(admin_client, shop):
+    product = _bound_product(shop)
+    url = reverse("admin:products_product_change", args=[product.pk])
+    data = _bound_data(admin_client.get(url))
+    data["skus-0-stock"] = "17"
+    data["title"] = "纯棉圆领T恤 秋季款"
+
+    assert admin_client.post(url, data).status_code == 302
+
+    assert sorted(SyncJob.objects.values_list("kind", flat=True)) == [
+        SyncJob.Kind.PRODUCT_PUBLISH,
+        SyncJob.Kind.STOCK_PUSH,
+    ]

@@ -27,7 +27,34 @@ def test_repeated_edits_coalesce_into_one_pending_job(shop, product, remote, dja
 
     assert first.pk == second.pk
     assert SyncJob.objects.count() == 1
-    assert len(callbacks) == 2  # queued after commit; a duplicate message is harmless (claiming is exclusive)
+    assert len(callbacks) == 1  # one message, after commit: the second request folds into the pending job
+
+
+def test_an_edit_folding_into_a_job_already_pending_puts_no_message_on_the_broker(
+    shop, product, remote, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as first_commit:
+        job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)
+    with django_capture_on_commit_callbacks(execute=True) as later_commits:
+        for _ in range(5):
+            assert outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product) == job
+
+    assert (len(first_commit), len(later_commits)) == (1, 0)
+
+
+def test_new_params_folded_into_a_pending_job_in_backoff_make_it_due_and_send_a_message(
+    shop, product, remote, django_capture_on_commit_callbacks
+):
+    job = outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.ORDER_PULL_ONE, params={"remote_order_id": "1"})
+    SyncJob.objects.filter(pk=job.pk).update(next_attempt_at=timezone.now() + timedelta(minutes=5))
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.ORDER_PULL_ONE, params={"remote_order_id": "2"})
+
+    job.refresh_from_db()
+    assert len(callbacks) == 1
+    assert job.params == {"remote_order_id": "2"}
+    assert job.next_attempt_at <= timezone.now()
 
 
 def _bind_product(shop, product, remote) -> RemoteBinding:

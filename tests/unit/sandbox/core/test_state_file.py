@@ -377,3 +377,14 @@ def test_the_file_is_replaced_whole(state_path):
 
     assert document(state_path) == {"format": "x", "n": 2}
     assert [path.name for path in state_path.parent.iterdir()] == [state_path.name]
+
+
+def test_a_set_of_tuples_is_written_in_one_order_whatever_the_hash_seed():
+    # Encoded tuples are JSON objects, which sorted() cannot compare; the order once followed the set's iteration
+    # order, so two processes with other hash seeds wrote other files (and a restart test failed on some seeds).
+    encoded = encode({("sku-b", 2), ("sku-a", 1), ("sku-c", 3)})
+
+    assert encoded == {
+        "$set": [{"$tuple": ["sku-a", 1]}, {"$tuple": ["sku-b", 2]}, {"$tuple": ["sku-c", 3]}],
+    }
+    assert decode(encoded) == {("sku-a", 1), ("sku-b", 2), ("sku-c", 3)}

@@ -1,0 +1,55 @@
+"""How many SQL statements one job costs (issue 11: 35 per publish job before): pinned, so that a change that
+adds statements to every job shows here. The counts include the two SAVEPOINT statements the test transaction
+adds around each atomic block, which production (autocommit) does not send."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from channels_sync.engine import outbox
+from channels_sync.models import SyncJob
+from tests.unit.channels_sync.engine.jobs import bind_template, run_job
+
+pytestmark = pytest.mark.django_db
+
+# Claim 1, job 1, product 1, snapshot 7, product binding 1, template binding 1, image URLs 1, binding update 1,
+# stock baselines 1, current stock 1, finish 3 (+2 savepoints).
+PUBLISH_UPDATE_STATEMENTS = 21
+# Claim 1, job 1, product 1, binding 1, SKUs 1, baseline 1, current stock 1, delta in flight 1, delta applied 1,
+# finish 3 (+2 savepoints).
+STOCK_PUSH_STATEMENTS = 14
+
+
+def _due(job: SyncJob) -> SyncJob:
+    SyncJob.objects.filter(pk=job.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    return job
+
+
+def test_a_publish_job_updating_a_bound_product_costs_a_fixed_number_of_statements(
+    shop, product, remote, django_assert_num_queries
+):
+    bind_template(shop, product)
+    assert run_job(outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)) == "succeeded"
+    product.title += "（新）"
+    product.save()
+    job = _due(outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product))
+
+    with django_assert_num_queries(PUBLISH_UPDATE_STATEMENTS):
+        assert outbox.sync_job_execute(job_id=job.pk, owner="worker-1") == SyncJob.State.SUCCEEDED
+
+    assert remote.calls[-1] == "update"
+
+
+def test_a_stock_push_of_one_sku_costs_a_fixed_number_of_statements(shop, product, remote, django_assert_num_queries):
+    bind_template(shop, product)
+    assert run_job(outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product)) == "succeeded"
+    sku = product.skus.get()
+    sku.stock += 3
+    sku.save()
+    job = _due(outbox.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.STOCK_PUSH, target=product))
+
+    with django_assert_num_queries(STOCK_PUSH_STATEMENTS):
+        assert outbox.sync_job_execute(job_id=job.pk, owner="worker-1") == SyncJob.State.SUCCEEDED
+
+    assert remote.calls[-2:] == ["stock_read", "stock_change"]
