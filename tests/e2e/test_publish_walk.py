@@ -4,10 +4,10 @@ publish it to a V1.17 shop and a Channels shop and see the jobs done, list it, e
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from channels_sync import services
 from channels_sync.demo import demo_event_urls_configure
+from channels_sync.engine.outbox import sync_job_enqueue
 from channels_sync.models import RemoteBinding, Shop, SyncJob
-from products.models import Platform, Product
+from products.models import Category, Platform, Product
 from tests import factories
 from tests.e2e.conftest import wait_until
 from tests.integration.conftest import PUSH_TOKEN, wait_for_jobs
@@ -33,7 +33,7 @@ def shops(worker, sandbox, live_server) -> list[Shop]:
     sandbox._call("POST", "config", json={"channels_audit": audits})
     demo_event_urls_configure(sandbox_url=sandbox.url, admin_url=live_server.url)
     for shop in created:
-        services.sync_job_enqueue(shop=shop, kind=SyncJob.Kind.CATEGORIES_IMPORT)
+        sync_job_enqueue(shop=shop, kind=SyncJob.Kind.CATEGORIES_IMPORT)
     wait_for_jobs(worker=worker)
     assert list(SyncJob.objects.values_list("kind", "state")) == [("categories_import", "succeeded")] * 2
     return created
@@ -100,6 +100,10 @@ def test_create_publish_list_edit_stock_and_delist(browser, merchant, shops, san
     browser.wait_for_text("成功", ".messagelist")
     browser.shot("product-saved")
     product = Product.objects.get(out_product_id="E2E-CLOTH-001")
+    # The product page's pre-flight: neither shop would refuse anything.
+    browser.open(f"/admin/products/product/{product.pk}/change/")
+    browser.shot("preflight")
+    assert browser.text(".preflight-panel").count("未发现平台会拒绝的内容。") == 2
     assert sorted(product.skus.values_list("spec_key", "price", "original_price", "stock")) == [
         ("$颜色:$灰色", 1990, 2990, 30),
         ("$颜色:$蓝色", 1990, 2990, 20),
@@ -155,3 +159,45 @@ def _run_shop_action(browser, action: str, product: Product, step: str) -> None:
     browser.click("input[type=submit].default")
     browser.wait_for_text("已", ".messagelist")
     browser.shot(f"{step}-queued")
+
+
+def test_a_rejected_publish_reads_in_chinese_and_links_to_the_field(browser, merchant, shops, sandbox, worker):
+    channels = next(shop for shop in shops if shop.platform == Platform.CHANNELS)
+    product = factories.product(title="超细纤维抹布 加厚吸水 三条装", images=3)
+    product.channels_category = Category.objects.get(platform=Platform.CHANNELS, name="抹布")
+    product.save()
+    # The platform refuses a property value the pre-flight cannot know about.
+    sandbox.faults(
+        errcode_next=1,
+        errcode=10020098,
+        errmsg="attrs[0].attr_value '十条' of 件数 is not an integer",
+        paths=["/channels/ec/product/add"],
+    )
+    browser.open("/admin/login/")
+    browser.type("#id_username", "merchant")
+    browser.type("#id_password", "shopadmin-e2e")
+    browser.click("input[type=submit]")
+    browser.wait_for_text("站点管理")
+
+    browser.open("/admin/products/product/")
+    browser.run_action("shops_product_publish", [product.pk])
+    browser.click(f"input[name=shops][value='{channels.pk}']")
+    browser.click("input[type=submit].default")
+    browser.wait_for_text("加入队列", ".messagelist")
+    wait_for_jobs(worker=worker)
+    assert _states("product_publish") == [("channels", "failed")]
+
+    # The job list and the job's page say it in Chinese; the raw answer stays under the technical details.
+    browser.open("/admin/channels_sync/syncjob/")
+    browser.shot("jobs-rejected")
+    assert "属性值不在类目的可选值中：件数" in browser.text("#result_list")
+    job = SyncJob.objects.get(kind="product_publish")
+    browser.open(f"/admin/channels_sync/syncjob/{job.pk}/change/")
+    browser.shot("job-explained")
+    assert "请从类目的可选值中选择属性值。" in browser.text(".rejection")
+
+    # The link goes to the product's properties.
+    browser.click(".rejection a")
+    browser.find("#properties-group")
+    browser.shot("field-at-fault")
+    assert browser.driver.current_url.endswith(f"/admin/products/product/{product.pk}/change/#properties-group")
