@@ -177,6 +177,9 @@ class CategoryAttributeValueInline(admin.TabularInline):
 
 @admin.register(CategoryAttribute)
 class CategoryAttributeAdmin(admin.ModelAdmin):
+    # The count annotation groups the query, and Django drops Meta.ordering from grouped queries: the
+    # autocomplete view (which has no ChangeList ordering) would page an unordered list.
+    ordering = CategoryAttribute._meta.ordering
     list_display = ["name", "kind", "category", "remote_id", "is_required", "value_count"]
     list_filter = ["kind", "category__platform", "is_required"]
     search_fields = ["name", "remote_id", "category__name"]
@@ -247,6 +250,9 @@ class FreightNotServedAreaInline(admin.TabularInline):
 
 
 class FreightTemplateAdmin(admin.ModelAdmin):
+    # The count annotation groups the query, and Django drops Meta.ordering from grouped queries: the
+    # autocomplete view (which has no ChangeList ordering) would page an unordered list.
+    ordering = FreightTemplate._meta.ordering
     list_display = ["name", "assumer", "valuation_type", "shipping_method", "send_time", "is_default", "product_count"]
     list_filter = ["assumer", "valuation_type", "shipping_method", "is_default"]
     search_fields = ["name"]
@@ -589,6 +595,9 @@ class SkuAdmin(admin.ModelAdmin):
 
 
 class ProductGroupAdmin(admin.ModelAdmin):
+    # The count annotation groups the query, and Django drops Meta.ordering from grouped queries: the
+    # autocomplete view (which has no ChangeList ordering) would page an unordered list.
+    ordering = ProductGroup._meta.ordering
     list_display = ["name", "product_count", "updated_at"]
     search_fields = ["name"]
     autocomplete_fields = ["products"]
@@ -623,6 +632,9 @@ class ShelfModuleInline(admin.TabularInline):
 
 
 class ShelfAdmin(admin.ModelAdmin):
+    # The count annotation groups the query, and Django drops Meta.ordering from grouped queries: the
+    # autocomplete view (which has no ChangeList ordering) would page an unordered list.
+    ordering = Shelf._meta.ordering
     form = forms.ShelfForm
     list_display = ["name", "module_count", "updated_at"]
     search_fields = ["name"]

@@ -169,7 +169,8 @@ def product_for_snapshot(*, product_id: int) -> Product | None:
     """The product with every part :func:`snapshot_of` reads, in a fixed number of queries; None once deleted.
     A job that needs the product row and its snapshot reads both at once, instead of the row twice."""
     return (
-        Product.objects.select_related("brand")
+        # The freight template too (a join, no query of its own): the pre-flight asks how it prices.
+        Product.objects.select_related("brand", "freight_template")
         .prefetch_related(
             Prefetch(
                 "platform_categories",

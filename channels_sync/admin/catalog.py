@@ -33,6 +33,7 @@ from ..models import (
     SyncJob,
     ThirdPartySourceDeclaration,
 )
+from ..preflight import product_preflight_checks
 from ..previews import product_payload_preview
 from .common import SyncPermissionsMixin, remote_status_label, shop_action
 from .selectors import object_bindings, sync_panel_rows
@@ -214,6 +215,28 @@ class ProductSyncPanel(CatalogSyncPanel):
             targets=lambda products: ThirdPartySourceDeclaration.objects.filter(product__in=products),
         ),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "preflight_panel"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "preflight_panel"]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        if obj is not None:
+            fieldsets.insert(1, (_("What each shop will refuse"), {"fields": ["preflight_panel"]}))
+        return fieldsets
+
+    @admin.display(description=_("pre-flight"))
+    def preflight_panel(self, obj):
+        """Per enabled shop, what its platform would refuse of the saved product, with the platform's choices for a
+        missing attribute and a link to the field."""
+        if obj is None or obj.pk is None:
+            return "-"
+        return render_to_string(
+            "admin/channels_sync/includes/preflight_panel.html", {"checks": product_preflight_checks(product=obj)}
+        )
 
     def get_inlines(self, request, obj):
         return [

@@ -2,6 +2,7 @@
 the action that asks which shops."""
 
 from django.contrib import admin, messages
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -13,7 +14,10 @@ from ..forms import (
 from ..models import (
     REMOTE_STATUS_MISSING,
     Shop,
+    SyncJob,
 )
+from ..preflight import Refusal, products_publish_enqueue
+from ..rejections import Rejection
 
 # Remote states as the adapters report them (V1.17: draft/listed/delisted; Channels store §3.1: the rest).
 REMOTE_STATUS_LABELS = {
@@ -79,6 +83,25 @@ def _enabled_shops():
     return Shop.objects.filter(is_enabled=True).order_by("name")
 
 
+def rejection_html(rejection: Rejection) -> str:
+    return render_to_string("admin/channels_sync/includes/rejection.html", {"rejection": rejection})
+
+
+def refusal_message(refusal: Refusal) -> str:
+    """“T恤” was not sent to 视频号: 类目要求填写属性“材质”。；…, with the SKU a price problem is about."""
+    problems = "；".join(
+        f"{problem.subject}：{problem.message}"
+        if problem.subject and problem.field.startswith("product.skus")
+        else str(problem.message)
+        for problem in refusal.problems
+    )
+    return _("“%(product)s” was not sent to %(shop)s: %(problems)s") % {
+        "product": refusal.product.title,
+        "shop": refusal.shop.name,
+        "problems": problems,
+    }
+
+
 def shop_action(kind: str, description, permission: str, *, targets=None):
     """An admin action that asks which shops, then writes one job per shop and selected object.
 
@@ -88,17 +111,26 @@ def shop_action(kind: str, description, permission: str, *, targets=None):
     def action(modeladmin, request, queryset):
         form = ChooseShopsForm(request.POST if "apply" in request.POST else None, shops=_enabled_shops())
         if "apply" in request.POST and form.is_valid():
-            count = fanout.shops_action_enqueue(
-                shops=form.cleaned_data["shops"],
-                kind=kind,
-                targets=list(targets(queryset) if targets else queryset),
-                user=request.user,
-            )
+            refused = ()
+            if kind == SyncJob.Kind.PRODUCT_PUBLISH:
+                outcome = products_publish_enqueue(
+                    shops=form.cleaned_data["shops"], products=list(queryset), user=request.user
+                )
+                count, refused = outcome.queued, outcome.refused
+            else:
+                count = fanout.shops_action_enqueue(
+                    shops=form.cleaned_data["shops"],
+                    kind=kind,
+                    targets=list(targets(queryset) if targets else queryset),
+                    user=request.user,
+                )
             modeladmin.message_user(
                 request,
                 ngettext("%(count)d job queued.", "%(count)d jobs queued.", count) % {"count": count},
-                messages.SUCCESS,
+                messages.SUCCESS if count or not refused else messages.WARNING,
             )
+            for refusal in refused:
+                modeladmin.message_user(request, refusal_message(refusal), messages.ERROR)
             return None
         return TemplateResponse(
             request,

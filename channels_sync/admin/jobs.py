@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ..engine import outbox
+from ..errcode_explanations import explain
 from ..models import (
     PushEvent,
     RemoteBinding,
@@ -16,7 +17,8 @@ from ..models import (
     SyncAttempt,
     SyncJob,
 )
-from .common import REMOTE_EDIT_STATUS_LABELS, ReadOnlyAdminMixin, SyncPermissionsMixin
+from ..rejections import rejection_of
+from .common import REMOTE_EDIT_STATUS_LABELS, ReadOnlyAdminMixin, SyncPermissionsMixin, rejection_html
 
 
 class SyncAttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -70,7 +72,7 @@ class SyncJobAdmin(SyncPermissionsMixin, admin.ModelAdmin):
     list_select_related = ["shop", "waits_for"]
     date_hierarchy = "created_at"
     inlines = [SyncAttemptInline]
-    readonly_fields = ["waits_for_link"] + [
+    readonly_fields = ["explained_error", "waits_for_link"] + [
         f.name for f in SyncJob._meta.fields if f.name not in ("id", "waits_for", *JOB_ENGINE_FIELDS)
     ]
     # The link replaces the foreign key's widget (the detail page is read-only).
@@ -89,7 +91,18 @@ class SyncJobAdmin(SyncPermissionsMixin, admin.ModelAdmin):
 
     @admin.display(description=_("last error"))
     def short_errmsg(self, obj):
-        return obj.last_errmsg[:80]
+        """The explanation's title in the list (the raw message is on the job's page and in its attempts)."""
+        if obj.last_errcode is None and not obj.last_errmsg:
+            return ""
+        return explain(obj.shop.platform, obj.last_errcode, obj.last_errmsg).title
+
+    @admin.display(description=_("what to do"))
+    def explained_error(self, obj):
+        if obj.last_errcode is None and not obj.last_errmsg:
+            return "-"
+        return rejection_html(
+            rejection_of(shop=obj.shop, errcode=obj.last_errcode, errmsg=obj.last_errmsg, target=obj.target)
+        )
 
     @admin.display(description=_("waits for"))
     def waits_for_link(self, obj):

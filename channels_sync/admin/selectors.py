@@ -14,6 +14,7 @@ from products.models import Product
 from ..models import REMOTE_STATUS_MISSING, Order, RemoteBinding, RemoteSkuStock, SyncJob
 from ..platforms.adapter import Capability
 from ..platforms.registry import has_capability
+from ..rejections import Rejection, rejection_of
 from .common import remote_status_label
 
 
@@ -26,7 +27,8 @@ class SyncPanelRow:
     remote_id: str
     is_syncing: bool
     last_synced_at: datetime | None
-    error: str
+    # The last rejection in the merchant's words (rejection_of), None when the last push went through.
+    rejection: Rejection | None
     reason: str
     preview_url: str
     preview_label: str
@@ -65,7 +67,13 @@ def sync_panel_rows(*, obj: models.Model, can_sync: bool) -> list[SyncPanelRow]:
                 remote_id=binding.remote_id or "-",
                 is_syncing=binding.shop_id in active,
                 last_synced_at=binding.last_synced_at,
-                error=f"{binding.last_errcode}: {binding.last_errmsg}" if binding.last_errmsg else "",
+                rejection=(
+                    rejection_of(
+                        shop=binding.shop, errcode=binding.last_errcode, errmsg=binding.last_errmsg, target=obj
+                    )
+                    if binding.last_errmsg
+                    else None
+                ),
                 reason=binding.remote_reason,
                 preview_url=preview_url,
                 preview_label=str(preview_label),

@@ -35,7 +35,7 @@ BUDGETS = {
     "product search": 10,
     "product sort by stock": 11,
     "product filtered": 10,
-    "product change": 21,
+    "product change": 30,
     "sku list": 6,
     "sku search": 5,
     "sku change": 6,

@@ -12,6 +12,7 @@ from django.urls import reverse
 from channels_sync.admin.catalog import ProductSyncPanel
 from channels_sync.admin.selectors import SyncPanelRow, sync_panel_rows
 from channels_sync.models import RemoteBinding, SyncJob
+from channels_sync.rejections import rejection_of
 from products import admin as catalog_admin
 from products.extensions import register_admin_panel
 from products.models import FreightTemplate, Product, ProductGroup, Shelf
@@ -19,8 +20,9 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-# The product change page with one shop bound: the catalog's queries plus the panel's two (bindings, active jobs).
-PRODUCT_PAGE_QUERIES = 23
+# The product change page with one shop bound: the catalog's queries, the panel's two (bindings, active jobs) and
+# the pre-flight's (the product's snapshot, then per enabled shop its category rules and freight template).
+PRODUCT_PAGE_QUERIES = 32
 
 
 @pytest.mark.parametrize("model", [Product, FreightTemplate, ProductGroup, Shelf])
@@ -76,7 +78,7 @@ def test_the_panel_rows_say_status_error_and_links_per_shop(english):
             remote_id="S1",
             is_syncing=False,
             last_synced_at=None,
-            error="",
+            rejection=None,
             reason="",
             preview_url=reverse("admin:products_product_payload_preview", args=[product.pk, store.pk]),
             preview_label="payload as sent",
@@ -88,7 +90,7 @@ def test_the_panel_rows_say_status_error_and_links_per_shop(english):
             remote_id="C1",
             is_syncing=True,
             last_synced_at=None,
-            error="10020097: attrs misses 材质",
+            rejection=rejection_of(shop=channels, errcode=10020097, errmsg="attrs misses 材质", target=product),
             reason="",
             preview_url=reverse("admin:products_product_payload_preview", args=[product.pk, channels.pk]),
             preview_label="local, draft and online",
