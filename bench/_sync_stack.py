@@ -267,13 +267,20 @@ def _edit_plan(sizes: Sizes, products, seed: int) -> list[tuple[int, int]]:
     return plan
 
 
+def _samples(edits: list[tuple[int, int]], samples: int) -> list[tuple[int, int]]:
+    """The single edits timed: +1, then -1, on the plan's first SKUs, so no stock ever goes below 0."""
+    return [(sku_id, 1 if n % 2 == 0 else -1) for n, (sku_id, _) in enumerate(edits[:samples])]
+
+
 def _sku_stock_edit(sku_id: int, delta: int) -> None:
     from _chaos_catalog import sku_stock_edit
 
     from products.models import Sku
 
     sku = Sku.objects.select_related("product").get(pk=sku_id)
-    sku_stock_edit(sku=sku, stock=sku.stock + delta)
+    # The plan keeps the stock at 0 or more from the catalog's stock; a later worker count starts from where the
+    # previous one left it, so a step that would go below 0 goes up instead (as chaos.py's edits do).
+    sku_stock_edit(sku=sku, stock=sku.stock + delta if sku.stock + delta >= 0 else sku.stock - delta)
 
 
 def _remote_keys(shop) -> dict[int, tuple[str, str]]:
@@ -372,7 +379,7 @@ def engine_run(
 
         # One edit at a time, the workers idle: from its commit to the shop's answer to the stock call.
         latencies = []
-        for sku_id, delta in edits[: sizes.samples]:
+        for sku_id, delta in _samples(edits, sizes.samples):
             time.sleep(0.3)  # idle workers, as an edit in a quiet back office finds them
             mark = recorder.mark()
             _sku_stock_edit(sku_id, delta)
@@ -418,7 +425,7 @@ def naive_run(*, base_url: str, engine: dict, edits, samples: int) -> dict:
         naive.stock_change(product_id=product_id, sku_info=sku_info, delta=delta)
     stock_s = time.perf_counter() - start
     latencies = []
-    for sku_id, delta in edits[:samples]:
+    for sku_id, delta in _samples(edits, samples):
         product_id, sku_info = keys[sku_id]
         start = time.perf_counter()
         naive.stock_change(product_id=product_id, sku_info=sku_info, delta=delta)
