@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import sys
 import threading
 import time
 import tracemalloc
@@ -327,7 +328,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-save", action="store_true", help="print only; write no file under bench/results/")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, media)")
+    stack = parser.add_argument_group(
+        "--stack", "the real stack (PostgreSQL from DATABASE_URL, Redis, celery workers) against a naive loop"
+    )
+    stack.add_argument("--stack", action="store_true", help="run on the real stack, figures as ratios to the loop")
+    stack.add_argument("--edits", type=int, default=1000, help="stock edits (default %(default)s)")
+    stack.add_argument("--edit-skus", type=int, default=50, help="SKUs the edits spread over (default %(default)s)")
+    stack.add_argument("--samples", type=int, default=30, help="single edits timed one by one (default %(default)s)")
+    stack.add_argument("--workers", default="1,4", help="worker processes of each run (default %(default)s)")
+    stack.add_argument("--latency-ms", type=int, default=50, help="added to every platform call (default 50)")
+    stack.add_argument("--short", action="store_true", help="40 products, 200 edits, 10 samples: about a minute")
+    stack.add_argument("--database", help="the run's database (default <DATABASE_URL's name>_syncbench)")
     args = parser.parse_args(argv)
+    if args.stack or args.short:
+        return _stack(parser, args, sys.argv[1:] if argv is None else argv)
     if args.products < 1 or args.threads < 1 or args.images < 1:
         parser.error("--products, --threads and --images must be at least 1")
 
@@ -471,6 +485,30 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"\nwritten: {path.relative_to(path.parents[2])}")
     return 1 if any(note.startswith("FAILED") for note in notes) else 0
+
+
+def _stack(parser: argparse.ArgumentParser, args: argparse.Namespace, argv: list[str]) -> int:
+    import _sync_stack
+
+    if args.short:
+        given = {a.split("=")[0] for a in argv}
+        args.products = args.products if "--products" in given else 40
+        args.edits = args.edits if "--edits" in given else 200
+        args.samples = args.samples if "--samples" in given else 10
+    workers = [int(n) for n in args.workers.split(",") if n.strip()]
+    if args.products < 1 or args.edits < 1 or args.samples < 1 or not workers or min(workers) < 1:
+        parser.error("--products, --edits, --samples and --workers must be at least 1")
+    sizes = _sync_stack.Sizes(
+        products=args.products,
+        skus=args.skus,
+        images=args.images,
+        edits=args.edits,
+        edit_skus=min(args.edit_skus, args.products * args.skus),
+        samples=min(args.samples, args.edits),
+        workers=workers,
+        latency_ms=args.latency_ms,
+    )
+    return _sync_stack.run(sizes, save=not args.no_save, keep=args.keep, database=args.database)
 
 
 def _checks(args, figures: list[dict], remote: dict[str, dict[str, int]]) -> list[str]:
