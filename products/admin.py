@@ -12,8 +12,6 @@ from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
-from shopadmin.pagination import EstimatedCountPaginator
-
 from . import forms
 from .extensions import extended_admin
 from .models import (
@@ -39,6 +37,7 @@ from .models import (
     Sku,
 )
 from .money import format_fen
+from .pagination import EstimatedCountPaginator
 from .sku_matrix import CombinationError, format_combination, missing_combinations, parse_combination
 
 GENERATE_SKUS_BUTTON = "_generate_skus"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from products.models import Category, Product, Sku
-from shopadmin.pagination import EstimatedCountPaginator
+from products.pagination import EstimatedCountPaginator
 from tests import factories
 
 pytestmark = pytest.mark.django_db
