@@ -17,7 +17,14 @@ from __future__ import annotations
 from django.db import transaction
 
 from products.demo import demo_catalog_create
-from products.models import Product, ProductDetailBlock, ProductImage, ProductProperty, Sku
+from products.models import (
+    Product,
+    ProductDetailBlock,
+    ProductImage,
+    ProductPlatformCategory,
+    ProductProperty,
+    Sku,
+)
 
 # The demo products, by out_product_id: the T恤 first.
 DEMO_PRODUCTS = ("DEMO-TSHIRT-001", "DEMO-NUTS-001", "DEMO-COOKIES-001")
@@ -47,7 +54,7 @@ def chaos_catalog(copies: int) -> list[tuple[Product, tuple[str, ...]]]:
 
 
 def product_copy(source: Product, number: int, *, like: Product) -> Product:
-    """A copy of ``source`` numbered ``number``: every field, image, detail block, property, spec and SKU, with the
+    """A copy of ``source`` numbered ``number``: every field, category, image, detail block, property, spec and SKU, with the
     freight template of ``like`` and head images of ``like`` added up to four."""
     tag = f"C{number:03d}"
     with transaction.atomic():
@@ -61,6 +68,9 @@ def product_copy(source: Product, number: int, *, like: Product) -> Product:
         product.freight_template = like.freight_template
         product.full_clean()
         product.save()
+        # The categories are rows of their own (product × platform), not fields the copy carried.
+        for row in ProductPlatformCategory.objects.filter(product=source):
+            ProductPlatformCategory.objects.create(product=product, platform=row.platform, category=row.category)
         assets = [image.asset for image in ProductImage.objects.filter(product=source).order_by("position")]
         extra = [image.asset for image in ProductImage.objects.filter(product=like).order_by("position")]
         assets += [asset for asset in extra if asset not in assets][: max(0, MIN_HEAD_IMAGES - len(assets))]

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from channels_sync.demo import demo_event_urls_configure
 from channels_sync.engine.outbox import sync_job_enqueue
 from channels_sync.models import RemoteBinding, Shop, SyncJob
-from products.models import Category, Platform, Product
+from products.models import Category, Platform, Product, ProductPlatformCategory
 from tests import factories
 from tests.e2e.conftest import wait_until
 from tests.integration.conftest import PUSH_TOKEN, wait_for_jobs
@@ -86,8 +86,8 @@ def test_create_publish_list_edit_stock_and_delist(browser, merchant, shops, san
     browser.find("#id_skus-1-spec_combination")
     browser.shot("sku-matrix")
     assert [browser.find(f"#id_skus-{i}-spec_combination").get_attribute("value") for i in (0, 1)] == [
-        "颜色:灰色",
-        "颜色:蓝色",
+        "颜色：灰色",
+        "颜色：蓝色",
     ]
     for index, stock in ((0, "30"), (1, "20")):
         browser.type(f"#id_skus-{index}-price", "19.90")
@@ -164,8 +164,11 @@ def _run_shop_action(browser, action: str, product: Product, step: str) -> None:
 def test_a_rejected_publish_reads_in_chinese_and_links_to_the_field(browser, merchant, shops, sandbox, worker):
     channels = next(shop for shop in shops if shop.platform == Platform.CHANNELS)
     product = factories.product(title="超细纤维抹布 加厚吸水 三条装", images=3)
-    product.channels_category = Category.objects.get(platform=Platform.CHANNELS, name="抹布")
-    product.save()
+    ProductPlatformCategory.objects.create(
+        product=product,
+        platform=Platform.CHANNELS,
+        category=Category.objects.get(platform=Platform.CHANNELS, name="抹布"),
+    )
     # The platform refuses a property value the pre-flight cannot know about.
     sandbox.faults(
         errcode_next=1,
