@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from products.models import Sku
 
-from ..models import RemoteSkuStock, StockMovement
+from ..models import RemoteBinding, RemoteSkuStock, StockMovement
+from ..platforms.adapter import Capability
+from ..platforms.registry import has_capability
 from .fanout import stock_push_enqueue
 
 
@@ -52,13 +55,21 @@ def _locked_state(state_id: int) -> RemoteSkuStock:
 
 def push_local_stock(*, state: RemoteSkuStock) -> None:
     """Bring the shop to the local stock: the baseline becomes the quantity the shop was read to hold, so the
-    ordinary stock push sends the local stock minus that quantity as one delta (only to this shop)."""
+    ordinary stock push sends the local stock minus that quantity as one delta (only to this shop). Where the
+    product body carries the stock, the push is a publish: the last pushed hash is forgotten so that publish is
+    sent even though the local body did not change."""
     with transaction.atomic():
         state = _locked_state(state.pk)
         refusal = repair_refusal(state)
         if refusal:
             raise RepairRefused(refusal)
         RemoteSkuStock.objects.filter(pk=state.pk).update(synced_stock=state.remote_stock)
+        if has_capability(state.shop.platform, Capability.STOCK_IN_PAYLOAD):
+            RemoteBinding.objects.filter(
+                shop=state.shop,
+                content_type=ContentType.objects.get_for_model(state.sku.product),
+                object_id=state.sku.product_id,
+            ).update(last_pushed_hash="")
         stock_push_enqueue(product=state.sku.product, only_shop=state.shop)
 
 

@@ -95,3 +95,22 @@ def test_the_repairs_need_the_sync_stock_permission(client, drift, django_user_m
     assert "accept_shop_stock" not in actions()
     staff.user_permissions.add(Permission.objects.get(codename="sync_stock"))
     assert {"push_local_stock", "accept_shop_stock"} <= set(actions())
+
+
+def test_push_local_stock_where_the_body_carries_the_stock_republishes_the_product(admin_client, drift):
+    shop = factories.shop(name="开放平台店", platform="open_platform", app_id="wx_open")
+    binding = RemoteBinding.objects.create(
+        shop=shop,
+        content_type=ContentType.objects.get_for_model(Product),
+        object_id=drift["sku"].product_id,
+        remote_id="op1",
+        last_pushed_hash="a" * 64,
+    )
+    state = RemoteSkuStock.objects.create(shop=shop, sku=drift["sku"], synced_stock=10, remote_stock=4)
+
+    admin_client.post(URL, {"action": "push_local_stock", "_selected_action": [state.pk]})
+
+    # An unchanged body is not sent again: the hash is forgotten so the publish carries the local stock there.
+    binding.refresh_from_db()
+    assert binding.last_pushed_hash == ""
+    assert list(SyncJob.objects.values_list("kind", "shop__name")) == [(SyncJob.Kind.PRODUCT_PUBLISH, "开放平台店")]
