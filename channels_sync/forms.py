@@ -168,6 +168,23 @@ class ChooseShopsForm(forms.Form):
         self.fields["shops"].queryset = shops
 
 
+class AcceptShopStockForm(forms.Form):
+    """Why the shop's figure is taken as the local stock: kept on the stock movement."""
+
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=150,
+        error_messages={"required": _("Say why the shop's figure is right: it is kept with the stock movement.")},
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(self.fields["reason"].error_messages["required"])
+        return reason
+
+
 class SetDeliveryForm(forms.Form):
     """V1.17 order/setdelivery rules (API reference §2.6); ``companies`` are the shop's own (Channels, mini-shop:
     the platform's list)."""
