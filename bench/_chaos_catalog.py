@@ -54,8 +54,8 @@ def chaos_catalog(copies: int) -> list[tuple[Product, tuple[str, ...]]]:
 
 
 def product_copy(source: Product, number: int, *, like: Product) -> Product:
-    """A copy of ``source`` numbered ``number``: every field, category, image, detail block, property, spec and SKU, with the
-    freight template of ``like`` and head images of ``like`` added up to four."""
+    """A copy of ``source`` numbered ``number``: every field, category, image, detail block, property, spec and
+    SKU, with the freight template of ``like`` and head images of ``like`` added up to four."""
     tag = f"C{number:03d}"
     with transaction.atomic():
         product = Product.objects.get(pk=source.pk)
