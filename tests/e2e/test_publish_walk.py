@@ -153,8 +153,9 @@ def test_create_publish_list_edit_stock_and_delist(browser, merchant, shops, san
 def _run_shop_action(browser, action: str, product: Product, step: str) -> None:
     browser.open("/admin/products/product/")
     browser.run_action(action, [product.pk])
-    for checkbox in browser.driver.find_elements("css selector", "input[name=shops]"):
-        checkbox.click()
+    # Wait for each shop's checkbox: right after "go" the change list may still be the page on screen.
+    for shop_id in Shop.objects.order_by("pk").values_list("pk", flat=True):
+        browser.click(f"input[name=shops][value='{shop_id}']")
     browser.shot(f"{step}-choose-shops")
     browser.click("input[type=submit].default")
     browser.wait_for_text("已", ".messagelist")
