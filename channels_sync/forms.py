@@ -218,6 +218,63 @@ class SetDeliveryForm(forms.Form):
         return data
 
 
+class ParcelForm(forms.Form):
+    """One parcel of an order (Channels delivery/send, partial delivery): how many pieces of each line go in it,
+    the company from the shop's own list and the tracking number. ``left`` gives each line's pieces still to ship
+    (``deliveries.pieces_left``): more than that is an error on the line's field, as the platform refuses it."""
+
+    company = forms.ChoiceField(label=_("delivery company"), choices=[("", "---------")])
+    track_no = forms.CharField(label=_("tracking number"), max_length=60)
+
+    def __init__(self, *args, items, left: dict[int, int], companies: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        self.left = left
+        self.fields["company"].choices = [("", "---------"), *companies]
+        for item in self.items:
+            self.fields[self.line_field(item.pk)] = forms.IntegerField(
+                label=item.product_name or item.remote_product_id,
+                min_value=0,
+                initial=0,
+                # A line left blank goes without pieces in this parcel.
+                required=False,
+                help_text=_("%(left)d of %(count)d left to ship") % {"left": left.get(item.pk, 0), "count": item.count},
+            )
+        # Lines first, as the merchant counts the pieces before labelling the parcel.
+        self.order_fields([self.line_field(item.pk) for item in self.items] + ["company", "track_no"])
+
+    @staticmethod
+    def line_field(item_pk: int) -> str:
+        return f"line_{item_pk}"
+
+    def line_fields(self):
+        return [self[self.line_field(item.pk)] for item in self.items]
+
+    def clean_track_no(self):
+        track_no = self.cleaned_data["track_no"].strip()
+        if not track_no:
+            raise forms.ValidationError(_("Enter the tracking number."))
+        return track_no
+
+    def clean(self):
+        data = super().clean()
+        pieces = {}
+        for item in self.items:
+            name = self.line_field(item.pk)
+            count = data.get(name)
+            if count is None:
+                continue
+            left = self.left.get(item.pk, 0)
+            if count > left:
+                self.add_error(name, _("Only %(left)d pieces of this line are left to ship.") % {"left": left})
+            elif count:
+                pieces[item.pk] = count
+        if not self.errors and not pieces:
+            raise forms.ValidationError(_("Put at least one piece in the parcel."))
+        data["pieces"] = pieces
+        return data
+
+
 def order_can_ship(order: Order) -> bool:
     return awaiting_shipment(order.stage, order.status)
 

@@ -3,13 +3,18 @@
 import json
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from ..deliveries import delivery_company_choices
+from ..deliveries import delivery_company_choices, parcel_ship_enqueue, pieces_left
 from ..engine import outbox
 from ..forms import (
+    ParcelForm,
     SetDeliveryForm,
     order_can_ship,
 )
@@ -19,7 +24,9 @@ from ..models import (
     OrderItem,
     SyncJob,
 )
+from ..platforms.adapter import Capability
 from ..platforms.errors import PlatformError
+from ..platforms.registry import has_capability
 from .common import ReadOnlyAdminMixin, SyncPermissionsMixin
 
 
@@ -127,7 +134,9 @@ class OrderAdmin(SyncPermissionsMixin, admin.ModelAdmin):
     date_hierarchy = "remote_created_at"
     list_select_related = ["shop"]
     inlines = [OrderItemInline, AfterSaleInline]
-    readonly_fields = [f.name for f in Order._meta.fields if f.name not in ("id", "raw")] + ["raw_pretty"]
+    readonly_fields = (
+        ["shipping_summary"] + [f.name for f in Order._meta.fields if f.name not in ("id", "raw")] + ["raw_pretty"]
+    )
     exclude = ["raw"]
     actions = ["set_delivery", "close_orders", "pull_again"]
 
@@ -150,6 +159,84 @@ class OrderAdmin(SyncPermissionsMixin, admin.ModelAdmin):
     @admin.display(description=_("as received"))
     def raw_pretty(self, obj):
         return format_html("<pre>{}</pre>", json.dumps(obj.raw, ensure_ascii=False, indent=2))
+
+    def get_urls(self):
+        ship = self.admin_site.admin_view(self.ship_parcel_view)
+        return [path("<path:object_id>/ship/", ship, name="channels_sync_order_ship"), *super().get_urls()]
+
+    @admin.display(description=_("shipping"))
+    def shipping_summary(self, obj):
+        """Per line: shipped, refunded and left; and the way to ship the next parcel while anything is left."""
+        rows = format_html_join(
+            "",
+            "<li>{}: {}</li>",
+            (
+                (
+                    item.product_name or item.remote_product_id,
+                    _("%(shipped)d of %(count)d shipped, %(left)d left")
+                    % {
+                        "shipped": item.delivered_count,
+                        "count": item.count,
+                        "left": max(item.count - item.delivered_count - item.refunded_count, 0),
+                    },
+                )
+                for item in obj.items.all()
+            ),
+        )
+        link = ""
+        if order_can_ship(obj) and has_capability(obj.shop.platform, Capability.PARCELS):
+            url = reverse("admin:channels_sync_order_ship", args=[obj.pk])
+            link = format_html('<a class="button" href="{}">{}</a>', url, _("Ship a parcel…"))
+        return format_html("<ul>{}</ul>{}", rows, link)
+
+    def ship_parcel_view(self, request, object_id):
+        """One parcel: pieces per line, company, tracking number. What is left ships the same way later."""
+        if not request.user.has_perm("channels_sync.fulfil_order"):
+            raise PermissionDenied
+        order = get_object_or_404(Order.objects.select_related("shop"), pk=object_id)
+        change_url = reverse("admin:channels_sync_order_change", args=[order.pk])
+        if not (order_can_ship(order) and has_capability(order.shop.platform, Capability.PARCELS)):
+            self.message_user(request, _("This order cannot be shipped in parcels now."), messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        try:
+            companies = delivery_company_choices(order.shop)
+        except PlatformError as error:
+            self.message_user(
+                request,
+                _("The shop's delivery companies could not be read: %(error)s") % {"error": error.errmsg},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(change_url)
+        items = list(order.items.all())
+        form = ParcelForm(
+            request.POST if request.method == "POST" else None,
+            items=items,
+            left=pieces_left(order),
+            companies=companies,
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            parcel_ship_enqueue(
+                order=order,
+                pieces=data["pieces"],
+                company=data["company"],
+                track_no=data["track_no"],
+                created_by=request.user,
+            )
+            self.message_user(request, _("The parcel is queued for shipping."))
+            return HttpResponseRedirect(change_url)
+        return TemplateResponse(
+            request,
+            "admin/channels_sync/order/ship_parcel.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Ship a parcel"),
+                "order": order,
+                "form": form,
+                "opts": self.model._meta,
+                "change_url": change_url,
+            },
+        )
 
     @admin.action(description=_("Set delivery…"), permissions=["fulfil_order"])
     def set_delivery(self, request, queryset):

@@ -283,6 +283,9 @@ class Capability(enum.Enum):
     ORDERS = "orders"
     # Orders have after-sales the merchant accepts or rejects through the API (Channels).
     AFTERSALES = "aftersales"
+    # An order ships in several parcels, each naming its lines and pieces (``order_ship``; Channels
+    # delivery/send): the admin offers the parcel form, which ships part of an order and the rest later.
+    PARCELS = "parcels"
 
 
 # Either of these: products name a freight template (pushed by the engine, or bound by an import).

@@ -23,7 +23,14 @@ from ...models import (
     SyncJob,
     awaiting_shipment,
 )
-from ...platforms.adapter import Capability, RemoteAfterSale, RemoteOrder, RemoteOrderItem
+from ...platforms.adapter import (
+    Capability,
+    ParcelItem,
+    RemoteAfterSale,
+    RemoteOrder,
+    RemoteOrderItem,
+    RemoteParcel,
+)
 from ...platforms.errors import RejectedError
 from ...platforms.registry import has_capability
 from ..bindings import remote_product_map
@@ -200,22 +207,44 @@ def _apply_order_stock(shop, order: Order, remote: RemoteOrder) -> None:
 
 @handles(SyncJob.Kind.ORDER_SET_DELIVERY)
 def handle_order_set_delivery(ctx: JobContext) -> dict:
+    """Ship the whole order (V1.17-shaped params), or the parcels the merchant made up (``params["parcels"]``:
+    company, tracking number and ``[product id, SKU key, count]`` items each: a partial delivery)."""
     params = ctx.job.params
     order = Order.objects.get(pk=ctx.job.target_id)
+    parcels = tuple(
+        RemoteParcel(
+            company=parcel["company"],
+            track_no=parcel["track_no"],
+            items=tuple(ParcelItem(product_id, sku_key, count) for product_id, sku_key, count in parcel["items"]),
+        )
+        for parcel in params.get("parcels", ())
+    )
     if ctx.job.outcome_unknown:
         current = ctx.adapter.order_get(remote_order_id=order.remote_order_id)
-        if not awaiting_shipment(current.stage, current.status):
+        if _already_shipped(current, parcels):
             order_store(shop=ctx.shop, remote=current)
             return {"order": order.remote_order_id, "already_applied": True}
-    ctx.adapter.order_set_delivery(
-        remote_order_id=order.remote_order_id,
-        need_delivery=params["need_delivery"],
-        company=params.get("company", ""),
-        track_no=params.get("track_no", ""),
-        is_others=params.get("is_others", False),
-    )
+    if parcels:
+        ctx.adapter.order_ship(remote_order_id=order.remote_order_id, parcels=parcels)
+    else:
+        ctx.adapter.order_set_delivery(
+            remote_order_id=order.remote_order_id,
+            need_delivery=params["need_delivery"],
+            company=params.get("company", ""),
+            track_no=params.get("track_no", ""),
+            is_others=params.get("is_others", False),
+        )
     order_store(shop=ctx.shop, remote=ctx.adapter.order_get(remote_order_id=order.remote_order_id))
-    return {"order": order.remote_order_id}
+    return {"order": order.remote_order_id, "parcels": len(parcels)}
+
+
+def _already_shipped(current: RemoteOrder, parcels: tuple[RemoteParcel, ...]) -> bool:
+    """After a lost answer: the whole order went if it no longer awaits shipment; parcels went if the shop shows
+    each of their tracking numbers already (a tracking number is one parcel)."""
+    if not parcels:
+        return not awaiting_shipment(current.stage, current.status)
+    shipped = {parcel.track_no for parcel in current.parcels if parcel.track_no}
+    return all(parcel.track_no in shipped for parcel in parcels)
 
 
 @handles(SyncJob.Kind.ORDER_CLOSE)

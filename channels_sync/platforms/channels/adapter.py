@@ -92,6 +92,7 @@ class ChannelsAdapter(PlatformAdapter):
             Capability.FREIGHT_TEMPLATES_PUSHED,
             Capability.ORDERS,
             Capability.AFTERSALES,
+            Capability.PARCELS,
         }
     )
     api_hosts = WECHAT_API_HOSTS
