@@ -275,6 +275,37 @@ class ParcelForm(forms.Form):
         return data
 
 
+class RejectAfterSaleForm(forms.Form):
+    """Rejecting after-sales (Channels rejectapply): the platform's reason (``reject_reason_type``, required) and
+    the merchant's words to the buyer (``reject_reason``; left empty, the buyer sees the reason's default text).
+    ``reasons`` are the platform's, those that apply to the chosen after-sales."""
+
+    reason_type = forms.TypedChoiceField(label=_("reason"), coerce=int, choices=[("", "---------")])
+    reason = forms.CharField(
+        label=_("explanation to the buyer"),
+        max_length=200,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Left empty, the buyer sees the reason's standard text."),
+    )
+
+    def __init__(self, *args, reasons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reasons = {reason.reason_type: reason for reason in reasons}
+        self.fields["reason_type"].choices = [("", "---------")] + [
+            (reason.reason_type, reason.label or str(reason.reason_type)) for reason in reasons
+        ]
+
+    def clean_reason(self):
+        return self.cleaned_data["reason"].strip()
+
+    def clean(self):
+        data = super().clean()
+        if "reason_type" in data:
+            data["reason_label"] = self.reasons[data["reason_type"]].label
+        return data
+
+
 def order_can_ship(order: Order) -> bool:
     return awaiting_shipment(order.stage, order.status)
 

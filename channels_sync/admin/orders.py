@@ -11,10 +11,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from ..aftersale_reasons import reject_reasons
 from ..deliveries import delivery_company_choices, parcel_ship_enqueue, pieces_left
 from ..engine import outbox
 from ..forms import (
     ParcelForm,
+    RejectAfterSaleForm,
     SetDeliveryForm,
     order_can_ship,
 )
@@ -74,7 +76,17 @@ class AfterSaleInline(ReadOnlyAdminMixin, admin.TabularInline):
     """The order's after-sales as the shop last showed them; accept or reject them from the after-sales list."""
 
     model = AfterSale
-    fields = ["remote_aftersale_id", "kind", "status", "awaiting_merchant", "refunded", "remote_sku_key", "count"]
+    fields = [
+        "remote_aftersale_id",
+        "kind",
+        "status",
+        "awaiting_merchant",
+        "refunded",
+        "remote_sku_key",
+        "count",
+        "reject_reason_label",
+        "reject_reason",
+    ]
     readonly_fields = fields
     extra = 0
     show_change_link = True
@@ -82,7 +94,17 @@ class AfterSaleInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(AfterSale)
 class AfterSaleAdmin(SyncPermissionsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["remote_aftersale_id", "order", "kind", "status", "awaiting_merchant", "refunded", "count"]
+    list_display = [
+        "remote_aftersale_id",
+        "order",
+        "kind",
+        "status",
+        "awaiting_merchant",
+        "refunded",
+        "count",
+        "reject_reason_label",
+    ]
+    exclude = ["raw", "reject_reason_type"]
     list_filter = ["awaiting_merchant", "refunded", "kind", "order__shop"]
     search_fields = ["remote_aftersale_id", "order__remote_order_id"]
     list_select_related = ["order__shop"]
@@ -96,13 +118,53 @@ class AfterSaleAdmin(SyncPermissionsMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
     def accept(self, request, queryset):
         self._decide(request, queryset, SyncJob.Kind.AFTERSALE_ACCEPT, {})
 
-    @admin.action(description=_("Reject the selected after-sales"), permissions=["fulfil_order"])
+    @admin.action(description=_("Reject the selected after-sales…"), permissions=["fulfil_order"])
     def reject(self, request, queryset):
-        # Reject reason 1 with the merchant's note left empty: the platform shows its default description.
-        self._decide(request, queryset, SyncJob.Kind.AFTERSALE_REJECT, {"reason_type": 1})
-
-    def _decide(self, request, queryset, kind, params) -> None:
+        """Asks for the platform's reason and the merchant's explanation first (a small form), then queues."""
         waiting = [item for item in queryset.select_related("order__shop") if item.awaiting_merchant]
+        if not waiting:
+            self.message_user(request, _("None of the selected after-sales awaits the merchant."), messages.ERROR)
+            return None
+        shops = {item.order.shop for item in waiting}
+        if len(shops) > 1:
+            self.message_user(request, _("Reject the after-sales of one shop at a time."), messages.ERROR)
+            return None
+        try:
+            reasons = reject_reasons(next(iter(shops)), {item.kind for item in waiting})
+        except PlatformError as error:
+            self.message_user(
+                request,
+                _("The shop's reject reasons could not be read: %(error)s") % {"error": error.errmsg},
+                messages.ERROR,
+            )
+            return None
+        form = RejectAfterSaleForm(request.POST if "apply" in request.POST else None, reasons=reasons)
+        if "apply" in request.POST and form.is_valid():
+            data = form.cleaned_data
+            params = {
+                "reason_type": data["reason_type"],
+                "reason": data["reason"],
+                "reason_label": data["reason_label"],
+            }
+            self._decide(request, queryset, SyncJob.Kind.AFTERSALE_REJECT, params, waiting=waiting)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/channels_sync/aftersale/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Reject after-sales"),
+                "aftersales": waiting,
+                "form": form,
+                "opts": self.model._meta,
+                "action": "reject",
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    def _decide(self, request, queryset, kind, params, waiting=None) -> None:
+        if waiting is None:
+            waiting = [item for item in queryset.select_related("order__shop") if item.awaiting_merchant]
         for item in waiting:
             outbox.sync_job_enqueue(
                 shop=item.order.shop, kind=kind, target=item, params=params, created_by=request.user

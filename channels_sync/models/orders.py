@@ -126,6 +126,11 @@ class AfterSale(models.Model):
     count = models.PositiveIntegerField(_("quantity"), default=0)
     amount = models.BigIntegerField(_("amount"), default=0)
     remote_updated_at = models.DateTimeField(_("updated at the shop"), null=True, blank=True)
+    # What the merchant rejected it with, once the platform took the rejection: the platform's reason (its number
+    # and its name as the platform listed it) and the merchant's own words to the buyer.
+    reject_reason_type = models.PositiveSmallIntegerField(_("reject reason number"), null=True, blank=True)
+    reject_reason_label = models.CharField(_("reject reason"), max_length=100, blank=True)
+    reject_reason = models.CharField(_("reject explanation"), max_length=200, blank=True)
     raw = models.JSONField(_("as received"), default=dict, blank=True)
 
     class Meta:

@@ -32,6 +32,9 @@ class Shop(models.Model):
         blank=True,
         help_text=_("The token configured for the platform's event pushes; signatures are checked with it."),
     )
+    # The EncodingAESKey of the platform's secure mode (安全模式): pushes arrive AES-encrypted with it. Encrypted at
+    # rest like the app secret, never shown back (``set_push_aes_key``).
+    push_aes_key_encrypted = models.TextField(_("push EncodingAESKey (encrypted)"), blank=True, editable=False)
     is_enabled = models.BooleanField(_("enabled"), default=True)
     orders_pulled_until = models.DateTimeField(_("orders pulled until"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -120,3 +123,9 @@ class Shop(models.Model):
     @property
     def has_app_secret(self) -> bool:
         return bool(self.app_secret_encrypted)
+
+    def set_push_aes_key(self, key: str) -> None:
+        self.push_aes_key_encrypted = encrypt_secret(key) if key else ""
+
+    def get_push_aes_key(self) -> str:
+        return decrypt_secret(self.push_aes_key_encrypted) if self.push_aes_key_encrypted else ""

@@ -153,6 +153,17 @@ class AfterSaleKind:
 
 
 @dataclass(frozen=True)
+class RejectReason:
+    """A reason the platform lets the merchant reject an after-sale with: its number (``reject_reason_type``), its
+    name, the description the buyer sees when the merchant writes none, and the after-sale kinds it applies to."""
+
+    reason_type: int
+    label: str
+    default_text: str
+    kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class RemoteAfterSale:
     """An after-sale (refund, or return and refund) of one order line. ``status`` is the platform's own;
     ``awaiting_merchant`` says the merchant has to accept or reject it now, ``refunded`` that the pieces were
@@ -507,3 +518,7 @@ class PlatformAdapter:
 
     def aftersale_reject(self, *, remote_aftersale_id: str, reason_type: int, reason: str) -> None:
         raise NotSupported("aftersale_reject")
+
+    def aftersale_reject_reasons(self) -> list[RejectReason]:
+        """The reasons ``aftersale_reject`` accepts, as the platform lists them (Channels)."""
+        raise NotSupported("aftersale_reject_reasons")

@@ -50,6 +50,17 @@ MAX_RANGE_SECONDS = 24 * 3600
 PAGE_SIZE = 100
 AFTERSALE_ID_LENGTH = 16
 TYPES = (AFTERSALE_REFUND, AFTERSALE_RETURN)
+# aftersale/rejectreason/get (README, "Channels orders"): the reasons a merchant may reject with, each with its
+# default description and the scene it applies to (1 a refund, 4 a return and refund). Type 6 and its text are the
+# documented example; the others are the emulator's own. rejectapply refuses a type not listed for the scene.
+SCENE_REFUND, SCENE_RETURN = 1, 4
+REJECT_REASONS = (
+    (1, "商品已发货", "亲，商品已经发出，请收到后再申请售后。", (SCENE_REFUND,)),
+    (2, "未收到退回的商品", "亲，我们还没有收到您退回的商品。", (SCENE_RETURN,)),
+    (3, "退回的商品影响二次销售", "亲，退回的商品已影响二次销售，无法退款。", (SCENE_RETURN,)),
+    (6, "买家误操作/已协商取消申请", "亲，真是抱歉给您带来麻烦了，已与您协商取消申请。", (SCENE_REFUND, SCENE_RETURN)),
+)
+SCENES = {AFTERSALE_REFUND: SCENE_REFUND, AFTERSALE_RETURN: SCENE_RETURN}
 
 
 class AfterSales:
@@ -62,6 +73,7 @@ class AfterSales:
             Endpoint("/aftersale/getaftersaleorder", self.aftersale_get),
             Endpoint("/aftersale/acceptapply", self.accept),
             Endpoint("/aftersale/rejectapply", self.reject),
+            Endpoint("/aftersale/rejectreason/get", self.reject_reasons),
         ]
 
     def control_routes(self) -> RouteTable:
@@ -150,10 +162,15 @@ class AfterSales:
         book = self._desk.books.of(appid)
         body = request.json()
         after_sale = self._find(book, body)
-        read_int(body, "reject_reason_type", minimum=1)
+        reason_type = read_int(body, "reject_reason_type", minimum=1)
+        scene = SCENES[after_sale.type]
+        listed = next((row for row in REJECT_REASONS if row[0] == reason_type and scene in row[3]), None)
+        if listed is None:
+            raise invalid_args(f"reject_reason_type {reason_type} is not a reason of scene {scene}")
         if after_sale.status not in (AFTERSALE_MERCHANT_PROCESSING, AFTERSALE_MERCHANT_WAIT_RECEIPT):
             raise fail(ERR_AFTERSALE_STATE, f"after-sale {after_sale.after_sale_order_id} is {after_sale.status}")
-        after_sale.reject_reason = read_str(body, "reject_reason", required=False)
+        # Without a text of the merchant's the buyer sees the reason's default description.
+        after_sale.reject_reason = read_str(body, "reject_reason", required=False) or listed[2]
         order = book.orders[after_sale.order_id]
         line = order.line(after_sale.product_id, after_sale.sku_id)
         assert line is not None  # an after-sale names a line of its order
@@ -161,6 +178,22 @@ class AfterSales:
         rejected = AFTERSALE_MERCHANT_REJECT_REFUND if after_sale.type == AFTERSALE_REFUND else None
         self._move(appid, request, order, after_sale, rejected or AFTERSALE_MERCHANT_REJECT_RETURN)
         return ok()
+
+    def reject_reasons(self, request: Request) -> dict[str, Any]:
+        """An empty body; one entry per reason and scene, as the platform lists them."""
+        caller(request)
+        return ok(
+            reason_list=[
+                {
+                    "reject_reason_type": reason_type,
+                    "reject_reason_type_text": text,
+                    "reject_reason": default,
+                    "reject_scene": scene,
+                }
+                for reason_type, text, default, scenes in REJECT_REASONS
+                for scene in scenes
+            ]
+        )
 
     def _refund(self, appid: str, request: Request, order: ChannelsOrder, after_sale: AfterSale, status: str) -> None:
         """The pieces are refunded: they leave the order (nothing left to ship of them). An order left with

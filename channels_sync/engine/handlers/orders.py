@@ -275,14 +275,22 @@ def _aftersale_decide(ctx: JobContext, *, accept: bool) -> dict:
     after_sale = AfterSale.objects.select_related("order").get(pk=ctx.job.target_id)
     remote_id = after_sale.remote_aftersale_id
     current = ctx.adapter.aftersale_get(remote_aftersale_id=remote_id)
+    params = ctx.job.params
     if current.awaiting_merchant:
         if accept:
             ctx.adapter.aftersale_accept(remote_aftersale_id=remote_id)
         else:
-            params = ctx.job.params
             ctx.adapter.aftersale_reject(
                 remote_aftersale_id=remote_id, reason_type=params["reason_type"], reason=params.get("reason", "")
             )
+    # Kept once the platform took it: just now, or by the attempt whose answer was lost (closed, not refunded).
+    rejected = current.awaiting_merchant or (ctx.job.outcome_unknown and current.closed and not current.refunded)
+    if not accept and rejected:
+        AfterSale.objects.filter(pk=after_sale.pk).update(
+            reject_reason_type=params["reason_type"],
+            reject_reason_label=params.get("reason_label", ""),
+            reject_reason=params.get("reason", ""),
+        )
     remote = ctx.adapter.order_get(remote_order_id=after_sale.order.remote_order_id)
     order_store(shop=ctx.shop, remote=remote, aftersales=_aftersales_read(ctx, remote))
     return {"aftersale": remote_id, "already_decided": not current.awaiting_merchant}

@@ -29,6 +29,7 @@ from ..adapter import (
     ParcelItem,
     PlatformAdapter,
     ProductPayload,
+    RejectReason,
     RemoteAfterSale,
     RemoteOrder,
     RemoteParcel,
@@ -395,6 +396,9 @@ class ChannelsAdapter(PlatformAdapter):
 
     def aftersale_reject(self, *, remote_aftersale_id: str, reason_type: int, reason: str) -> None:
         ChannelsOrders(self.client).aftersale_reject(remote_aftersale_id, reason_type=reason_type, reason=reason)
+
+    def aftersale_reject_reasons(self) -> list[RejectReason]:
+        return ChannelsOrders(self.client).aftersale_reject_reasons()
 
 
 def _pieces_left(order: RemoteOrder) -> tuple[ParcelItem, ...]:

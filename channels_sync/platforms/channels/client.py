@@ -107,6 +107,7 @@ ENDPOINTS: tuple[str, ...] = (
     "aftersale/getaftersaleorder",
     "aftersale/acceptapply",
     "aftersale/rejectapply",
+    "aftersale/rejectreason/get",
 )
 DEFAULT_PATH_PREFIXES: Mapping[str, str] = {
     endpoint: SHOP_PREFIX if endpoint in _SHOP_PREFIXED else CHANNELS_PREFIX for endpoint in ENDPOINTS

@@ -23,6 +23,7 @@ from channels_sync.platforms.adapter import (
     DeliveryCompany,
     OrderStage,
     ParcelItem,
+    RejectReason,
     RemoteAfterSale,
     RemoteOrder,
     RemoteOrderItem,
@@ -63,6 +64,8 @@ AFTERSALE_CLOSED_UNREFUNDED = frozenset(
     }
 )
 AFTERSALE_KINDS: Mapping[str, str] = {"REFUND": AfterSaleKind.REFUND, "RETURN": AfterSaleKind.RETURN}
+# rejectreason/get reject_scene: 1 rejecting a refund, 4 a return and refund (5 and 6, exchanges, are not used).
+REJECT_SCENES: Mapping[int, str] = {1: AfterSaleKind.REFUND, 4: AfterSaleKind.RETURN}
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,27 @@ class ChannelsOrders:
         """POST /channels/ec/aftersale/acceptapply: refunds a refund, or lets a return's parcel come back (and,
         once it arrived, refunds it)."""
         self.client.post(self.client.path("aftersale/acceptapply"), {"after_sale_order_id": after_sale_order_id})
+
+    def aftersale_reject_reasons(self) -> list[RejectReason]:
+        """POST /channels/ec/aftersale/rejectreason/get (an empty body): one entry per reason and scene, merged
+        here into one reason per number with the kinds it applies to."""
+        path = self.client.path("aftersale/rejectreason/get")
+        merged: dict[int, RejectReason] = {}
+        for index, entry in enumerate(answer_list(self.client.post(path, {}), "reason_list", path)):
+            reason_type = _int(_mapping(entry).get("reject_reason_type"))
+            if not reason_type:
+                raise ProtocolError(f"reason_list[{index}] has no reject_reason_type", endpoint=path, http_status=200)
+            kind = REJECT_SCENES.get(_int(entry.get("reject_scene")))
+            if kind is None:
+                continue
+            known = merged.get(reason_type)
+            merged[reason_type] = RejectReason(
+                reason_type=reason_type,
+                label=answer_text(entry, "reject_reason_type_text"),
+                default_text=answer_text(entry, "reject_reason"),
+                kinds=(*known.kinds, kind) if known else (kind,),
+            )
+        return list(merged.values())
 
     def aftersale_reject(self, after_sale_order_id: str, *, reason_type: int, reason: str = "") -> None:
         """POST /channels/ec/aftersale/rejectapply; ``reason_type`` is the platform's reject-reason enum."""

@@ -185,3 +185,18 @@ def test_a_refund_accepted_and_one_rejected(orders, control, listed):
     assert order.remote_aftersale_ids == (refund_id, other_id)
     with pytest.raises(RejectedError):
         orders.aftersale_accept(refund_id)
+
+
+def test_the_reject_reasons_are_read_one_per_number_with_the_kinds_they_apply_to(orders):
+    reasons = orders.aftersale_reject_reasons()
+
+    assert [(reason.reason_type, reason.kinds) for reason in reasons] == [
+        (1, (AfterSaleKind.REFUND,)),
+        (2, (AfterSaleKind.RETURN,)),
+        (3, (AfterSaleKind.RETURN,)),
+        (6, (AfterSaleKind.REFUND, AfterSaleKind.RETURN)),
+    ]
+    assert (reasons[3].label, reasons[3].default_text) == (
+        "买家误操作/已协商取消申请",
+        "亲，真是抱歉给您带来麻烦了，已与您协商取消申请。",
+    )

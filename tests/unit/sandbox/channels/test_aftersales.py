@@ -155,3 +155,37 @@ def test_list_pages_within_a_day(channels, listed):
         ]
         == []
     )
+
+
+REASONS = "/channels/ec/aftersale/rejectreason/get"
+
+
+def test_the_reject_reasons_are_listed_per_scene(channels):
+    reasons = channels.ok(REASONS, {})["reason_list"]
+
+    assert [(row["reject_reason_type"], row["reject_scene"]) for row in reasons] == [
+        (1, 1),
+        (2, 4),
+        (3, 4),
+        (6, 1),
+        (6, 4),
+    ]
+    assert reasons[3]["reject_reason_type_text"] == "买家误操作/已协商取消申请"
+
+
+def test_a_reject_needs_a_reason_of_the_after_sales_scene_and_defaults_its_text(channels, listed):
+    product_id, white_m, _ = listed
+    order_id = generate(channels, product_id, white_m, count=1)["order_id"]
+    after_sale_id = apply(channels, order_id, product_id, white_m)["after_sale_order_id"]
+
+    # Reason 2 is for returns only: a refund cannot be rejected with it, and nothing changes.
+    assert channels.error(REJECT, {"after_sale_order_id": after_sale_id, "reject_reason_type": 2}, 10020051) == (
+        "invalid args: reject_reason_type 2 is not a reason of scene 1"
+    )
+    assert channels.ok(GET, {"after_sale_order_id": after_sale_id})["after_sale_order"]["status"] == (
+        "MERCHANT_PROCESSING"
+    )
+    channels.ok(REJECT, {"after_sale_order_id": after_sale_id, "reject_reason_type": 6})
+
+    got = channels.ok(GET, {"after_sale_order_id": after_sale_id})["after_sale_order"]
+    assert got["details"]["reject_reason"] == "亲，真是抱歉给您带来麻烦了，已与您协商取消申请。"
