@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import OpenPlatformProductOptions, OpenPlatformSettings, Order, Shop, TencentAdsSettings, awaiting_shipment
+from .push_crypto import valid_encoding_aes_key
 
 # V1.17 delivery companies (API reference §2.6).
 DELIVERY_COMPANIES = [
@@ -52,9 +53,44 @@ class ShopAdminForm(forms.ModelForm):
         ),
     )
 
+    push_aes_key = forms.CharField(
+        label=_("push EncodingAESKey"),
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "The message encryption key (EncodingAESKey, 43 letters and digits) of the platform's secure mode: "
+            "pushes then arrive encrypted. Stored encrypted and never shown again; leave empty to keep the current "
+            "one."
+        ),
+    )
+    plain_pushes = forms.BooleanField(
+        label=_("plain-text pushes"),
+        required=False,
+        help_text=_("Forget the stored EncodingAESKey: the platform sends pushes unencrypted."),
+    )
+
     class Meta:
         model = Shop
         fields = ["name", "platform", "app_id", "app_secret", "base_url", "push_token", "is_enabled"]
+
+    def clean_push_aes_key(self):
+        key = self.cleaned_data["push_aes_key"]
+        if key and not valid_encoding_aes_key(key):
+            raise forms.ValidationError(_("An EncodingAESKey is 43 letters and digits."))
+        return key
+
+    def clean(self):
+        data = super().clean()
+        key = data.get("push_aes_key")
+        if data.get("plain_pushes"):
+            if key:
+                self.add_error("push_aes_key", _("Either type a key or choose plain-text pushes, not both."))
+            else:
+                self.instance.set_push_aes_key("")
+        elif key:
+            self.instance.set_push_aes_key(key)
+        return data
 
     def clean_app_secret(self):
         secret = self.cleaned_data["app_secret"]

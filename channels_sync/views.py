@@ -21,6 +21,7 @@ from products.models import Product
 
 from .engine.outbox import sync_job_enqueue
 from .models import PushEvent, RemoteBinding, Shop, SyncJob
+from .push_crypto import decrypted_push, is_encrypted
 from .pushes import (
     PushMessage,
     PushRefused,
@@ -85,7 +86,7 @@ def platform_push(request: HttpRequest, shop_id: int) -> HttpResponse:
         # The platform's URL check: echo back echostr.
         return HttpResponse(request.GET.get("echostr", ""), content_type="text/plain")
     try:
-        text = body_text(read_body(request))
+        text = _plain_text(shop, request, body_text(read_body(request)))
         message = push_message(push_fields(text))
     except PushRefused as refused:
         logger.warning("push.refused.body", extra={"shop_id": shop.pk, "refusal": refused.reason})
@@ -101,6 +102,20 @@ def platform_push(request: HttpRequest, shop_id: int) -> HttpResponse:
         return HttpResponse("replayed push", status=403, content_type="text/plain")
     logger.info("push.accepted", extra={"shop_id": shop.pk, "push_event": message.event})
     return HttpResponse("success", content_type="text/plain")
+
+
+def _plain_text(shop: Shop, request: HttpRequest, text: str) -> str:
+    """The push as plain text. A shop with an EncodingAESKey is in the secure mode (安全模式): only encrypted pushes
+    come, so a plain one is refused; a shop without one takes plain pushes only (it cannot read the others)."""
+    key = shop.get_push_aes_key()
+    if not key:
+        if is_encrypted(request.GET):
+            raise PushRefused(403, "encrypted push, no EncodingAESKey configured")
+        return text
+    if not is_encrypted(request.GET):
+        raise PushRefused(403, "plain push in secure mode")
+    fields = push_fields(text)
+    return decrypted_push(fields, request.GET, token=shop.push_token, encoding_aes_key=key, appid=shop.app_id)
 
 
 def _refusal(refused: PushRefused) -> HttpResponse:

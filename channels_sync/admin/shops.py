@@ -114,11 +114,11 @@ class ShopAdmin(SyncPermissionsMixin, admin.ModelAdmin):
     list_display = ["name", "platform", "app_id", "base_url", "is_enabled", "secret_set", "pending_jobs", "failed_jobs"]
     list_filter = ["platform", "is_enabled"]
     search_fields = ["name", "app_id"]
-    readonly_fields = ["secret_set", "orders_pulled_until", "push_url"]
+    readonly_fields = ["secret_set", "orders_pulled_until", "push_url", "push_encrypted"]
     fieldsets = [
         (None, {"fields": ["name", "platform", "is_enabled"]}),
         (_("Credentials"), {"fields": ["app_id", "app_secret", "secret_set", "base_url"]}),
-        (_("Event pushes"), {"fields": ["push_token", "push_url"]}),
+        (_("Event pushes"), {"fields": ["push_token", "push_url", "push_aes_key", "push_encrypted", "plain_pushes"]}),
         (_("Orders"), {"fields": ["orders_pulled_until"]}),
     ]
     actions = [
@@ -170,6 +170,10 @@ class ShopAdmin(SyncPermissionsMixin, admin.ModelAdmin):
     @admin.display(description=_("secret set"), boolean=True)
     def secret_set(self, obj):
         return obj.has_app_secret
+
+    @admin.display(description=_("encrypted pushes (secure mode)"), boolean=True)
+    def push_encrypted(self, obj):
+        return bool(obj.push_aes_key_encrypted)
 
     @admin.display(description=_("pending jobs"), ordering="pending_total")
     def pending_jobs(self, obj):

@@ -12,6 +12,7 @@ from sandbox.core.app_states import AppStates
 from sandbox.core.base import dump_json
 from sandbox.core.context import IdFactory, SandboxContext
 from sandbox.core.push import PushQueue, QueuedPush
+from sandbox.core.secure_push import encrypt_message, msg_signature
 
 # Event bodies (§3.1 and the platform's callback docs).
 EVENT_AUDIT = ("product_spu_audit", "ProductSpuAudit")
@@ -54,14 +55,26 @@ class Events:
         record = PushRecord(time=now, event=event, body=payload, url=self.url)
         self._shops.of(appid).pushes.append(record)
         if self.url:
+            nonce = self._nonces.chars(NONCE_LENGTH, string.digits)
+            body, extra_query = dump_json(payload), None
+            if app.push_aes_key:
+                # The secure mode: only the ciphertext travels, signed with msg_signature (README, "Encrypted pushes").
+                random16 = self._nonces.chars(16, string.ascii_letters + string.digits).encode("ascii")
+                encrypt = encrypt_message(app.push_aes_key, app.appid, body, random16)
+                body = dump_json({"ToUserName": app.original_id, "Encrypt": encrypt})
+                extra_query = {
+                    "encrypt_type": "aes",
+                    "msg_signature": msg_signature(app.push_token, str(now), nonce, encrypt),
+                }
             self._pushes.put(
                 QueuedPush(
                     url=self.url,
-                    body=dump_json(payload),
+                    body=body,
                     content_type="application/json",
                     token=app.push_token,
                     timestamp=str(now),
-                    nonce=self._nonces.chars(NONCE_LENGTH, string.digits),
+                    nonce=nonce,
                     on_result=record.set_result,
+                    extra_query=extra_query,
                 )
             )

@@ -126,7 +126,9 @@ def cbc_encrypt(key: bytes, iv: bytes, data: bytes) -> bytes:
     round_keys = expand_key(key)
     previous, out = iv, bytearray()
     for start in range(0, len(data), BLOCK):
-        previous = encrypt_block(round_keys, bytes(a ^ b for a, b in zip(data[start : start + BLOCK], previous)))
+        previous = encrypt_block(
+            round_keys, bytes(a ^ b for a, b in zip(data[start : start + BLOCK], previous, strict=True))
+        )
         out += previous
     return bytes(out)
 
@@ -138,7 +140,7 @@ def cbc_decrypt(key: bytes, iv: bytes, data: bytes) -> bytes:
     previous, out = iv, bytearray()
     for start in range(0, len(data), BLOCK):
         block = data[start : start + BLOCK]
-        out += bytes(a ^ b for a, b in zip(decrypt_block(round_keys, block), previous))
+        out += bytes(a ^ b for a, b in zip(decrypt_block(round_keys, block), previous, strict=True))
         previous = block
     return bytes(out)
 

@@ -35,6 +35,8 @@ class AppConfig:
     appid: str
     secret: str = field(repr=False)
     push_token: str = field(default=DEFAULT_PUSH_TOKEN, repr=False)
+    # The EncodingAESKey of the secure mode (README, "Encrypted pushes"); empty sends pushes in plain text.
+    push_aes_key: str = field(default="", repr=False)
 
     @property
     def original_id(self) -> str:

@@ -14,6 +14,7 @@ from sandbox.core.context import SandboxContext
 from sandbox.core.faults import FaultError, FaultInjector, FaultPlan
 from sandbox.core.images import image_for_link
 from sandbox.core.push import PushQueue
+from sandbox.core.secure_push import check_encoding_aes_key
 from sandbox.core.tokens import TokenStore
 from sandbox.core.validation import check_number, invalid_args
 
@@ -21,7 +22,7 @@ CONTROL_PREFIX = "/__sandbox__/"
 # How long POST /__sandbox__/clock waits for the events that became due to be delivered.
 PUSH_FLUSH_TIMEOUT_SECONDS = 15.0
 BASE_CONFIG_KEYS = frozenset(
-    {"event_url", "token_grace_seconds", "token_ttl_seconds", "push_token", "push_tokens", "apps"}
+    {"event_url", "token_grace_seconds", "token_ttl_seconds", "push_token", "push_tokens", "push_aes_keys", "apps"}
 )
 
 
@@ -197,7 +198,8 @@ class ControlEndpoints(Platform):
 
     def config_set(self, request: Request) -> dict[str, Any]:
         """Change only the keys given: ``event_url`` (null to stop pushes), ``token_grace_seconds``,
-        ``token_ttl_seconds``, ``push_token`` (every app) or ``push_tokens`` {appid: token}, ``apps``
+        ``token_ttl_seconds``, ``push_token`` (every app) or ``push_tokens`` {appid: token}, ``push_aes_keys``
+        {appid: EncodingAESKey, or "" for plain pushes} (README, "Encrypted pushes"), ``apps``
         {appid: secret} to accept more apps, and the keys the platforms own (``channels_*``)."""
         body = request.json()
         known = BASE_CONFIG_KEYS.union(*(platform.config_keys for platform in self._sandbox.platforms))
@@ -238,7 +240,16 @@ class ControlEndpoints(Platform):
             push_tokens.update(dict.fromkeys([*self._ctx.apps.ids(), *apps], body["push_token"]))
         if not all(isinstance(token, str) and token for token in push_tokens.values()):
             raise invalid_args("push tokens must be non-empty strings")
-        for appid in push_tokens:
+        push_aes_keys = body.get("push_aes_keys", {})
+        if not isinstance(push_aes_keys, dict):
+            raise invalid_args("push_aes_keys must map app ids to EncodingAESKeys")
+        for key in push_aes_keys.values():
+            if key != "":
+                try:
+                    check_encoding_aes_key(key)
+                except ValueError as error:
+                    raise invalid_args(str(error)) from None
+        for appid in [*push_tokens, *push_aes_keys]:
             if appid not in apps:
                 self._app(appid)
         self._ctx.event_url = event_url
@@ -252,6 +263,8 @@ class ControlEndpoints(Platform):
                 existing.secret = secret
         for appid, token in push_tokens.items():
             self._app(appid).push_token = token
+        for appid, key in push_aes_keys.items():
+            self._app(appid).push_aes_key = key
         for apply in platform_changes:
             apply()
 

@@ -47,17 +47,33 @@ class PushResult:
         return {"url": self.url, "status": self.status, "answer": self.answer, "error": self.error}
 
 
-def signed_url(url: str, *, token: str, timestamp: str, nonce: str) -> str:
+def signed_url(url: str, *, token: str, timestamp: str, nonce: str, extra: dict[str, str] | None = None) -> str:
+    """The URL with the signature parameters; ``extra`` adds the secure mode's ``encrypt_type`` and
+    ``msg_signature``."""
     query = urllib.parse.urlencode(
-        {"signature": wechat_signature(token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce}
+        {
+            "signature": wechat_signature(token, timestamp, nonce),
+            "timestamp": timestamp,
+            "nonce": nonce,
+            **(extra or {}),
+        }
     )
     return f"{url}{'&' if '?' in url else '?'}{query}"
 
 
-def deliver(url: str, body: bytes, content_type: str, *, token: str, timestamp: str, nonce: str) -> PushResult:
+def deliver(
+    url: str,
+    body: bytes,
+    content_type: str,
+    *,
+    token: str,
+    timestamp: str,
+    nonce: str,
+    extra_query: dict[str, str] | None = None,
+) -> PushResult:
     """POST ``body`` to ``url`` with the signature query parameters. Never raises: the outcome is returned."""
     request = urllib.request.Request(
-        signed_url(url, token=token, timestamp=timestamp, nonce=nonce),
+        signed_url(url, token=token, timestamp=timestamp, nonce=nonce, extra=extra_query),
         data=body,
         method="POST",
         headers={"Content-Type": content_type},
@@ -91,6 +107,8 @@ class QueuedPush:
     timestamp: str
     nonce: str
     on_result: Callable[[PushResult], None] | None = None
+    # The secure mode's query parameters (``encrypt_type``, ``msg_signature``); the body is encrypted already.
+    extra_query: dict[str, str] | None = None
 
 
 class PushQueue:
@@ -132,7 +150,13 @@ class PushQueue:
                 push = self._queue.popleft()
             try:
                 result = deliver(
-                    push.url, push.body, push.content_type, token=push.token, timestamp=push.timestamp, nonce=push.nonce
+                    push.url,
+                    push.body,
+                    push.content_type,
+                    token=push.token,
+                    timestamp=push.timestamp,
+                    nonce=push.nonce,
+                    extra_query=push.extra_query,
                 )
                 if push.on_result is not None:
                     push.on_result(result)
