@@ -1,5 +1,6 @@
 """Shops, with their platform's settings inline."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Q
@@ -22,6 +23,7 @@ from ..models import (
     SyncJob,
     TencentAdsSettings,
 )
+from ..simulated_orders import CannotSimulate, simulate_buyer_order
 from .common import SyncPermissionsMixin
 
 
@@ -38,6 +40,23 @@ def _shop_job_action(kind, description, permission="import_from_shops"):
 
     action.__name__ = f"enqueue_{kind}"
     return admin.action(description=description, permissions=[permission])(action)
+
+
+@admin.action(description=_("Simulate a buyer's order (emulator only)"), permissions=["fulfil_order"])
+def shops_simulate_order(modeladmin, request, queryset):
+    """A demonstration: the emulator's buyer orders two pieces in each chosen emulator shop; it arrives by event."""
+    for shop in queryset:
+        try:
+            order_id = simulate_buyer_order(shop)
+        except CannotSimulate as refused:
+            modeladmin.message_user(request, f"{shop.name}: {refused}", messages.ERROR)
+        else:
+            modeladmin.message_user(
+                request,
+                _("%(shop)s: the buyer placed order %(order)s; it appears under Orders in a moment.")
+                % {"shop": shop.name, "order": order_id},
+                messages.SUCCESS,
+            )
 
 
 class TencentAdsSettingsInline(admin.StackedInline):
@@ -128,7 +147,15 @@ class ShopAdmin(SyncPermissionsMixin, admin.ModelAdmin):
         _shop_job_action(SyncJob.Kind.SHELVES_IMPORT, _("Import shelves")),
         _shop_job_action(SyncJob.Kind.ORDERS_PULL, _("Pull new orders now")),
         shops_import_products,
+        shops_simulate_order,
     ]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not settings.SANDBOX_ORIGINS:
+            # No emulator can be reached here (production): nothing to simulate with.
+            actions.pop("shops_simulate_order", None)
+        return actions
 
     def get_inlines(self, request, obj):
         inline = SHOP_SETTINGS_INLINES.get(obj.platform) if obj is not None else None
