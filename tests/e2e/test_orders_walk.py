@@ -157,7 +157,7 @@ def test_an_order_arrives_ships_in_two_parcels_and_a_shops_products_are_adopted(
     catalog_import = CatalogImport.objects.get(shop=channels)
     browser.open(f"/admin/channels_sync/catalogimport/{catalog_import.pk}/preview/")
     browser.wait_for_text("每日坚果", "#catalog-import-rows")
-    browser.wait_for_text("按所选导入")
+    assert browser.find("input[type=submit].default").get_attribute("value") == "按所选导入"
     browser.shot("adoption-preview")
     browser.click("input[type=submit].default")
     wait_for_jobs(worker=worker, timeout=120)
