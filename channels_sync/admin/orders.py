@@ -196,10 +196,21 @@ class OrderAdmin(SyncPermissionsMixin, admin.ModelAdmin):
     date_hierarchy = "remote_created_at"
     list_select_related = ["shop"]
     inlines = [OrderItemInline, AfterSaleInline]
-    readonly_fields = (
-        ["shipping_summary"] + [f.name for f in Order._meta.fields if f.name not in ("id", "raw")] + ["raw_pretty"]
-    )
-    exclude = ["raw"]
+    # The platform's numbers (status, amounts in fen) are shown by their names and in yuan; the raw order only
+    # under the technical details.
+    readonly_fields = [
+        "shipping_summary",
+        "status_display",
+        "total_display",
+        "express_display",
+        *(
+            f.name
+            for f in Order._meta.fields
+            if f.name not in ("id", "raw", "status", "total_price", "express_price", "stage")
+        ),
+        "raw_pretty",
+    ]
+    exclude = ["raw", "status", "total_price", "express_price", "stage"]
     actions = ["set_delivery", "close_orders", "pull_again"]
 
     def has_add_permission(self, request):
@@ -218,9 +229,19 @@ class OrderAdmin(SyncPermissionsMixin, admin.ModelAdmin):
 
         return format_fen(obj.total_price)
 
+    @admin.display(description=_("shipping fee"))
+    def express_display(self, obj):
+        from products.money import format_fen
+
+        return format_fen(obj.express_price)
+
     @admin.display(description=_("as received"))
     def raw_pretty(self, obj):
-        return format_html("<pre>{}</pre>", json.dumps(obj.raw, ensure_ascii=False, indent=2))
+        return format_html(
+            "<details><summary>{}</summary><pre>{}</pre></details>",
+            _("Technical details"),
+            json.dumps(obj.raw, ensure_ascii=False, indent=2),
+        )
 
     def get_urls(self):
         ship = self.admin_site.admin_view(self.ship_parcel_view)

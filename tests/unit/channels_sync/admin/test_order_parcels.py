@@ -117,6 +117,10 @@ def test_the_order_page_shows_shipped_and_left_and_offers_the_next_parcel(admin_
     assert "<li>杯子: 2 of 3 shipped, 1 left</li>" in page
     assert "<li>碟子: 0 of 1 shipped, 1 left</li>" in page
     assert f'href="{ship_url(order)}">Ship a parcel…</a>' in page
+    # The platform's status by its name, not its number; the raw order only under the technical details.
+    assert '<div class="readonly">Partly shipped</div>' in page
+    assert '<div class="readonly">21</div>' not in page
+    assert "<details><summary>Technical details</summary><pre>{}</pre></details>" in page
 
 
 def test_a_shipped_order_offers_no_parcel(admin_client, order):
