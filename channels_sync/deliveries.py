@@ -1,13 +1,12 @@
 """Shipping an order: the delivery companies a shop ships with (the platform's own list where its API has one
 (Channels, mini-shop), read once a day; the V1.17 manual's table otherwise, API reference §2.6), what is left to
-ship of each line, and the queueing of a parcel (partial delivery)."""
+ship of each line, and the job params of a parcel (partial delivery)."""
 
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 
-from .engine import outbox
 from .engine.context import shop_config
 from .forms import DELIVERY_COMPANIES
 from .models import Order, Shop, SyncJob
@@ -62,17 +61,12 @@ def pieces_left(order: Order) -> dict[int, int]:
     return left
 
 
-def parcel_ship_enqueue(*, order: Order, pieces: dict[int, int], company: str, track_no: str, created_by) -> SyncJob:
-    """Queue one parcel of ``pieces`` (order line pk → count, counts above 0) with its company and tracking number.
-    The form checked the counts against :func:`pieces_left`; the platform checks them again."""
+def parcel_params(*, order: Order, pieces: dict[int, int], company: str, track_no: str) -> dict:
+    """The params of the ``order_set_delivery`` job of one parcel of ``pieces`` (order line pk → count above 0)
+    with its company and tracking number. The form checked the counts against :func:`pieces_left`; the platform
+    checks them again."""
     lines = {item.pk: item for item in order.items.all()}
     items = [
         [lines[pk].remote_product_id, lines[pk].remote_sku_key, count] for pk, count in pieces.items() if count > 0
     ]
-    return outbox.sync_job_enqueue(
-        shop=order.shop,
-        kind=SyncJob.Kind.ORDER_SET_DELIVERY,
-        target=order,
-        params={"parcels": [{"company": company, "track_no": track_no, "items": items}]},
-        created_by=created_by,
-    )
+    return {"parcels": [{"company": company, "track_no": track_no, "items": items}]}

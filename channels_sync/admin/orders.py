@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from ..aftersale_reasons import reject_reasons
-from ..deliveries import delivery_company_choices, parcel_ship_enqueue, pieces_left
+from ..deliveries import delivery_company_choices, parcel_params, pieces_left
 from ..engine import outbox
 from ..forms import (
     ParcelForm,
@@ -299,11 +299,13 @@ class OrderAdmin(SyncPermissionsMixin, admin.ModelAdmin):
         )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            parcel_ship_enqueue(
-                order=order,
-                pieces=data["pieces"],
-                company=data["company"],
-                track_no=data["track_no"],
+            outbox.sync_job_enqueue(
+                shop=order.shop,
+                kind=SyncJob.Kind.ORDER_SET_DELIVERY,
+                target=order,
+                params=parcel_params(
+                    order=order, pieces=data["pieces"], company=data["company"], track_no=data["track_no"]
+                ),
                 created_by=request.user,
             )
             self.message_user(request, _("The parcel is queued for shipping."))
