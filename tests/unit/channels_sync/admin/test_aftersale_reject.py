@@ -85,3 +85,20 @@ def test_the_kept_reason_is_shown_on_the_list(admin_client, refund):
     page = admin_client.get(URL).content.decode()
 
     assert '<td class="field-reject_reason_label">买家误操作/已协商取消申请</td>' in page
+
+
+@pytest.mark.parametrize("extra", [0, 4])
+def test_the_after_sale_list_reads_the_same_queries_whatever_its_length(
+    admin_client, refund, extra, django_assert_num_queries
+):
+    for index in range(extra):
+        AfterSale.objects.create(
+            order=refund.order, remote_aftersale_id=f"91{index}", kind=AfterSale.Kind.RETURN, status="USER_CANCELD"
+        )
+
+    with django_assert_num_queries(AFTERSALE_LIST_QUERIES):
+        admin_client.get(URL)
+
+
+# Session, user, the counts (filtered and total), the page of after-sales with their orders and shops, the shop filter.
+AFTERSALE_LIST_QUERIES = 6
