@@ -129,7 +129,11 @@ class SettingField:
         if value in BLANK_VALUES:
             return None
         if self.kind == Kind.DECIMAL:
-            return format(Decimal(value), "f")
+            # At its declared places, as a DecimalField stores it: "90" is kept as "90.00".
+            number = Decimal(value)
+            if self.decimal_places is not None:
+                number = number.quantize(Decimal(1).scaleb(-self.decimal_places))
+            return format(number, "f")
         if self.kind == Kind.DATETIME:
             return value.isoformat()
         if self.kind == Kind.BOOLEAN:

@@ -18,7 +18,7 @@ from .catalog import (
     uploaded_png,
 )
 from .jobs import sync_job
-from .shops import shop
+from .shops import platform_settings_set, shop
 
 __all__ = [
     "BENCH_MAX_SKUS",
@@ -33,6 +33,7 @@ __all__ = [
     "image_asset",
     "png_bytes",
     "product",
+    "platform_settings_set",
     "product_category_set",
     "shop",
     "spec_attribute",
