@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..deliveries import delivery_company_choices
 from ..engine import outbox
+from ..engine.params import AfterSaleRejectParams, OrderPullOneParams, OrderSetDeliveryParams
 from ..forms import (
     SetDeliveryForm,
     order_can_ship,
@@ -87,14 +88,14 @@ class AfterSaleAdmin(SyncPermissionsMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
 
     @admin.action(description=_("Accept the selected after-sales"), permissions=["fulfil_order"])
     def accept(self, request, queryset):
-        self._decide(request, queryset, SyncJob.Kind.AFTERSALE_ACCEPT, {})
+        self._decide(request, queryset, SyncJob.Kind.AFTERSALE_ACCEPT, None)
 
     @admin.action(description=_("Reject the selected after-sales"), permissions=["fulfil_order"])
     def reject(self, request, queryset):
         # Reject reason 1 with the merchant's note left empty: the platform shows its default description.
-        self._decide(request, queryset, SyncJob.Kind.AFTERSALE_REJECT, {"reason_type": 1})
+        self._decide(request, queryset, SyncJob.Kind.AFTERSALE_REJECT, AfterSaleRejectParams(reason_type=1))
 
-    def _decide(self, request, queryset, kind, params) -> None:
+    def _decide(self, request, queryset, kind, params: AfterSaleRejectParams | None) -> None:
         waiting = [item for item in queryset.select_related("order__shop") if item.awaiting_merchant]
         for item in waiting:
             outbox.sync_job_enqueue(
@@ -184,12 +185,12 @@ class OrderAdmin(SyncPermissionsMixin, admin.ModelAdmin):
                     shop=order.shop,
                     kind=SyncJob.Kind.ORDER_SET_DELIVERY,
                     target=order,
-                    params={
-                        "need_delivery": data["need_delivery"],
-                        "company": data["company"],
-                        "track_no": data["track_no"].strip(),
-                        "is_others": data["is_others"],
-                    },
+                    params=OrderSetDeliveryParams(
+                        need_delivery=data["need_delivery"],
+                        company=data["company"],
+                        track_no=data["track_no"].strip(),
+                        is_others=data["is_others"],
+                    ),
                     created_by=request.user,
                 )
             self.message_user(request, _("Delivery queued for %(count)d orders.") % {"count": len(orders)})
@@ -224,7 +225,7 @@ class OrderAdmin(SyncPermissionsMixin, admin.ModelAdmin):
             outbox.sync_job_enqueue(
                 shop=order.shop,
                 kind=SyncJob.Kind.ORDER_PULL_ONE,
-                params={"remote_order_id": order.remote_order_id},
+                params=OrderPullOneParams(remote_order_id=order.remote_order_id),
                 lock_key=f"order:{order.remote_order_id}",
                 created_by=request.user,
             )

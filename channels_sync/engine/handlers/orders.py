@@ -53,7 +53,7 @@ def handle_orders_pull(ctx: JobContext) -> dict:
 
 @handles(SyncJob.Kind.ORDER_PULL_ONE)
 def handle_order_pull_one(ctx: JobContext) -> dict:
-    remote = ctx.adapter.order_get(remote_order_id=ctx.job.params["remote_order_id"])
+    remote = ctx.adapter.order_get(remote_order_id=ctx.params.remote_order_id)
     aftersales = _aftersales_read(ctx, remote)
     created = order_store(shop=ctx.shop, remote=remote, aftersales=aftersales)
     return {"order": remote.remote_order_id, "new": created, "aftersales": len(aftersales)}
@@ -200,7 +200,7 @@ def _apply_order_stock(shop, order: Order, remote: RemoteOrder) -> None:
 
 @handles(SyncJob.Kind.ORDER_SET_DELIVERY)
 def handle_order_set_delivery(ctx: JobContext) -> dict:
-    params = ctx.job.params
+    params = ctx.params
     order = Order.objects.get(pk=ctx.job.target_id)
     if ctx.job.outcome_unknown:
         current = ctx.adapter.order_get(remote_order_id=order.remote_order_id)
@@ -209,10 +209,10 @@ def handle_order_set_delivery(ctx: JobContext) -> dict:
             return {"order": order.remote_order_id, "already_applied": True}
     ctx.adapter.order_set_delivery(
         remote_order_id=order.remote_order_id,
-        need_delivery=params["need_delivery"],
-        company=params.get("company", ""),
-        track_no=params.get("track_no", ""),
-        is_others=params.get("is_others", False),
+        need_delivery=params.need_delivery,
+        company=params.company,
+        track_no=params.track_no,
+        is_others=params.is_others,
     )
     order_store(shop=ctx.shop, remote=ctx.adapter.order_get(remote_order_id=order.remote_order_id))
     return {"order": order.remote_order_id}
@@ -250,9 +250,8 @@ def _aftersale_decide(ctx: JobContext, *, accept: bool) -> dict:
         if accept:
             ctx.adapter.aftersale_accept(remote_aftersale_id=remote_id)
         else:
-            params = ctx.job.params
             ctx.adapter.aftersale_reject(
-                remote_aftersale_id=remote_id, reason_type=params["reason_type"], reason=params.get("reason", "")
+                remote_aftersale_id=remote_id, reason_type=ctx.params.reason_type, reason=ctx.params.reason
             )
     remote = ctx.adapter.order_get(remote_order_id=after_sale.order.remote_order_id)
     order_store(shop=ctx.shop, remote=remote, aftersales=_aftersales_read(ctx, remote))
