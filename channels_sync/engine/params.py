@@ -83,11 +83,11 @@ def job_params_to_json(kind: str, params: JobParams | Mapping[str, Any] | None) 
     declared = _BY_KIND.get(kind)
     if isinstance(params, JobParams):
         if type(params) is not declared:
-            raise TypeError(f"{type(params).__name__} are not the parameters of {kind!r} jobs")
+            raise TypeError(f"{type(params).__name__} are not the parameters of {str(kind)!r} jobs")
         return params.to_json()
     if declared is None:
         if params:
-            raise TypeError(f"{kind!r} jobs take no parameters")
+            raise TypeError(f"{str(kind)!r} jobs take no parameters")
         return {}
     return declared.from_json(params or {}).to_json()
 
