@@ -80,18 +80,28 @@ class SettingField:
         return FORM_PREFIX + self.name
 
     def form_field(self, *, secret_stored: bool = False) -> forms.Field:
-        """The form field of this setting. Every field is optional to Django: the schema checks what is required
-        once the fields are clean (:meth:`SettingsSchema.clean`), so a value in the wrong shape is named as such."""
-        common = {"label": self.label, "help_text": self.help_text, "required": False}
+        """The form field of this setting, with the admin's widgets. A required secret already stored may be left
+        empty (it is kept); :meth:`SettingsSchema.clean` checks what is required once more after the fields (an
+        empty JSON list is blank, yet a value to the JSON field)."""
+        required = self.required and not (self.kind == Kind.SECRET and secret_stored)
+        common = {"label": self.label, "help_text": self.help_text, "required": required}
+        if self.required_message:
+            common["error_messages"] = {"required": self.required_message}
         validators = list(self.validators)
         if self.max_bytes is not None:
             validators.append(_max_bytes(self.max_bytes))
         kind = self.kind
         if kind == Kind.TEXT:
-            return forms.CharField(max_length=self.max_length, validators=validators, **common)
+            return forms.CharField(
+                max_length=self.max_length, validators=validators, widget=admin_widgets.AdminTextInputWidget, **common
+            )
         if kind == Kind.INTEGER:
             return forms.IntegerField(
-                min_value=self.min_value, max_value=self.max_value, validators=validators, **common
+                min_value=self.min_value,
+                max_value=self.max_value,
+                validators=validators,
+                widget=admin_widgets.AdminIntegerFieldWidget,
+                **common,
             )
         if kind == Kind.DECIMAL:
             return forms.DecimalField(
@@ -105,11 +115,18 @@ class SettingField:
         if kind == Kind.CHOICE:
             return forms.ChoiceField(choices=[("", "---------"), *self.choices], validators=validators, **common)
         if kind == Kind.BOOLEAN:
-            return forms.BooleanField(validators=validators, **common)
+            # A required checkbox would have to be ticked: a boolean setting is never required.
+            return forms.BooleanField(validators=validators, **{**common, "required": False})
         if kind == Kind.URL:
-            return forms.URLField(max_length=self.max_length, assume_scheme="https", validators=validators, **common)
+            return forms.URLField(
+                max_length=self.max_length,
+                assume_scheme="https",
+                validators=validators,
+                widget=admin_widgets.AdminURLFieldWidget,
+                **common,
+            )
         if kind == Kind.JSON:
-            return _JSONFormField(validators=validators, **common)
+            return _JSONFormField(validators=validators, widget=admin_widgets.AdminTextareaWidget, **common)
         if kind == Kind.DATETIME:
             return forms.SplitDateTimeField(widget=admin_widgets.AdminSplitDateTime, validators=validators, **common)
         if kind == Kind.SECRET:
