@@ -3,6 +3,7 @@ queued and read once when it runs. The JSON keys are the ones jobs always had, s
 whose parameters cannot be read fails saying what is wrong, never with a KeyError in its handler."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 
 from channels_sync.engine import outbox
 from channels_sync.engine.params import (
@@ -13,7 +14,8 @@ from channels_sync.engine.params import (
     job_params_read,
     job_params_to_json,
 )
-from channels_sync.models import Order, SyncAttempt, SyncJob
+from channels_sync.models import AfterSale, Order, SyncAttempt, SyncJob
+from channels_sync.platforms.adapter import AfterSaleKind, RemoteAfterSale
 from tests import factories
 from tests.unit.channels_sync.engine.handlers.test_orders import channels_order
 from tests.unit.channels_sync.fake_platform import FakeAdapter
@@ -127,3 +129,43 @@ def test_a_job_stored_before_the_dataclasses_runs_with_its_params(shop, remote, 
 
     assert asked == ["3705115058471208928"]
     assert list(Order.objects.values_list("shop_id", "remote_order_id")) == [(shop.pk, "3705115058471208928")]
+
+
+def test_an_aftersale_rejection_stored_with_its_reason_code_only_rejects_with_an_empty_note(shop, remote, monkeypatch):
+    order = Order.objects.create(shop=shop, remote_order_id="3705115058471208928", status=20)
+    after_sale = AfterSale.objects.create(
+        order=order, remote_aftersale_id="1934164653012121", kind="refund", status="USER_APPLY", awaiting_merchant=True
+    )
+    rejected = []
+    remote_after_sale = RemoteAfterSale(
+        remote_aftersale_id="1934164653012121",
+        remote_order_id="3705115058471208928",
+        kind=AfterSaleKind.REFUND,
+        status="USER_APPLY",
+        awaiting_merchant=True,
+        refunded=False,
+        closed=False,
+        remote_product_id="",
+        remote_sku_key="",
+        count=1,
+        amount=5900,
+        created_at=None,
+        updated_at=None,
+        raw={},
+    )
+    monkeypatch.setattr(FakeAdapter, "aftersale_get", lambda self, *, remote_aftersale_id: remote_after_sale, False)
+    monkeypatch.setattr(FakeAdapter, "order_get", lambda self, *, remote_order_id: channels_order(), False)
+    monkeypatch.setattr(FakeAdapter, "aftersale_reject", lambda self, **kwargs: rejected.append(kwargs), raising=False)
+    # As the admin's reject action has always stored it: the reason code, no note.
+    job = factories.sync_job(
+        shop=shop,
+        kind=SyncJob.Kind.AFTERSALE_REJECT,
+        lock_key=f"channels_sync.aftersale:{after_sale.pk}",
+        target_type=ContentType.objects.get_for_model(AfterSale),
+        target_id=after_sale.pk,
+        params={"reason_type": 1},
+    )
+
+    assert outbox.sync_job_execute(job_id=job.pk) == SyncJob.State.SUCCEEDED
+
+    assert rejected == [{"remote_aftersale_id": "1934164653012121", "reason_type": 1, "reason": ""}]
