@@ -217,7 +217,7 @@ class SettingsSchema:
     def form_fields(self, stored: Mapping[str, Any]) -> dict[str, forms.Field]:
         """The form fields by form name, for a shop whose settings are ``stored``."""
         return {
-            f.form_name: f.form_field(secret_stored=f.kind == Kind.SECRET and bool(stored.get(f.name)))
+            f.form_name: f.form_field(secret_stored=f.kind == Kind.SECRET and self.has_secret(stored, f.name))
             for f in self.fields
         }
 
@@ -249,7 +249,7 @@ class SettingsSchema:
         for f in self.fields:
             if not f.required or f.name in failed or cleaned.get(f.name) not in BLANK_VALUES:
                 continue
-            if f.kind == Kind.SECRET and stored.get(f.name):
+            if f.kind == Kind.SECRET and self.has_secret(stored, f.name):
                 continue
             errors[f.name] = f.required_message or forms.Field.default_error_messages["required"]
         clean_values = {name: value for name, value in cleaned.items() if name not in failed and name not in errors}
@@ -293,6 +293,7 @@ class SettingsSchema:
         return values
 
     def has_secret(self, stored: Mapping[str, Any], name: str) -> bool:
+        """Whether a secret is stored (what the form says instead of showing it)."""
         return bool(stored.get(name))
 
     def secret(self, stored: Mapping[str, Any], name: str) -> str:
