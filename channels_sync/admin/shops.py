@@ -103,12 +103,21 @@ class ShopAdmin(SyncPermissionsMixin, admin.ModelAdmin):
     def response_add(self, request, obj, post_url_continue=None):
         if settings_schema(obj.platform) is not None and "_addanother" not in request.POST:
             # The platform's settings can only be shown once the platform is known: go on to them.
-            self.message_user(
-                request,
-                _("The shop is saved; now enter its %(platform)s settings.") % {"platform": obj.get_platform_display()},
-            )
-            return HttpResponseRedirect(reverse("admin:channels_sync_shop_change", args=[obj.pk]))
+            return self._on_to_settings(request, obj)
         return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if settings_schema(obj.platform) is not None and not obj.platform_settings:
+            # Moved to a platform with settings: the page showed the former platform's (dropped), so on to these.
+            return self._on_to_settings(request, obj)
+        return super().response_change(request, obj)
+
+    def _on_to_settings(self, request, obj):
+        self.message_user(
+            request,
+            _("The shop is saved; now enter its %(platform)s settings.") % {"platform": obj.get_platform_display()},
+        )
+        return HttpResponseRedirect(reverse("admin:channels_sync_shop_change", args=[obj.pk]))
 
     def get_queryset(self, request):
         return (

@@ -146,3 +146,16 @@ def test_a_shop_moved_to_another_platform_drops_the_former_platforms_settings(ad
     assert response.status_code == 302
     shop.refresh_from_db()
     assert (shop.platform, shop.platform_settings) == ("wechat_store", {})
+
+
+def test_a_shop_moved_to_a_platform_with_settings_goes_on_to_them(admin_client, english):
+    shop = factories.shop(name="小店", platform="wechat_store", base_url="https://api.weixin.qq.com")
+
+    response = admin_client.post(
+        _url(shop), _post(shop, {}, platform="tencent_ads", base_url="http://127.0.0.1:9", app_secret="new-secret")
+    )
+
+    assert (response.status_code, response.url) == (302, _url(shop))
+    page = admin_client.get(response.url).content.decode()
+    assert "The shop is saved; now enter its Tencent Ads sales info settings." in page
+    assert 'name="settings__account_id"' in page
