@@ -12,6 +12,7 @@ from ..adoption.admin import shops_import_products
 from ..engine import outbox
 from ..forms import ShopAdminForm, shop_settings_form
 from ..models import Shop, SyncJob
+from ..platforms.open_platform import settings as open_platform_settings
 from ..platforms.registry import settings_schema
 from .common import SyncPermissionsMixin
 
@@ -33,23 +34,7 @@ def _shop_job_action(kind, description, permission="import_from_shops"):
 
 # A product's overrides of the open platform's shop defaults, grouped as the shop's settings are (admin/catalog.py).
 OPEN_PLATFORM_OPTION_FIELDSETS = [
-    (_("Category, brand and keywords"), {"fields": [("category_id", "brand_name"), "keyword"]}),
-    (
-        _("Sales and settlement"),
-        {"fields": [("sales_way", "settlement_way"), ("agreement_price_percent", "reference_price_percent")]},
-    ),
-    (
-        _("Delivery"),
-        {
-            "fields": [
-                ("delivery_way", "delivery_timeliness", "time_period_type"),
-                ("sale_unit", "min_delivery_quantity"),
-            ]
-        },
-    ),
-    (_("Sales channels and regions"), {"fields": ["sales_channels"]}),
-    (_("Media"), {"fields": [("main_media_type", "extra_media_type")]}),
-    (_("Price check (joint-operation merchants)"), {"fields": ["check_price_url", "check_price_attachment"]}),
+    (title, {"fields": list(entries)}) for title, _description, entries in open_platform_settings.OPTION_FIELDSETS
 ]
 
 

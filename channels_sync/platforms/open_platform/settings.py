@@ -87,6 +87,25 @@ def _price_check_for_joint_operation(values) -> dict:
     return {name: message for name in ("check_price_url", "check_price_attachment") if not values.get(name)}
 
 
+# The groups of the publishProduct fields, on the shop's page (its defaults) and the product's (its overrides).
+OPTION_FIELDSETS = (
+    (_("Category, brand and keywords"), "", (("category_id", "brand_name"), "keyword")),
+    (
+        _("Sales and settlement"),
+        "",
+        (("sales_way", "settlement_way"), ("agreement_price_percent", "reference_price_percent")),
+    ),
+    (
+        _("Delivery"),
+        "",
+        (("delivery_way", "delivery_timeliness", "time_period_type"), ("sale_unit", "min_delivery_quantity")),
+    ),
+    (_("Sales channels and regions"), "", ("sales_channels",)),
+    (_("Media"), "", (("main_media_type", "extra_media_type"),)),
+    (_("Price check (joint-operation merchants)"), "", ("check_price_url", "check_price_attachment")),
+)
+
+
 def _default(name, kind, label, *, required=False, **options) -> SettingField:
     return SettingField(name, kind, label, required=required, required_message=DEFAULT_REQUIRED, **options)
 
@@ -162,22 +181,6 @@ SETTINGS = SettingsSchema(
         _default("check_price_url", Kind.URL, _("price check link"), max_length=1000),
         _default("check_price_attachment", Kind.TEXT, _("price check attachment"), max_length=500),
     ),
-    fieldsets=(
-        (_("open platform settings"), "", ("is_joint_operation",)),
-        (_("Category, brand and keywords"), "", (("category_id", "brand_name"), "keyword")),
-        (
-            _("Sales and settlement"),
-            "",
-            (("sales_way", "settlement_way"), ("agreement_price_percent", "reference_price_percent")),
-        ),
-        (
-            _("Delivery"),
-            "",
-            (("delivery_way", "delivery_timeliness", "time_period_type"), ("sale_unit", "min_delivery_quantity")),
-        ),
-        (_("Sales channels and regions"), "", ("sales_channels",)),
-        (_("Media"), "", (("main_media_type", "extra_media_type"),)),
-        (_("Price check (joint-operation merchants)"), "", ("check_price_url", "check_price_attachment")),
-    ),
+    fieldsets=((_("open platform settings"), "", ("is_joint_operation",)), *OPTION_FIELDSETS),
     rules=(_price_check_for_joint_operation,),
 )
