@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..models import Shop, SyncJob
 from ..platforms.adapter import PlatformAdapter, ShopConfig
 from ..platforms.registry import shop_settings
+
+if TYPE_CHECKING:  # params.py imports JobFailed from here
+    from .params import JobParams
 
 
 class JobFailed(Exception):
@@ -40,7 +43,7 @@ class JobContext:
     enqueue_job: Callable[..., SyncJob]
     # The job's parameters, read once from ``job.params`` into its kind's dataclass (``engine/params.py``);
     # ``None`` for a kind that takes none.
-    params: Any = None
+    params: JobParams | None = None
 
     def enqueue(self, **kwargs) -> SyncJob:
         kwargs.setdefault("shop", self.shop)
