@@ -7,12 +7,17 @@ combinations are checked against the specs being submitted, not the ones saved b
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .autocomplete import (
+    PreloadedAutocompleteSelect,
+    PreloadedChoicesFormSetMixin,
+    preload_from_instance,
+    preloading_widget,
+)
 from .extensions import product_form_rules
 from .models import (
     CATEGORY_PLATFORMS,
@@ -120,7 +125,7 @@ def _category_field(label: str) -> forms.ModelChoiceField:
         queryset=Category.objects.all(),
         required=False,
         label=label,
-        widget=AutocompleteSelect(ProductPlatformCategory._meta.get_field("category"), admin.site),
+        widget=PreloadedAutocompleteSelect(ProductPlatformCategory._meta.get_field("category"), admin.site),
     )
 
 
@@ -150,6 +155,9 @@ class ProductAdminForm(ProductCategoryChoicesForm, forms.ModelForm):
                 name = category_field_name(platform)
                 if name in self.fields:
                     self.initial.setdefault(name, category.pk)
+                    # The autocomplete shows the chosen category from here, not from a query of its own.
+                    preloading_widget(self.fields[name]).preloaded = {str(category.pk): category}
+        preload_from_instance(self)
 
     def submitted_categories(self) -> dict[str, Category]:
         chosen = {}
@@ -206,8 +214,9 @@ class ProductImageForm(ImageChoiceFormMixin, forms.ModelForm):
     asset_upload = image_upload_field()
 
 
-class CountedInlineFormSet(BaseInlineFormSet):
-    """An inline formset that knows which of its forms will remain after saving."""
+class CountedInlineFormSet(PreloadedChoicesFormSetMixin, BaseInlineFormSet):
+    """An inline formset that knows which of its forms will remain after saving; its rows' autocomplete choices
+    are read once for all rows (``products.autocomplete``)."""
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)

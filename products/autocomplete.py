@@ -1,0 +1,132 @@
+"""Autocomplete widgets whose chosen options are read once per formset, not once per row.
+
+Django's autocomplete widget reads the option it shows as chosen with a query of its own: a product's 20 SKU rows
+with an image each cost 20 queries, and a row with nothing chosen still builds one. Here the formset
+(``PreloadedChoicesFormSetMixin``) reads the chosen objects of all its rows in one query per field and gives
+them to each row's widget; the HTML is the one Django's widget renders (``tests/unit/products/test_autocomplete.py``).
+"""
+
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
+from django.core.exceptions import FieldDoesNotExist
+from django.forms.models import ModelChoiceField
+from django.utils.functional import cached_property
+
+
+class PreloadedChoicesWidgetMixin:
+    """An autocomplete widget that takes its chosen objects from ``preloaded`` (pk as text → object) when every
+    chosen value is there, and reads nothing when nothing is chosen."""
+
+    preloaded: dict[str, object] | None = None
+
+    def optgroups(self, name, value, attr=None):
+        selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if not selected or (self.preloaded is not None and selected <= self.preloaded.keys()):
+            return self._groups_without_query(name, value, selected)
+        return super().optgroups(name, value, attr)
+
+    def _groups_without_query(self, name, value, selected: set[str]):
+        # As AutocompleteMixin.optgroups builds them, from the preloaded objects in the queryset's order.
+        default = (None, [], 0)
+        if not self.is_required and not self.allow_multiple_selected:
+            default[1].append(self.create_option(name, "", "", False, 0))
+        has_selected = False
+        chosen = [obj for key, obj in (self.preloaded or {}).items() if key in selected]
+        for obj in chosen:
+            option_value = getattr(obj, self._to_field_attname)
+            is_selected = str(option_value) in value and (has_selected is False or self.allow_multiple_selected)
+            has_selected |= is_selected
+            option_label = self.choices.field.label_from_instance(obj)
+            default[1].append(self.create_option(name, option_value, option_label, selected, len(default[1])))
+        return [default]
+
+    @cached_property
+    def _to_field_attname(self) -> str:
+        remote_opts = self.field.remote_field.model._meta
+        to_field_name = getattr(self.field.remote_field, "field_name", remote_opts.pk.attname)
+        return remote_opts.get_field(to_field_name).attname
+
+
+class PreloadedAutocompleteSelect(PreloadedChoicesWidgetMixin, AutocompleteSelect):
+    pass
+
+
+class PreloadedAutocompleteSelectMultiple(PreloadedChoicesWidgetMixin, AutocompleteSelectMultiple):
+    pass
+
+
+def preloading_widget(field) -> PreloadedChoicesWidgetMixin | None:
+    """The preloading autocomplete widget of a form field, inside the admin's related-widget wrapper or not."""
+    widget = field.widget
+    if isinstance(widget, RelatedFieldWidgetWrapper):
+        widget = widget.widget
+    return widget if isinstance(widget, PreloadedChoicesWidgetMixin) else None
+
+
+def preload_choices(forms) -> None:
+    """Read the chosen objects of every preloading autocomplete field of ``forms`` (one formset's rows) in one
+    query per field, in the field's queryset order, and give them to each row's widget."""
+    if not forms:
+        return
+    for name, field in forms[0].fields.items():
+        if not isinstance(field, ModelChoiceField) or preloading_widget(field) is None:
+            continue
+        chosen: set[str] = set()
+        for form in forms:
+            value = form[name].value()
+            values = value if isinstance(value, list | tuple) else [value]
+            chosen.update(str(v) for v in values if str(v) not in field.empty_values and v is not None)
+        if not chosen:
+            continue
+        widget = preloading_widget(field)
+        attname = widget._to_field_attname
+        try:
+            objects = list(field.queryset.filter(**{f"{attname}__in": chosen}))
+        except (ValueError, TypeError):
+            continue  # a typed value that is no key: each row's widget asks, as Django's would
+        preloaded = {str(getattr(obj, attname)): obj for obj in objects}
+        for form in forms:
+            preloading_widget(form.fields[name]).preloaded = preloaded
+
+
+class PreloadedChoicesFormSetMixin:
+    """A formset whose rows' preloading autocomplete widgets get their chosen objects in one query per field."""
+
+    @cached_property
+    def forms(self):
+        forms = [self._construct_form(i, **self.get_form_kwargs(i)) for i in range(self.total_form_count())]
+        preload_choices(forms)
+        return forms
+
+
+def preload_from_instance(form) -> None:
+    """Give a form's preloading autocomplete widgets of foreign keys the related object its instance has loaded
+    already (``select_related``), so they read nothing."""
+    opts = form.instance._meta
+    for name, field in form.fields.items():
+        widget = preloading_widget(field)
+        if widget is None:
+            continue
+        try:
+            model_field = opts.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if not model_field.many_to_one or not model_field.is_cached(form.instance):
+            continue
+        related = getattr(form.instance, name)
+        if related is not None:
+            widget.preloaded = {str(getattr(related, widget._to_field_attname)): related}
+
+
+class PreloadedAutocompleteAdminMixin:
+    """An admin (or inline) whose autocomplete fields use the preloading widgets: an inline's formset preloads
+    them (``PreloadedChoicesFormSetMixin``), a change form from its instance (``preload_from_instance``)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = PreloadedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = PreloadedAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
