@@ -12,6 +12,7 @@ from . import forms
 from .autocomplete import PreloadedAutocompleteAdminMixin
 from .models import (
     CategoryAttribute,
+    CategoryAttributeValue,
     ImageAsset,
     ProductDetailBlock,
     ProductExpressFee,
@@ -62,12 +63,20 @@ class ProductDetailBlockInline(PreloadedAutocompleteAdminMixin, admin.TabularInl
 
 
 class AttributeLabelInlineMixin:
-    """An attribute's label names its category and platform: load the category with the chosen attribute."""
+    """An attribute's label names its category and platform, a value's its attribute: load them with the chosen
+    attribute and values, and with the rows (whose own related objects the autocompletes show)."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "attribute":
             kwargs.setdefault("queryset", CategoryAttribute.objects.select_related("category"))
+        elif db_field.name == "value":
+            kwargs.setdefault("queryset", CategoryAttributeValue.objects.select_related("attribute"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "values":
+            kwargs.setdefault("queryset", CategoryAttributeValue.objects.select_related("attribute"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class ProductPropertyInline(PreloadedAutocompleteAdminMixin, AttributeLabelInlineMixin, admin.TabularInline):
@@ -76,6 +85,9 @@ class ProductPropertyInline(PreloadedAutocompleteAdminMixin, AttributeLabelInlin
     fields = ["attribute", "value", "custom_value"]
     autocomplete_fields = ["attribute", "value"]
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("attribute__category", "value__attribute")
 
 
 class ProductSpecInline(PreloadedAutocompleteAdminMixin, AttributeLabelInlineMixin, admin.TabularInline):
@@ -88,7 +100,7 @@ class ProductSpecInline(PreloadedAutocompleteAdminMixin, AttributeLabelInlineMix
 
     def get_queryset(self, request):
         # Each row's initial values (model_to_dict reads spec.values): one query for all rows.
-        return super().get_queryset(request).prefetch_related("values")
+        return super().get_queryset(request).select_related("attribute__category").prefetch_related("values")
 
 
 class SkuInline(PreloadedAutocompleteAdminMixin, admin.TabularInline):
@@ -98,6 +110,10 @@ class SkuInline(PreloadedAutocompleteAdminMixin, admin.TabularInline):
     fields = forms.SkuForm.Meta.fields
     autocomplete_fields = ["image"]
     extra = 0
+
+    def get_queryset(self, request):
+        # Each row's image, for its autocomplete: with the rows, not one query per row.
+        return super().get_queryset(request).select_related("image")
 
 
 class ProductExpressFeeInline(admin.TabularInline):

@@ -67,25 +67,43 @@ def preload_choices(forms) -> None:
     query per field, in the field's queryset order, and give them to each row's widget."""
     if not forms:
         return
+    opts = forms[0].instance._meta
     for name, field in forms[0].fields.items():
         if not isinstance(field, ModelChoiceField) or preloading_widget(field) is None:
             continue
+        attname = preloading_widget(field)._to_field_attname
         chosen: set[str] = set()
+        # A row's own related object, where the inline's queryset loaded it with the row (select_related).
+        found: dict[str, object] = {}
         for form in forms:
             value = form[name].value()
             values = value if isinstance(value, list | tuple) else [value]
-            chosen.update(str(v) for v in values if str(v) not in field.empty_values and v is not None)
+            chosen.update(str(v) for v in values if v is not None and str(v) not in field.empty_values)
+            related = _loaded_related(form.instance, opts, name)
+            if related is not None:
+                found[str(getattr(related, attname))] = related
         if not chosen:
             continue
-        widget = preloading_widget(field)
-        attname = widget._to_field_attname
-        try:
-            objects = list(field.queryset.filter(**{f"{attname}__in": chosen}))
-        except (ValueError, TypeError):
-            continue  # a typed value that is no key: each row's widget asks, as Django's would
-        preloaded = {str(getattr(obj, attname)): obj for obj in objects}
+        preloaded = {key: found[key] for key in chosen if key in found}
+        if len(preloaded) < len(chosen):
+            try:
+                objects = list(field.queryset.filter(**{f"{attname}__in": chosen}))
+            except (ValueError, TypeError):
+                continue  # a typed value that is no key: each row's widget asks, as Django's would
+            # In the queryset's order, the order the rows' own queries would have.
+            preloaded = {str(getattr(obj, attname)): obj for obj in objects}
         for form in forms:
             preloading_widget(form.fields[name]).preloaded = preloaded
+
+
+def _loaded_related(instance, opts, name: str):
+    try:
+        model_field = opts.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if not model_field.many_to_one or not model_field.is_cached(instance):
+        return None
+    return getattr(instance, name)
 
 
 class PreloadedChoicesFormSetMixin:
@@ -106,13 +124,7 @@ def preload_from_instance(form) -> None:
         widget = preloading_widget(field)
         if widget is None:
             continue
-        try:
-            model_field = opts.get_field(name)
-        except FieldDoesNotExist:
-            continue
-        if not model_field.many_to_one or not model_field.is_cached(form.instance):
-            continue
-        related = getattr(form.instance, name)
+        related = _loaded_related(form.instance, opts, name)
         if related is not None:
             widget.preloaded = {str(getattr(related, widget._to_field_attname)): related}
 
