@@ -122,7 +122,9 @@ def pages() -> dict[str, str]:
         "product list": changelist(Product),
         "product search": changelist(Product, "?q=T恤"),
         "product sort by stock": changelist(Product, "?o=-6"),
-        "product filtered": changelist(Product, f"?platform_categories__category__id__exact={first.categories_by_platform()[Platform.CHANNELS].pk}"),
+        "product filtered": changelist(
+            Product, f"?platform_categories__category__id__exact={first.categories_by_platform()[Platform.CHANNELS].pk}"
+        ),
         "product change": change(Product),
         "sku list": changelist(Sku),
         "sku search": changelist(Sku, f"?q={code}"),
