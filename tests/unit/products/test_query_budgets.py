@@ -19,7 +19,6 @@ from products.models import (
     Product,
     ProductGroup,
     ProductPlatformCategory,
-    ProductSpec,
     Shelf,
     ShelfModule,
     ShelfModuleGroup,
@@ -194,49 +193,11 @@ def test_product_pages_meet_the_issue_targets():
 PRODUCT_CHANGE_WITH_SKUS = 25
 
 
-def product_with_skus(skus: int) -> Product:
-    template = FreightTemplate.objects.first() or factories.freight_template()
-    root = factories.category(name="服装", is_leaf=False)
-    middle = factories.category(name="上衣", parent=root, level=2, is_leaf=False)
-    leaf = factories.category(name="T恤", parent=middle, level=3)
-    store_leaf = factories.category(platform=Platform.WECHAT_STORE, name="T恤")
-    colour = factories.spec_attribute(leaf, "颜色", ["白色", "黑色"])
-    item = factories.product(out_product_id="BUDGET-SKUS", images=3, template=template)
-    item.skus.all().delete()
-    item.brand = Brand.objects.create(remote_id="b-skus", name_zh="预算品牌")
-    item.save()
-    factories.product_category_set(item, leaf)
-    factories.product_category_set(item, store_leaf)
-    spec = ProductSpec.objects.create(product=item, attribute=colour, position=0)
-    spec.values.set(colour.values.all())
-    sizes = [f"{number}号" for number in range(skus // 2)]
-    factories.custom_spec(item, "尺码", ",".join(sizes), position=1)
-    position = 0
-    for value in colour.values.order_by("pk"):
-        for size in sizes:
-            Sku.objects.create(
-                product=item,
-                position=position,
-                specs=[
-                    {"id": colour.remote_id, "vid": value.remote_id, "name": "颜色", "value": value.name},
-                    {"id": "$尺码", "vid": f"${size}", "name": "尺码", "value": size},
-                ],
-                price=9900,
-                original_price=12900,
-                stock=5,
-                image=factories.image_asset(),
-                product_code=f"PC{position:03d}",
-                out_sku_id=f"SKU{position:03d}",
-            )
-            position += 1
-    return item
-
-
 @pytest.mark.parametrize("skus", [2, 20])
 def test_product_change_form_reads_as_many_queries_at_2_as_at_20_skus(
     admin_client, shop, django_assert_num_queries, skus
 ):
-    item = product_with_skus(skus)
+    item = factories.product_with_sku_images(skus)
     url = reverse("admin:products_product_change", args=[item.pk])
     admin_client.get(url)  # warm the content-type and site caches
 
