@@ -31,7 +31,7 @@ def _post_data(page_context) -> dict[str, str]:
             data[management.add_prefix(name)] = management[name].value()
         forms += formset.forms
     for form in forms:
-        for name, field in form.fields.items():
+        for name in form.fields:
             value = form[name].value()
             if value is None or value is False:
                 continue
