@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -225,6 +226,12 @@ class CountedInlineFormSet(PreloadedChoicesFormSetMixin, BaseInlineFormSet):
         if self.instance.pk is not None and getattr(form.instance, self.fk.attname) == self.instance.pk:
             setattr(form.instance, self.fk.name, self.instance)
         return form
+
+    @cached_property
+    def empty_form(self):
+        # The admin asks for it once per pass over the inline (its rows, its column headers, its media): build it
+        # once, not each time.
+        return super().empty_form
 
     def kept_forms(self) -> list[forms.Form]:
         kept = []

@@ -15,6 +15,7 @@ from django.forms.renderers import DjangoTemplates
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import stringformat
+from django.utils.html import escape
 from django.utils.safestring import SafeData, mark_safe
 
 # Where Django's own form templates are: a template found anywhere else is an override, rendered by the engine.
@@ -60,6 +61,8 @@ class Unsupported(Exception):
 
 def _display(value) -> str:
     """``{{ value }}``."""
+    if type(value) is str:
+        return escape(value)  # what localizing and conditional_escape come to for a plain string
     if callable(value):
         raise Unsupported  # the template engine would call it
     return render_value_in_context(value, _CONTEXT)
