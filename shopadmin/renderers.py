@@ -1,10 +1,11 @@
 """The form renderer of the site: Django's templates, with the plainest of them written out in Python.
 
 A product's change form renders about 400 widgets (20 SKU rows of a dozen fields, the inlines' empty rows), and
-interpreting ``input.html``, ``attrs.html``, ``select.html``, ``label.html`` and the empty error lists through
-the template engine was most of the page's time. ``WidgetRenderer`` produces the same bytes as those templates
-(``tests/unit/test_renderers.py`` renders both ways and compares) and hands everything else, and any of these
-templates that an app overrides, to the template engine as ``DjangoTemplates`` does.
+interpreting ``input.html``, ``attrs.html``, ``select.html``, ``label.html``, ``clearable_file_input.html`` without
+a current file and the empty error lists through the template engine was most of the page's time.
+``WidgetRenderer`` produces the same bytes as those templates (``tests/unit/shopadmin/test_renderers.py`` renders
+both ways and compares) and hands everything else, and any of these templates that an app overrides, to the
+template engine as ``DjangoTemplates`` does.
 """
 
 from collections.abc import Callable, Mapping
@@ -28,6 +29,7 @@ INPUT = "django/forms/widgets/input.html"
 WIDGET_ATTRS = "django/forms/widgets/attrs.html"
 FORM_ATTRS = "django/forms/attrs.html"
 SELECT = "django/forms/widgets/select.html"
+CLEARABLE_FILE_INPUT = "django/forms/widgets/clearable_file_input.html"
 SELECT_OPTION = "django/forms/widgets/select_option.html"
 LABEL = "django/forms/label.html"
 ERRORS_UL = "django/forms/errors/list/ul.html"
@@ -110,6 +112,22 @@ def render_input(context) -> str:
     return _input(_widget(context))
 
 
+def render_clearable_file_input(context) -> str:
+    # Without a current file (an upload field of its own, as the image fields' "or upload"): the input alone.
+    widget = _widget(context)
+    if widget["is_initial"]:
+        raise Unsupported
+    return (
+        '<input type="'
+        + _display(widget["type"])
+        + '" name="'
+        + _display(widget["name"])
+        + '"'
+        + _attrs(widget["attrs"])
+        + ">"
+    )
+
+
 def _option(option: Mapping) -> str:
     if option.get("template_name") != SELECT_OPTION:
         raise Unsupported
@@ -158,6 +176,7 @@ def render_errors(context) -> str:
 FAST_TEMPLATES: dict[str, tuple[Callable[[object], str], tuple[str, ...]]] = {
     INPUT: (render_input, (INPUT, WIDGET_ATTRS)),
     **{name: (render_input, (name, INPUT, WIDGET_ATTRS)) for name in INPUT_INCLUDES},
+    CLEARABLE_FILE_INPUT: (render_clearable_file_input, (CLEARABLE_FILE_INPUT, WIDGET_ATTRS)),
     SELECT: (render_select, (SELECT, SELECT_OPTION, WIDGET_ATTRS)),
     LABEL: (render_label, (LABEL, FORM_ATTRS)),
     ERRORS_UL: (render_errors, (ERRORS_UL,)),

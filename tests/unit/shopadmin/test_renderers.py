@@ -56,6 +56,25 @@ def test_inputs_render_as_their_templates(widget_class, value, attrs):
     assert fast == template
 
 
+class StoredFile:
+    url = "/media/images/a&b.png"
+
+    def __str__(self):
+        return "images/a&b.png"
+
+
+@pytest.mark.parametrize("required", [True, False])
+@pytest.mark.parametrize("value", [None, StoredFile()], ids=["none", "stored"])
+def test_file_inputs_with_and_without_a_current_file_render_as_their_template(required, value):
+    widget = forms.ClearableFileInput(attrs={"accept": "image/*"})
+    widget.is_required = required
+
+    fast = widget.render("image_upload", value, attrs={"id": "id_image_upload"}, renderer=FAST)
+    template = widget.render("image_upload", value, attrs={"id": "id_image_upload"}, renderer=TEMPLATES)
+
+    assert fast == template
+
+
 CHOICES = [
     ("", "---------"),
     ("draft", gettext_lazy("draft")),
