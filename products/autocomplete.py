@@ -16,21 +16,23 @@ class PreloadedChoicesWidgetMixin:
     """An autocomplete widget that takes its chosen objects from ``preloaded`` (pk as text → object) when every
     chosen value is there, and reads nothing when nothing is chosen."""
 
-    preloaded: dict[str, object] | None = None
+    # pk as text → object, or a RowChoices shared by the rows of a formset (read when the first row renders).
+    preloaded: "dict[str, object] | RowChoices | None" = None
 
     def optgroups(self, name, value, attr=None):
         selected = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
-        if not selected or (self.preloaded is not None and selected <= self.preloaded.keys()):
-            return self._groups_without_query(name, value, selected)
+        preloaded = self.preloaded.objects if isinstance(self.preloaded, RowChoices) else self.preloaded
+        if not selected or (preloaded is not None and selected <= preloaded.keys()):
+            return self._groups_without_query(name, value, selected, preloaded or {})
         return super().optgroups(name, value, attr)
 
-    def _groups_without_query(self, name, value, selected: set[str]):
+    def _groups_without_query(self, name, value, selected: set[str], preloaded: dict[str, object]):
         # As AutocompleteMixin.optgroups builds them, from the preloaded objects in the queryset's order.
         default = (None, [], 0)
         if not self.is_required and not self.allow_multiple_selected:
             default[1].append(self.create_option(name, "", "", False, 0))
         has_selected = False
-        chosen = [obj for key, obj in (self.preloaded or {}).items() if key in selected]
+        chosen = [obj for key, obj in preloaded.items() if key in selected]
         for obj in chosen:
             option_value = getattr(obj, self._to_field_attname)
             is_selected = str(option_value) in value and (has_selected is False or self.allow_multiple_selected)
@@ -62,38 +64,51 @@ def preloading_widget(field) -> PreloadedChoicesWidgetMixin | None:
     return widget if isinstance(widget, PreloadedChoicesWidgetMixin) else None
 
 
+class RowChoices:
+    """The chosen objects of one autocomplete field in all the rows of a formset, read once, when the first row's
+    widget renders (after validation, so a refused save shows what was submitted; a saved one reads nothing)."""
+
+    def __init__(self, forms, name: str):
+        self.forms = forms
+        self.name = name
+
+    @cached_property
+    def objects(self) -> dict[str, object] | None:
+        field = self.forms[0].fields[self.name]
+        attname = preloading_widget(field)._to_field_attname
+        opts = self.forms[0].instance._meta
+        chosen: set[str] = set()
+        # A row's own related object, where the inline's queryset loaded it with the row (select_related) or
+        # validation put the submitted one on the row.
+        found: dict[str, object] = {}
+        for form in self.forms:
+            value = form[self.name].value()
+            values = value if isinstance(value, list | tuple) else [value]
+            chosen.update(str(v) for v in values if v is not None and str(v) not in field.empty_values)
+            related = _loaded_related(form.instance, opts, self.name)
+            if related is not None:
+                found[str(getattr(related, attname))] = related
+        if chosen <= found.keys():
+            return {key: found[key] for key in chosen}
+        try:
+            objects = list(field.queryset.filter(**{f"{attname}__in": chosen}))
+        except (ValueError, TypeError):
+            return None  # a typed value that is no key: each row's widget asks, as Django's would
+        # In the queryset's order, the order the rows' own queries would have.
+        return {str(getattr(obj, attname)): obj for obj in objects}
+
+
 def preload_choices(forms) -> None:
-    """Read the chosen objects of every preloading autocomplete field of ``forms`` (one formset's rows) in one
-    query per field, in the field's queryset order, and give them to each row's widget."""
+    """Give the preloading autocomplete widgets of ``forms`` (one formset's rows) one shared source of chosen
+    objects per field: one query per field for all rows, none where the rows hold them already."""
     if not forms:
         return
-    opts = forms[0].instance._meta
     for name, field in forms[0].fields.items():
         if not isinstance(field, ModelChoiceField) or preloading_widget(field) is None:
             continue
-        attname = preloading_widget(field)._to_field_attname
-        chosen: set[str] = set()
-        # A row's own related object, where the inline's queryset loaded it with the row (select_related).
-        found: dict[str, object] = {}
+        shared = RowChoices(forms, name)
         for form in forms:
-            value = form[name].value()
-            values = value if isinstance(value, list | tuple) else [value]
-            chosen.update(str(v) for v in values if v is not None and str(v) not in field.empty_values)
-            related = _loaded_related(form.instance, opts, name)
-            if related is not None:
-                found[str(getattr(related, attname))] = related
-        if not chosen:
-            continue
-        preloaded = {key: found[key] for key in chosen if key in found}
-        if len(preloaded) < len(chosen):
-            try:
-                objects = list(field.queryset.filter(**{f"{attname}__in": chosen}))
-            except (ValueError, TypeError):
-                continue  # a typed value that is no key: each row's widget asks, as Django's would
-            # In the queryset's order, the order the rows' own queries would have.
-            preloaded = {str(getattr(obj, attname)): obj for obj in objects}
-        for form in forms:
-            preloading_widget(form.fields[name]).preloaded = preloaded
+            preloading_widget(form.fields[name]).preloaded = shared
 
 
 def _loaded_related(instance, opts, name: str):

@@ -56,7 +56,7 @@ BUDGETS = {
     "shelf list": 6,
     "shelf change": 8,
     "shelf module list": 6,
-    "shelf module change": 8,
+    "shelf module change": 7,
     "job list": 8,
     "binding list": 8,
 }
