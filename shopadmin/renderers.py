@@ -16,11 +16,16 @@ from django.forms.renderers import DjangoTemplates
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import stringformat
-from django.utils.html import escape
+from django.templatetags.static import static
+from django.utils.html import escape, strip_spaces_between_tags
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import gettext
 
-# Where Django's own form templates are: a template found anywhere else is an override, rendered by the engine.
-DJANGO_FORM_TEMPLATES = Path(django.__file__).resolve().parent / "forms" / "templates"
+# Where Django's own templates are: a template found anywhere else is an override, rendered by the engine.
+DJANGO_TEMPLATE_DIRS = (
+    Path(django.__file__).resolve().parent / "forms" / "templates",
+    Path(django.__file__).resolve().parent / "contrib" / "admin" / "templates",
+)
 
 # The templates' rendering context: autoescape on, localization and time zone as the settings say (None).
 _CONTEXT = Context()
@@ -34,6 +39,7 @@ SELECT_OPTION = "django/forms/widgets/select_option.html"
 LABEL = "django/forms/label.html"
 ERRORS_UL = "django/forms/errors/list/ul.html"
 ERRORS_DEFAULT = "django/forms/errors/list/default.html"
+RELATED_WIDGET_WRAPPER = "admin/widgets/related_widget_wrapper.html"
 
 # Widget templates that are exactly ``{% include "django/forms/widgets/input.html" %}``.
 INPUT_INCLUDES = tuple(
@@ -172,6 +178,81 @@ def render_errors(context) -> str:
     return ""
 
 
+# The admin's links beside a related field's widget, as the template writes them (inside {% spaceless %}).
+_RELATED_LINKS = {
+    "can_change_related": (
+        '<a class="related-widget-wrapper-link change-related" id="change_id_{name}"\n'
+        '            data-href-template="{change_related_template_url}?{url_params}"\n'
+        '            data-popup="yes"\n'
+        '            title="{title}">\n'
+        '            <img src="{icon}" alt="" width="24" height="24">\n'
+        "        </a>",
+        "Change selected %(model)s",
+        "admin/img/icon-changelink.svg",
+    ),
+    "can_add_related": (
+        '<a class="related-widget-wrapper-link add-related" id="add_id_{name}"\n'
+        '            data-popup="yes"\n'
+        '            href="{add_related_url}?{url_params}"\n'
+        '            title="{title}">\n'
+        '            <img src="{icon}" alt="" width="24" height="24">\n'
+        "        </a>",
+        "Add another %(model)s",
+        "admin/img/icon-addlink.svg",
+    ),
+    "can_delete_related": (
+        '<a class="related-widget-wrapper-link delete-related" id="delete_id_{name}"\n'
+        '            data-href-template="{delete_related_template_url}?{url_params}"\n'
+        '            data-popup="yes"\n'
+        '            title="{title}">\n'
+        '            <img src="{icon}" alt="" width="24" height="24">\n'
+        "        </a>",
+        "Delete selected %(model)s",
+        "admin/img/icon-deletelink.svg",
+    ),
+    "can_view_related": (
+        '<a class="related-widget-wrapper-link view-related" id="view_id_{name}"\n'
+        '             data-href-template="{change_related_template_url}?{view_related_url_params}"\n'
+        '             title="{title}">\n'
+        '            <img src="{icon}" alt="" width="24" height="24">\n'
+        "          </a>",
+        "View selected %(model)s",
+        "admin/img/icon-viewlink.svg",
+    ),
+}
+_LINK_VARIABLES = (
+    "name",
+    "change_related_template_url",
+    "url_params",
+    "add_related_url",
+    "delete_related_template_url",
+    "view_related_url_params",
+)
+
+
+def render_related_widget_wrapper(context) -> str:
+    """``admin/widgets/related_widget_wrapper.html``: the widget and the change, add, delete and view links."""
+    if not isinstance(context, Mapping):
+        raise Unsupported
+    links = []
+    if not context["is_hidden"]:
+        values = {key: _display(context[key]) if key in context else "" for key in _LINK_VARIABLES}
+        model = _display(context["model"])
+        for flag, (html, title, icon) in _RELATED_LINKS.items():
+            if context[flag]:
+                # {% blocktranslate %}: the translation, its variable escaped; {% static %}: the URL, escaped.
+                links.append(
+                    html.format(**values, title=gettext(title) % {"model": model}, icon=_display(static(icon)))
+                )
+    model_ref = (
+        "" if context["model_has_limit_choices_to"] else 'data-model-ref="' + _display(context["model_name"]) + '"'
+    )
+    return (
+        '<div class="related-widget-wrapper" ' + model_ref + ">\n    " + _display(context["rendered_widget"])
+        + "\n    \n        " + strip_spaces_between_tags("\n        ".join(links)) + "\n    \n</div>"
+    )  # fmt: skip
+
+
 # Template → (its Python version, the templates it consists of).
 FAST_TEMPLATES: dict[str, tuple[Callable[[object], str], tuple[str, ...]]] = {
     INPUT: (render_input, (INPUT, WIDGET_ATTRS)),
@@ -181,6 +262,7 @@ FAST_TEMPLATES: dict[str, tuple[Callable[[object], str], tuple[str, ...]]] = {
     LABEL: (render_label, (LABEL, FORM_ATTRS)),
     ERRORS_UL: (render_errors, (ERRORS_UL,)),
     ERRORS_DEFAULT: (render_errors, (ERRORS_DEFAULT, ERRORS_UL)),
+    RELATED_WIDGET_WRAPPER: (render_related_widget_wrapper, (RELATED_WIDGET_WRAPPER,)),
 }
 
 
@@ -210,6 +292,6 @@ class WidgetRenderer(DjangoTemplates):
         function, parts = FAST_TEMPLATES[template_name]
         for part in parts:
             origin = Path(self.get_template(part).origin.name).resolve()
-            if not origin.is_relative_to(DJANGO_FORM_TEMPLATES):
+            if not any(origin.is_relative_to(directory) for directory in DJANGO_TEMPLATE_DIRS):
                 return None
         return function

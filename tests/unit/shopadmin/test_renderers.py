@@ -105,6 +105,38 @@ def test_the_yes_no_select_renders_as_its_template(value):
     )
 
 
+@pytest.mark.parametrize(
+    "flags",
+    [
+        {},
+        {"can_add_related": False},
+        {"can_change_related": True, "can_delete_related": True, "can_view_related": True},
+        {"can_add_related": False, "can_view_related": True},
+    ],
+    ids=range(4),
+)
+@pytest.mark.parametrize("inner", [forms.Select(choices=[("", "---"), (1, "图片 1 <64×60>")]), forms.HiddenInput()])
+@pytest.mark.parametrize("relation", ["sku_image", "property_attribute"])
+def test_the_related_widget_wrapper_renders_as_its_template(flags, inner, relation):
+    from django.contrib import admin
+    from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+
+    from products.models import ProductProperty, Sku
+
+    # A property's attribute is limited to properties (limit_choices_to: no data-model-ref); a SKU's image is not.
+    rel = (
+        (Sku if relation == "sku_image" else ProductProperty)
+        ._meta.get_field("image" if relation == "sku_image" else "attribute")
+        .remote_field
+    )
+    widget = RelatedFieldWidgetWrapper(inner, rel, admin.site, **flags)
+
+    fast = widget.render("skus-0-image", 1, attrs={"id": "id_skus-0-image"}, renderer=FAST)
+    template = widget.render("skus-0-image", 1, attrs={"id": "id_skus-0-image"}, renderer=TEMPLATES)
+
+    assert fast == template
+
+
 class SampleForm(forms.Form):
     title = forms.CharField(label="标题 <必填>", max_length=5)
     price = forms.DecimalField(label=gettext_lazy("price"), min_value=0)
