@@ -157,7 +157,9 @@ class ProductAdminForm(ProductCategoryChoicesForm, forms.ModelForm):
                 if name in self.fields:
                     self.initial.setdefault(name, category.pk)
                     # The autocomplete shows the chosen category from here, not from a query of its own.
-                    preloading_widget(self.fields[name]).preloaded = {str(category.pk): category}
+                    widget = preloading_widget(self.fields[name])
+                    if widget is not None:
+                        widget.preloaded = {str(category.pk): category}
         preload_from_instance(self)
 
     def submitted_categories(self) -> dict[str, Category]:
