@@ -85,7 +85,7 @@ class RowChoices:
             value = form[self.name].value()
             values = value if isinstance(value, list | tuple) else [value]
             chosen.update(str(v) for v in values if v is not None and str(v) not in field.empty_values)
-            related = _loaded_related(form.instance, opts, self.name)
+            related = _loaded_related(form.instance, opts, self.name, field)
             if related is not None:
                 found[str(getattr(related, attname))] = related
         if chosen <= found.keys():
@@ -111,12 +111,14 @@ def preload_choices(forms) -> None:
             preloading_widget(form.fields[name]).preloaded = shared
 
 
-def _loaded_related(instance, opts, name: str):
+def _loaded_related(instance, opts, name: str, field) -> object | None:
+    """The instance's related object of the foreign key ``name``, if loaded already and shown as Django's widget
+    would show it: a field limited to some choices (limit_choices_to) shows only those, which a query decides."""
     try:
         model_field = opts.get_field(name)
     except FieldDoesNotExist:
         return None
-    if not model_field.many_to_one or not model_field.is_cached(instance):
+    if not model_field.many_to_one or not model_field.is_cached(instance) or field.get_limit_choices_to():
         return None
     return getattr(instance, name)
 
@@ -139,7 +141,7 @@ def preload_from_instance(form) -> None:
         widget = preloading_widget(field)
         if widget is None:
             continue
-        related = _loaded_related(form.instance, opts, name)
+        related = _loaded_related(form.instance, opts, name, field)
         if related is not None:
             widget.preloaded = {str(getattr(related, widget._to_field_attname)): related}
 

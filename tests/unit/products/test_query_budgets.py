@@ -190,7 +190,7 @@ def test_product_pages_meet_the_issue_targets():
 # The change form of a product with images, a category spec with chosen values, a custom spec, brand, freight
 # template and categories on two platforms, each SKU with an image and codes: the same count at 2 as at 20 SKUs
 # (no query per row: the SKU images' autocompletes are read once, the spec values prefetched).
-PRODUCT_CHANGE_WITH_SKUS = 25
+PRODUCT_CHANGE_WITH_SKUS = 26
 
 
 @pytest.mark.parametrize("skus", [2, 20])
