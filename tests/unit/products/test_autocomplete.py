@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from products.autocomplete import PreloadedChoicesWidgetMixin
-from products.models import ImageAsset
+from products.models import ImageAsset, ProductProperty
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +50,10 @@ def _django_optgroups(self, name, value, attr=None):
 
 def test_the_rows_autocompletes_show_what_djangos_widget_shows(admin_client, monkeypatch):
     item = factories.product_with_sku_images(4)
+    # A property row naming a spec attribute, which the field's choices (properties only) do not hold: Django's
+    # widget shows it as not chosen, so must the preloading one.
+    spec_attribute = item.specs.exclude(attribute=None).get().attribute
+    ProductProperty.objects.create(product=item, attribute=spec_attribute, custom_value="纯棉")
     url = reverse("admin:products_product_change", args=[item.pk])
     preloaded = _without_csrf(admin_client.get(url).content.decode())
 
