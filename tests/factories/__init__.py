@@ -14,6 +14,7 @@ from .catalog import (
     png_bytes,
     product,
     product_category_set,
+    product_with_sku_images,
     spec_attribute,
     uploaded_png,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "product",
     "platform_settings_set",
     "product_category_set",
+    "product_with_sku_images",
     "shop",
     "spec_attribute",
     "sync_job",
