@@ -100,7 +100,10 @@ class SettingField:
                 min_value=self.min_value,
                 max_value=self.max_value,
                 validators=validators,
-                widget=admin_widgets.AdminIntegerFieldWidget,
+                # An id of up to 64 bits needs the wider input, as a BigIntegerField has.
+                widget=admin_widgets.AdminIntegerFieldWidget
+                if self.max_value is not None and self.max_value <= 2**31 - 1
+                else admin_widgets.AdminBigIntegerFieldWidget,
                 **common,
             )
         if kind == Kind.DECIMAL:
