@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 from ..models import Shop, SyncJob
 from ..platforms.adapter import PlatformAdapter, ShopConfig
 from ..platforms.registry import shop_settings
-
-if TYPE_CHECKING:  # params.py imports JobFailed from here
-    from .params import JobParams
 
 
 class JobFailed(Exception):
@@ -41,9 +38,9 @@ class JobContext:
     # The outbox's enqueue, handed in by the outbox when it builds the context: the layers under the outbox
     # never import it.
     enqueue_job: Callable[..., SyncJob]
-    # The job's parameters, read once from ``job.params`` into its kind's dataclass (``engine/params.py``);
-    # ``None`` for a kind that takes none.
-    params: JobParams | None = None
+    # The job's parameters, read once from ``job.params`` into its kind's dataclass (a ``params.JobParams``;
+    # typed loosely here because ``params`` builds on this module); ``None`` for a kind that takes none.
+    params: Any = None
 
     def enqueue(self, **kwargs) -> SyncJob:
         kwargs.setdefault("shop", self.shop)
