@@ -31,6 +31,8 @@ CHECKS: Mapping[str, Callable[[ProductSnapshot, PreflightFacts], list[Problem]]]
     Platform.TENCENT_ADS: tencent_ads_preflight.check_product,
     Platform.OPEN_PLATFORM: open_platform_preflight.check_product,
 }
+
+
 def preflight(
     *,
     product: Product,
