@@ -3,13 +3,20 @@ engine reads instead of asking ``shop.platform == "…"``). Adapters are importe
 platform costs nothing.
 
 Adding a platform: its package under ``platforms/`` with an adapter declaring its ``capabilities`` (and, if its
-shops need settings of their own, a ``settings.py: SETTINGS`` schema), and one ``register(...)`` line below.
+shops need settings of their own, a ``settings.py: SETTINGS`` schema, named by ``settings=``), and one
+``register(...)`` line below. The rest of the platform's knowledge is found in its package by module name
+(:data:`PLATFORM_MODULES`), so no table outside the package names the platform: ``preflight`` (what it refuses,
+``check_product``), ``errcodes`` (its documented codes explained, ``EXPLANATIONS``), ``product_rules`` (its product
+form rules, ``PRODUCT_FORM_RULES``, optional) and ``models`` (its own rows, optional).
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
+import importlib.util
 from dataclasses import dataclass
+from types import ModuleType
 
 from .adapter import Capability, NotSupported, PlatformAdapter, ShopConfig
 from .settings_schema import SettingsSchema
@@ -28,6 +35,29 @@ class PlatformEntry:
     # ``Shop.platform_settings``. Empty where the shop needs nothing beyond app id, secret and base URL.
     settings: str = ""
 
+    @property
+    def package(self) -> str:
+        """The platform's package: where its adapter module lives."""
+        return self.adapter.split(":")[0].rsplit(".", 1)[0]
+
+    def module(self, name: str) -> ModuleType | None:
+        """The platform's module ``name`` (one of :data:`PLATFORM_MODULES`), or None where the package has none."""
+        if name not in PLATFORM_MODULES:
+            raise ValueError(f"{name!r} is not a platform module ({', '.join(PLATFORM_MODULES)})")
+        return _package_module(self.package, name)
+
+
+@functools.cache
+def _package_module(package: str, name: str) -> ModuleType | None:
+    # Cached: the product form asks on every save, and looking for a module that is not there reads the disk.
+    dotted = f"{package}.{name}"
+    if importlib.util.find_spec(dotted) is None:
+        return None
+    return importlib.import_module(dotted)
+
+
+# The modules a platform package may hold that the engine and the admin look up by name.
+PLATFORM_MODULES = ("preflight", "errcodes", "product_rules", "models")
 
 PLATFORMS: dict[str, PlatformEntry] = {}
 
@@ -96,3 +126,9 @@ def has_capability(platform: str, capability: Capability) -> bool:
 
 def platforms_with_orders() -> frozenset[str]:
     return frozenset(name for name in PLATFORMS if has_capability(name, Capability.ORDERS))
+
+
+def platform_modules(name: str) -> dict[str, ModuleType]:
+    """Every registered platform's module ``name``, by platform; platforms without one are left out."""
+    found = {platform: entry.module(name) for platform, entry in PLATFORMS.items()}
+    return {platform: module for platform, module in found.items() if module is not None}

@@ -24,7 +24,7 @@ from ..responses import read_number as _number
 from ..responses import read_object as _obj
 from ..responses import read_text as _text
 from .client import PRODUCT_LIST_MAX_PAGE_SIZE, ChannelsClient, ProductDataType
-from .payloads import NO_BRAND_ID, ProductStatus
+from .constants import NO_BRAND_ID, ProductStatus
 
 # The cursor of the second run of the listing, over the drafts never listed (see read_catalog_page).
 DRAFTS_CURSOR = "drafts:"

@@ -5,8 +5,8 @@ from dataclasses import replace
 
 import pytest
 
+from channels_sync.platforms.channels.constants import NO_BRAND_ID
 from channels_sync.platforms.channels.payloads import (
-    NO_BRAND_ID,
     PayloadError,
     out_sku_id_for,
     product_payload,
