@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
 from channels_sync.platforms.errors import PayloadError
-from channels_sync.platforms.skus import out_sku_id_for
+from channels_sync.platforms.skus import checked_out_sku_id, out_sku_id_for
 from products.models import (
     AFTERSALE_DESC_MAX_LENGTH,
     CHANNELS_SHORT_TITLE_MAX_LENGTH,
@@ -293,14 +293,7 @@ def _skus(snapshot: ProductSnapshot, image_urls: Mapping[int, str], main_image_u
     skus = []
     for index, sku in enumerate(snapshot.skus):
         field = f"skus[{index}]"
-        out_sku_id = out_sku_id_for(snapshot.id, sku)
-        if len(out_sku_id) > OUT_SKU_ID_MAX_LENGTH:
-            # 10020037.
-            raise PayloadError(f"{field}.out_sku_id", f"SKU {sku.id}: longer than {OUT_SKU_ID_MAX_LENGTH}")
-        if out_sku_id in out_sku_ids:
-            # 10020030.
-            raise PayloadError(f"{field}.out_sku_id", f"two SKUs have the merchant SKU code {out_sku_id}")
-        out_sku_ids.add(out_sku_id)
+        out_sku_id = checked_out_sku_id(snapshot.id, sku, field, out_sku_ids, max_length=OUT_SKU_ID_MAX_LENGTH)
         combination = _sku_combination(sku)
         if [name for name, _ in combination] != spec_names:
             raise PayloadError(
