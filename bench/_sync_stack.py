@@ -29,7 +29,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from _common import heading, percentile, table, write_results
-from chaos import Server, _sku_key, celery_service, free_port, redis_service, remote_skus
+from _processes import Server, _sku_key, celery_service, free_port, redis_service, remote_skus
 
 ENGINE_APP = ("wx_demo_store", "demo-store-secret")
 NAIVE_APP = ("wx_test_store", "test-store-secret")

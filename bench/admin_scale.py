@@ -19,7 +19,7 @@ once; ``--reload`` drops it first). Then Django's test ``Client``, logged in as 
 It prints, per page, the median and p95 in ms, the number of queries and every query over 100 ms.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/shopadmin python bench/admin_scale.py [--repeat 7]
-        [--products 100000] [--database NAME] [--reload] [--no-save]
+        [--products 100000] [--database NAME] [--reload] [--no-save] [--pages 'change form,list']
 """
 
 from __future__ import annotations
@@ -236,10 +236,11 @@ def load(products: int, seed: int = 11) -> dict:
             if category_columns:  # the catalog before issue 10: one foreign key per platform
                 row.update({f"{platform}_category_id": category for platform, category in chosen.items()})
             else:
-                category_rows += [
-                    {"id": len(category_rows) + 1, "product_id": pid, "platform": platform, "category_id": category}
-                    for platform, category in chosen.items()
-                ]
+                # Numbered one by one: ids computed inside one comprehension would all see the same length.
+                for platform, category in chosen.items():
+                    category_rows.append(
+                        {"id": len(category_rows) + 1, "product_id": pid, "platform": platform, "category_id": category}
+                    )
             product_rows.append(row)
             image_rows.append({"id": pid, "product_id": pid, "position": 0, "asset_id": pid % 20 + 1})
             for position, stock in enumerate(stocks):
@@ -302,6 +303,9 @@ def load(products: int, seed: int = 11) -> dict:
             ],
         )
         reset_sequences(Category, Brand, ImageAsset, Product, ProductImage, Sku)
+        if category_rows:
+            # The 20-SKU product's category rows are saved through the model after this: its ids follow.
+            reset_sequences(ProductPlatformCategory)
         get_user_model().objects.create_superuser("bench", "bench@example.com", "bench-password")
     with connection.cursor() as cursor:
         # Fresh statistics, as autovacuum would gather them soon after a load of this size.
@@ -421,6 +425,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reload", action="store_true", help="drop and load the database again")
     parser.add_argument("--label", default="", help="a label recorded with the figures (e.g. before, after)")
     parser.add_argument("--no-save", action="store_true", help="print only; write no file under bench/results/")
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="measure only these pages, comma-separated names as printed (e.g. 'change form,list'); default all",
+    )
     args = parser.parse_args(argv)
 
     url = database_url(args.database)
@@ -449,8 +458,15 @@ def main(argv: list[str] | None = None) -> int:
     client.force_login(get_user_model().objects.get(username="bench"))
     heading(f"Admin pages at {counts[Product]:,} products ({args.repeat} requests per page after {WARMUP} warm-up)")
     figures = []
+    chosen = pages(big_product)
+    if args.pages:
+        wanted = [name.strip() for name in args.pages.split(",") if name.strip()]
+        unknown = [name for name in wanted if name not in chosen]
+        if unknown:
+            parser.error(f"unknown page(s) {unknown}; pages: {', '.join(chosen)}")
+        chosen = {name: chosen[name] for name in wanted}
     with override_settings(ALLOWED_HOSTS=["testserver"]), without_debug():
-        for page, page_url in pages(big_product).items():
+        for page, page_url in chosen.items():
             figures.append({"page": page, "url": page_url, **measure_page(client, page_url, args.repeat)})
     print(
         table(
@@ -473,6 +489,7 @@ def main(argv: list[str] | None = None) -> int:
                 "products": counts[Product],
                 "repeat": args.repeat,
                 "warmup": WARMUP,
+                "pages": list(chosen),
                 "database": "PostgreSQL",
                 "load_average": os.getloadavg(),
                 **loaded,

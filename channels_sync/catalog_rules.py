@@ -10,14 +10,10 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 
-from products.models import Platform, Product
+from products.models import Product
 
 from .models import RemoteBinding
-from .platforms.channels import product_rules as channels_product_rules
-
-PLATFORM_PRODUCT_FORM_RULES = {
-    Platform.CHANNELS: channels_product_rules.PRODUCT_FORM_RULES,
-}
+from .platforms.registry import platform_modules
 
 
 def product_goes_to(product: Product, platform: str) -> bool:
@@ -33,7 +29,8 @@ def product_goes_to(product: Product, platform: str) -> bool:
 def product_platform_rules(product: Product, cleaned_data: Mapping[str, Any]) -> dict[str, list[str]]:
     """The errors of every platform the product goes to, by field."""
     errors: dict[str, list[str]] = {}
-    for platform, rules in PLATFORM_PRODUCT_FORM_RULES.items():
+    for platform, module in platform_modules("product_rules").items():
+        rules = module.PRODUCT_FORM_RULES
         if not product_goes_to(product, platform):
             continue
         for rule in rules:

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 
 from .engine.context import shop_config
+from .engine.params import OrderSetDeliveryParams, ParcelItemParams, ParcelParams
 from .forms import DELIVERY_COMPANIES
 from .models import Order, Shop, SyncJob
 from .platforms.adapter import NotSupported
@@ -48,8 +49,9 @@ def pieces_left(order: Order) -> dict[int, int]:
     ).values_list("params", flat=True)
     for params in jobs:
         for parcel in params.get("parcels", ()):
-            for product_id, sku_key, count in parcel["items"]:
-                queued[(product_id, sku_key)] = queued.get((product_id, sku_key), 0) + count
+            for item in parcel["items"]:
+                key = (item["remote_product_id"], item["remote_sku_key"])
+                queued[key] = queued.get(key, 0) + item["count"]
     left = {}
     for item in items:
         key = (item.remote_product_id, item.remote_sku_key)
@@ -61,12 +63,17 @@ def pieces_left(order: Order) -> dict[int, int]:
     return left
 
 
-def parcel_params(*, order: Order, pieces: dict[int, int], company: str, track_no: str) -> dict:
+def parcel_params(*, order: Order, pieces: dict[int, int], company: str, track_no: str) -> OrderSetDeliveryParams:
     """The params of the ``order_set_delivery`` job of one parcel of ``pieces`` (order line pk → count above 0)
     with its company and tracking number. The form checked the counts against :func:`pieces_left`; the platform
     checks them again."""
     lines = {item.pk: item for item in order.items.all()}
-    items = [
-        [lines[pk].remote_product_id, lines[pk].remote_sku_key, count] for pk, count in pieces.items() if count > 0
-    ]
-    return {"parcels": [{"company": company, "track_no": track_no, "items": items}]}
+    items = tuple(
+        ParcelItemParams(
+            remote_product_id=lines[pk].remote_product_id, remote_sku_key=lines[pk].remote_sku_key, count=count
+        )
+        for pk, count in pieces.items()
+        if count > 0
+    )
+    parcel = ParcelParams(company=company, track_no=track_no, items=items)
+    return OrderSetDeliveryParams(need_delivery=True, parcels=(parcel,))

@@ -8,6 +8,7 @@ from products.models import Platform
 
 from .engine.outbox import sync_job_enqueue
 from .models import Shop, SyncJob
+from .platforms.registry import settings_schema
 
 # The emulator accepts these (channels_sync/sandbox/README.md); they are not secrets of any real account.
 DEMO_SHOPS = [
@@ -76,57 +77,59 @@ def demo_shops_ensure(*, sandbox_base_url: str) -> list[Shop]:
 def _tencent_ads_demo_settings(shop: Shop) -> None:
     """The emulator's demo advertiser account, data warehouse and store (channels_sync/sandbox/README.md,
     "Tencent Ads"): account 10001234 with warehouse 101, and the refresh token it issues to ads_demo_client."""
-    from .models import TencentAdsSettings
-
-    settings = TencentAdsSettings(
-        shop=shop,
-        account_id=10001234,
-        data_warehouse_id=101,
-        external_store_id="DEMO-STORE-01",
-        store_type=TencentAdsSettings.StoreType.SHOP,
-        sale_channel_name=TencentAdsSettings.SaleChannel.WECHAT_MINIPROGRAM,
-        miniprogram_appid="wx_demo_miniprogram",
-        landing_page_template="pages/product/index?id={out_product_id}&sku={sku_code}",
-        new_sku_days=7,
+    _demo_settings_save(
+        shop,
+        {
+            "account_id": 10001234,
+            "data_warehouse_id": 101,
+            "external_store_id": "DEMO-STORE-01",
+            "store_type": "SHOP",
+            "sale_channel_name": "WECHAT_MINIPROGRAM",
+            "miniprogram_appid": "wx_demo_miniprogram",
+            "landing_page_template": "pages/product/index?id={out_product_id}&sku={sku_code}",
+            "new_sku_days": 7,
+            "refresh_token": "demo-ads-refresh-token",
+        },
     )
-    settings.set_refresh_token("demo-ads-refresh-token")
-    settings.full_clean()
-    settings.save()
 
 
 def _open_platform_demo_settings(shop: Shop) -> None:
     """Defaults for the publishProduct fields the catalog does not hold, so a demo product publishes as it is:
     category 1001 (T恤) is one the emulator knows (channels_sync/sandbox/README.md, "Open platform")."""
-    from .models import OpenPlatformSettings
-
-    defaults = OpenPlatformSettings(
-        shop=shop,
-        is_joint_operation=False,
-        category_id=1001,
-        brand_name="演示品牌",
-        sales_way=OpenPlatformSettings.SalesWay.DIRECT_SELLING,
-        settlement_way=OpenPlatformSettings.SettlementWay.PROPORTIONAL,
-        delivery_way=OpenPlatformSettings.DeliveryWay.FACTORY_DELIVERY,
-        delivery_timeliness=2,
-        time_period_type=OpenPlatformSettings.TimePeriodType.DAY,
-        sales_channels=[
-            {
-                "salesChannel": "DEFAULT",
-                "displayTimeStart": "2025-01-01 00:00:00",
-                "displayTimeEnd": "2035-12-31 23:59:59",
-                "sevenDaysForReturn": 1,
-                "salesRegionList": ["全国"],
-            }
-        ],
-        sale_unit="件",
-        agreement_price_percent=Decimal("90.00"),
-        reference_price_percent=Decimal("100.00"),
-        min_delivery_quantity=1,
-        main_media_type=OpenPlatformSettings.MediaType.MAIN_PICTURE,
-        extra_media_type=OpenPlatformSettings.MediaType.CAROUSEL_PICTURE,
+    _demo_settings_save(
+        shop,
+        {
+            "is_joint_operation": False,
+            "category_id": 1001,
+            "brand_name": "演示品牌",
+            "sales_way": "DIRECT_SELLING",
+            "settlement_way": "PROPORTIONAL",
+            "delivery_way": "FACTORY_DELIVERY",
+            "delivery_timeliness": 2,
+            "time_period_type": "DAY",
+            "sales_channels": [
+                {
+                    "salesChannel": "DEFAULT",
+                    "displayTimeStart": "2025-01-01 00:00:00",
+                    "displayTimeEnd": "2035-12-31 23:59:59",
+                    "sevenDaysForReturn": 1,
+                    "salesRegionList": ["全国"],
+                }
+            ],
+            "sale_unit": "件",
+            "agreement_price_percent": Decimal("90.00"),
+            "reference_price_percent": Decimal("100.00"),
+            "min_delivery_quantity": 1,
+            "main_media_type": "MAIN_PICTURE",
+            "extra_media_type": "CAROUSEL_PICTURE",
+        },
     )
-    defaults.full_clean()
-    defaults.save()
+
+
+def _demo_settings_save(shop: Shop, values: dict) -> None:
+    """The demo shop's settings, through its platform's schema as the shop form stores them."""
+    shop.platform_settings = settings_schema(shop.platform).store(values)
+    shop.save(update_fields=["platform_settings", "updated_at"])
 
 
 def _minishop_demo_freight_import(shop: Shop) -> None:

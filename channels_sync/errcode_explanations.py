@@ -13,21 +13,13 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from channels_sync.platforms.channels import errcodes as channels_errcodes
 from channels_sync.platforms.explanations import ErrorExplanation
-from channels_sync.platforms.minishop import errcodes as minishop_errcodes
-from channels_sync.platforms.open_platform import errcodes as open_platform_errcodes
-from channels_sync.platforms.tencent_ads import errcodes as tencent_ads_errcodes
-from channels_sync.platforms.wechat_store import errcodes as wechat_store_errcodes
-from products.models import Platform
+from channels_sync.platforms.registry import platform_modules
 
-CATALOGS: Mapping[str, Mapping[int, ErrorExplanation]] = {
-    Platform.WECHAT_STORE: wechat_store_errcodes.EXPLANATIONS,
-    Platform.CHANNELS: channels_errcodes.EXPLANATIONS,
-    Platform.MINISHOP: minishop_errcodes.EXPLANATIONS,
-    Platform.TENCENT_ADS: tencent_ads_errcodes.EXPLANATIONS,
-    Platform.OPEN_PLATFORM: open_platform_errcodes.EXPLANATIONS,
-}
+
+def catalogs() -> dict[str, Mapping[int, ErrorExplanation]]:
+    """Every registered platform's explained codes (``platforms/<platform>/errcodes.py: EXPLANATIONS``)."""
+    return {platform: module.EXPLANATIONS for platform, module in platform_modules("errcodes").items()}
 
 
 @dataclass(frozen=True)
@@ -52,7 +44,7 @@ class Explained:
 def explain(platform: str, errcode: int | None, errmsg: str = "") -> Explained:
     """The explanation of ``errcode`` on ``platform``; an unknown code (or none, an HTTP error without one) gives the
     platform's message and the next step."""
-    explanation = CATALOGS.get(platform, {}).get(errcode) if errcode is not None else None
+    explanation = catalogs().get(platform, {}).get(errcode) if errcode is not None else None
     if explanation is None:
         return Explained(
             title=_("The platform refused the request (code %(code)s)")

@@ -1,11 +1,11 @@
 """Admin forms of the sync engine: shop credentials, shop choice for actions, order delivery."""
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import OpenPlatformProductOptions, OpenPlatformSettings, Order, Shop, TencentAdsSettings, awaiting_shipment
+from .models import OpenPlatformProductOptions, Order, Shop, awaiting_shipment
+from .platforms.open_platform import settings as open_platform_settings
+from .platforms.settings_schema import FORM_PREFIX, SettingsSchema
 from .push_crypto import valid_encoding_aes_key
 
 # V1.17 delivery companies (API reference §2.6).
@@ -103,92 +103,42 @@ class ShopAdminForm(forms.ModelForm):
         return secret
 
 
-# Reference §5 limits, in UTF-8 bytes ("字节").
-ADS_STORE_ID_MAX_BYTES = 32
-ADS_APPID_MAX_BYTES = 1024
-ADS_TARGET_URL_MAX_BYTES = 2048
-ADS_TEMPLATE_PLACEHOLDERS = ("{out_product_id}", "{sku_code}")
-_PLACEHOLDER = re.compile(r"{[^{}]*}")
+class ShopSettingsForm(ShopAdminForm):
+    """The shop form with the settings of the shop's platform (``settings_schema``, its form fields declared by
+    :func:`shop_settings_form`). The settings are written into ``Shop.platform_settings`` of the instance only once
+    every field is clean, so the shop and its settings are saved together or not at all."""
 
+    settings_schema: SettingsSchema
 
-class TencentAdsSettingsForm(forms.ModelForm):
-    """The OAuth refresh token is write-only, like the app secret. The other fields are checked against the limits
-    of reference §5 (byte lengths, positive ids, the landing page's placeholders), so a shop saved here never
-    fails a push on its settings."""
-
-    refresh_token = forms.CharField(
-        label=_("refresh token"),
-        required=False,
-        strip=True,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text=_(
-            "From the account's authorisation; stored encrypted and never shown again. Leave empty to keep it."
-        ),
-    )
-
-    class Meta:
-        model = TencentAdsSettings
-        fields = [
-            "account_id",
-            "data_warehouse_id",
-            "external_store_id",
-            "store_type",
-            "sale_channel_name",
-            "new_sku_days",
-            "miniprogram_appid",
-            "landing_page_template",
-            "refresh_token",
-            "refresh_token_expires_at",
-        ]
-
-    def clean_refresh_token(self):
-        token = self.cleaned_data["refresh_token"]
-        if not token and not self.instance.has_refresh_token:
-            raise forms.ValidationError(_("Enter the refresh token of this account."))
-        return token
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.update(self.settings_schema.initial(self.instance.platform_settings))
 
     def clean(self):
         cleaned = super().clean()
-        for name in ("account_id", "data_warehouse_id"):
-            if cleaned.get(name) == 0:
-                self.add_error(name, _("Enter the id Tencent Ads gave you; 0 is not an id."))
-        for name, limit in (
-            ("external_store_id", ADS_STORE_ID_MAX_BYTES),
-            ("miniprogram_appid", ADS_APPID_MAX_BYTES),
-            ("landing_page_template", ADS_TARGET_URL_MAX_BYTES),
-        ):
-            value = (cleaned.get(name) or "").strip()
-            if name in cleaned:
-                cleaned[name] = value
-            if len(value.encode("utf-8")) > limit:
-                self.add_error(
-                    name,
-                    _("At most %(limit)d bytes (a Chinese character takes 3); this is %(length)d.")
-                    % {"limit": limit, "length": len(value.encode("utf-8"))},
-                )
-        template = cleaned.get("landing_page_template") or ""
-        if template:
-            unknown = [p for p in _PLACEHOLDER.findall(template) if p not in ADS_TEMPLATE_PLACEHOLDERS]
-            if unknown:
-                self.add_error(
-                    "landing_page_template",
-                    _("Unknown placeholder %(placeholders)s: only {out_product_id} and {sku_code} are replaced.")
-                    % {"placeholders": ", ".join(unknown)},
-                )
-            elif not any(p in template for p in ADS_TEMPLATE_PLACEHOLDERS):
-                self.add_error(
-                    "landing_page_template",
-                    _("Use {out_product_id} or {sku_code} so that each product opens its own page."),
-                )
+        schema = self.settings_schema
+        if cleaned.get("platform", self.instance.platform) != self.instance.platform:
+            # The settings shown are the former platform's, meaningless to the new one: dropped, and the new
+            # platform's are asked for on the shop's page.
+            for name in schema.by_name:
+                self.errors.pop(FORM_PREFIX + name, None)
+            self.instance.platform_settings = {}
+            return cleaned
+        stored = self.instance.platform_settings
+        values = {name: cleaned.get(FORM_PREFIX + name) for name in schema.by_name}
+        failed = {name for name in schema.by_name if FORM_PREFIX + name in self.errors}
+        for name, message in schema.clean(values, stored=stored, failed=failed).items():
+            self.add_error(FORM_PREFIX + name, message)
+        if not self.errors:
+            self.instance.platform_settings = schema.store(values, previous=stored)
         return cleaned
 
-    def save(self, commit=True):
-        ads = super().save(commit=False)
-        if self.cleaned_data.get("refresh_token"):
-            ads.set_refresh_token(self.cleaned_data["refresh_token"])
-        if commit:
-            ads.save()
-        return ads
+
+def shop_settings_form(schema: SettingsSchema, stored: dict) -> type[ShopSettingsForm]:
+    """The shop form of a platform with settings: one field per setting of ``schema``, for a shop whose settings
+    are ``stored`` (a stored secret shows as kept, never as its value)."""
+    attrs = {**schema.form_fields(stored), "settings_schema": schema, "__module__": __name__}
+    return type("ShopSettingsForm", (ShopSettingsForm,), attrs)
 
 
 class ChooseShopsForm(forms.Form):
@@ -350,11 +300,9 @@ class OpenPlatformOptionsForm(forms.ModelForm):
     """The publishProduct fields the catalog has no equivalent for (API reference §6): a product's overrides.
 
     Every field is optional here (a blank field takes the shop's default); what is given is checked by §6's rules,
-    so a value that the platform would refuse is refused in the admin, with the field named.
+    the same the shop's defaults are checked by (``platforms/open_platform/settings.py``), so a value that the
+    platform would refuse is refused in the admin, with the field named.
     """
-
-    # Shop defaults must hold these, so that every product makes a complete payload (see OpenPlatformSettingsForm).
-    required_defaults: tuple[str, ...] = ()
 
     check_price_url = forms.URLField(
         label=_("price check link"), max_length=1000, required=False, assume_scheme="https"
@@ -368,108 +316,23 @@ class OpenPlatformOptionsForm(forms.ModelForm):
         channels = self.cleaned_data.get("sales_channels")
         if channels in (None, "", []):
             return None
-        if not isinstance(channels, list):
-            raise forms.ValidationError(_("Enter a JSON list of sales channels."))
-        errors = []
-        for index, channel in enumerate(channels, start=1):
-            errors += [
-                forms.ValidationError(_("Channel %(index)d: %(problem)s"), params={"index": index, "problem": problem})
-                for problem in self.sales_channel_problems(channel)
-            ]
-        if errors:
-            raise forms.ValidationError(errors)
+        open_platform_settings.check_sales_channels(channels)
         return channels
 
-    @staticmethod
-    def sales_channel_problems(channel) -> list[str]:
-        """What is wrong with one item of the sales channels option (seed 004 "商品销售渠道信息"), in words."""
-        from channels_sync.platforms.open_platform.payloads import check_display_time
-
-        if not isinstance(channel, dict):
-            return [
-                _(
-                    "it must be an object with salesChannel, displayTimeStart, displayTimeEnd, sevenDaysForReturn "
-                    "and salesRegionList."
-                )
-            ]
-        problems = []
-        if not isinstance(channel.get("salesChannel"), str) or not channel["salesChannel"].strip():
-            problems.append(_("salesChannel (the channel code) is required."))
-        times = {}
-        for key in ("displayTimeStart", "displayTimeEnd"):
-            times[key] = check_display_time(channel.get(key))
-            if times[key] is None:
-                problems.append(_("%(key)s must be a time written yyyy-MM-dd HH:mm:ss.") % {"key": key})
-        if None not in times.values() and times["displayTimeStart"] > times["displayTimeEnd"]:
-            problems.append(_("displayTimeEnd must not be before displayTimeStart."))
-        seven_days = channel.get("sevenDaysForReturn")
-        if isinstance(seven_days, bool) or seven_days not in (0, 1):
-            problems.append(_("sevenDaysForReturn must be 0 (no) or 1 (yes)."))
-        regions = channel.get("salesRegionList")
-        if not isinstance(regions, list) or not regions or not all(isinstance(r, str) and r.strip() for r in regions):
-            problems.append(_("salesRegionList must be a non-empty list of region names."))
-        return problems
-
-    def _clean_percent(self, name):
+    def _clean_with(self, name, check):
         value = self.cleaned_data.get(name)
-        if value is not None and not 0 < value <= 100:
-            raise forms.ValidationError(_("Enter a percentage above 0 and at most 100."))
+        if value is not None:
+            check(value)
         return value
 
     def clean_agreement_price_percent(self):
-        return self._clean_percent("agreement_price_percent")
+        return self._clean_with("agreement_price_percent", open_platform_settings.check_percent)
 
     def clean_reference_price_percent(self):
-        return self._clean_percent("reference_price_percent")
-
-    def _clean_at_least_one(self, name):
-        value = self.cleaned_data.get(name)
-        if value is not None and value < 1:
-            raise forms.ValidationError(_("Enter a number of at least 1."))
-        return value
+        return self._clean_with("reference_price_percent", open_platform_settings.check_percent)
 
     def clean_delivery_timeliness(self):
-        return self._clean_at_least_one("delivery_timeliness")
+        return self._clean_with("delivery_timeliness", open_platform_settings.check_at_least_one)
 
     def clean_min_delivery_quantity(self):
-        return self._clean_at_least_one("min_delivery_quantity")
-
-    def clean(self):
-        data = super().clean()
-        for name in self.required_defaults:
-            if name not in self.errors and data.get(name) in (None, "", []):
-                self.add_error(name, _("The shop's default is required: every product without its own value uses it."))
-        return data
-
-
-class OpenPlatformSettingsForm(OpenPlatformOptionsForm):
-    """A publishProduct shop's defaults: together with the catalog they must make a complete payload.
-
-    The catalog gives the code, title, images, description, properties, SKUs, prices and stock; everything else
-    §6 requires comes from here. Joint-operation (联营) merchants must send price check information (§6
-    ``checkPriceMsgList``), so its link and attachment are required for them.
-    """
-
-    required_defaults = (
-        "category_id",
-        "brand_name",
-        "sales_way",
-        "settlement_way",
-        "delivery_way",
-        "delivery_timeliness",
-        "sales_channels",
-        "sale_unit",
-        "min_delivery_quantity",
-    )
-
-    class Meta:
-        model = OpenPlatformSettings
-        fields = ["is_joint_operation", *OpenPlatformSettings.OPTION_FIELDS]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("is_joint_operation"):
-            for name in ("check_price_url", "check_price_attachment"):
-                if name not in self.errors and not data.get(name):
-                    self.add_error(name, _("Joint-operation merchants must send price check information."))
-        return data
+        return self._clean_with("min_delivery_quantity", open_platform_settings.check_at_least_one)

@@ -9,28 +9,18 @@ freight template's valuation) and hands them, with the product's snapshot, to th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from channels_sync.engine.outbox import sync_job_enqueue
 from channels_sync.models import Shop, SyncJob
-from channels_sync.platforms.channels import preflight as channels_preflight
-from channels_sync.platforms.minishop import preflight as minishop_preflight
-from channels_sync.platforms.open_platform import preflight as open_platform_preflight
 from channels_sync.platforms.preflight import CategoryAttributeRule, CategoryRules, PreflightFacts, Problem
-from channels_sync.platforms.tencent_ads import preflight as tencent_ads_preflight
-from channels_sync.platforms.wechat_store import preflight as wechat_store_preflight
+from channels_sync.platforms.registry import platform_entry
 from channels_sync.rejections import fault_url
-from products.models import Category, CategoryAttribute, FreightTemplate, Platform, Product
+from products.models import Category, CategoryAttribute, FreightTemplate, Product
 from products.selectors import ProductSnapshot, product_for_snapshot, product_snapshot, snapshot_of
 
-CHECKS: Mapping[str, Callable[[ProductSnapshot, PreflightFacts], list[Problem]]] = {
-    Platform.WECHAT_STORE: wechat_store_preflight.check_product,
-    Platform.CHANNELS: channels_preflight.check_product,
-    Platform.MINISHOP: minishop_preflight.check_product,
-    Platform.TENCENT_ADS: tencent_ads_preflight.check_product,
-    Platform.OPEN_PLATFORM: open_platform_preflight.check_product,
-}
+
 def preflight(
     *,
     product: Product,
@@ -42,7 +32,8 @@ def preflight(
     ``snapshot`` and ``facts`` spare reading the product again when the caller checks it for several shops."""
     snapshot = snapshot or product_snapshot(product_id=product.pk)
     facts = facts or ProductFacts(product)
-    return CHECKS[shop.platform](snapshot, facts.for_platform(shop.platform))
+    check_product = platform_entry(shop.platform).module("preflight").check_product
+    return check_product(snapshot, facts.for_platform(shop.platform))
 
 
 class ProductFacts:

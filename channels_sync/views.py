@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from products.models import Product
 
 from .engine.outbox import sync_job_enqueue
+from .engine.params import OrderPullOneParams
 from .models import PushEvent, RemoteBinding, Shop, SyncJob
 from .push_crypto import decrypted_push, is_encrypted
 from .pushes import (
@@ -46,7 +47,7 @@ def _dispatch(shop: Shop, message: PushMessage) -> None:
         sync_job_enqueue(
             shop=shop,
             kind=SyncJob.Kind.ORDER_PULL_ONE,
-            params={"remote_order_id": message.order_id},
+            params=OrderPullOneParams(remote_order_id=message.order_id),
             lock_key=f"order:{message.order_id}",
         )
     elif message.product_id:

@@ -4,6 +4,7 @@ import contextlib
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
@@ -13,6 +14,16 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
 from . import forms
+from .admin_inlines import (
+    ProductDetailBlockInline,
+    ProductExpressFeeInline,
+    ProductImageInline,
+    ProductPropertyInline,
+    ProductSpecInline,
+    SkuInline,
+    thumbnail,
+)
+from .autocomplete import PreloadedAutocompleteAdminMixin
 from .extensions import extended_admin
 from .models import (
     Brand,
@@ -25,11 +36,7 @@ from .models import (
     FreightTemplate,
     ImageAsset,
     Product,
-    ProductDetailBlock,
-    ProductExpressFee,
     ProductGroup,
-    ProductImage,
-    ProductProperty,
     ProductSpec,
     Shelf,
     ShelfModule,
@@ -108,17 +115,6 @@ def product_search(term: str, product_fields: list[str]) -> Q:
     return Q(pk__in=own.union(by_sku))
 
 
-def _thumbnail(asset: ImageAsset | None, size: int = 48):
-    if asset is None or not asset.image:
-        return "-"
-    return format_html(
-        '<img src="{}" alt="" style="width:{}px;height:{}px;object-fit:cover;border-radius:3px">',
-        asset.image.url,
-        size,
-        size,
-    )
-
-
 # --- Images ---------------------------------------------------------------------------------------
 
 
@@ -132,11 +128,11 @@ class ImageAssetAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("preview"))
     def preview(self, obj):
-        return _thumbnail(obj)
+        return thumbnail(obj)
 
     @admin.display(description=_("preview"))
     def preview_large(self, obj):
-        return _thumbnail(obj, size=240)
+        return thumbnail(obj, size=240)
 
     @admin.display(description=_("size"), ordering="size_bytes")
     def size_display(self, obj):
@@ -283,72 +279,7 @@ class FreightTemplateAdmin(admin.ModelAdmin):
 # --- Products -----------------------------------------------------------------------------------------
 
 
-class ProductImageInline(admin.TabularInline):
-    model = ProductImage
-    form = forms.ProductImageForm
-    formset = forms.ProductImageFormSet
-    fields = ["position", "preview", "asset", "asset_upload"]
-    readonly_fields = ["preview"]
-    autocomplete_fields = ["asset"]
-    extra = 0
-    min_num = 0
-
-    @admin.display(description=_("preview"))
-    def preview(self, obj):
-        return _thumbnail(obj.asset if obj.pk else None)
-
-
-class ProductDetailBlockInline(admin.TabularInline):
-    model = ProductDetailBlock
-    form = forms.ProductDetailBlockForm
-    formset = forms.ProductDetailBlockFormSet
-    fields = ["position", "kind", "text", "asset", "asset_upload"]
-    autocomplete_fields = ["asset"]
-    extra = 0
-
-
-class AttributeLabelInlineMixin:
-    """An attribute's label names its category and platform: load the category with the chosen attribute."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "attribute":
-            kwargs.setdefault("queryset", CategoryAttribute.objects.select_related("category"))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class ProductPropertyInline(AttributeLabelInlineMixin, admin.TabularInline):
-    model = ProductProperty
-    formset = forms.ProductPropertyFormSet
-    fields = ["attribute", "value", "custom_value"]
-    autocomplete_fields = ["attribute", "value"]
-    extra = 0
-
-
-class ProductSpecInline(AttributeLabelInlineMixin, admin.TabularInline):
-    model = ProductSpec
-    form = forms.ProductSpecForm
-    formset = forms.ProductSpecFormSet
-    fields = ["position", "attribute", "custom_name", "values", "custom_values"]
-    autocomplete_fields = ["attribute", "values"]
-    extra = 0
-
-
-class SkuInline(admin.TabularInline):
-    model = Sku
-    form = forms.SkuForm
-    formset = forms.SkuFormSet
-    fields = forms.SkuForm.Meta.fields
-    autocomplete_fields = ["image"]
-    extra = 0
-
-
-class ProductExpressFeeInline(admin.TabularInline):
-    model = ProductExpressFee
-    formset = forms.ProductExpressFeeFormSet
-    extra = 0
-
-
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(PreloadedAutocompleteAdminMixin, admin.ModelAdmin):
     form = forms.ProductAdminForm
     change_form_template = "admin/products/product/change_form.html"
     list_display = [
@@ -435,6 +366,16 @@ class ProductAdmin(admin.ModelAdmin):
             .prefetch_related("images__asset")
         )
 
+    def get_object(self, request, object_id, from_field=None):
+        # The change form: without the list's prefetched thumbnails (the images inline reads the rows it shows),
+        # with the brand and freight template its autocompletes show (products.autocomplete).
+        queryset = self.get_queryset(request).prefetch_related(None).select_related("brand", "freight_template")
+        field = Product._meta.pk if from_field is None else Product._meta.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (Product.DoesNotExist, ValidationError, ValueError):
+            return None
+
     def get_search_results(self, request, queryset, search_term):
         """Every term matches the product's fields or one of its SKUs' codes (product_search): no join, so no
         DISTINCT, and each table is searched with its trigram indexes on PostgreSQL (migration 0004)."""
@@ -445,7 +386,7 @@ class ProductAdmin(admin.ModelAdmin):
     @admin.display(description=_("image"))
     def main_image_preview(self, obj):
         images = list(obj.images.all())
-        return _thumbnail(images[0].asset if images else None)
+        return thumbnail(images[0].asset if images else None)
 
     @admin.display(description=_("price"), ordering="min_price")
     def price_range(self, obj):
@@ -657,7 +598,7 @@ class ShelfAdmin(admin.ModelAdmin):
         return format_html('<a class="addlink" href="{}">{}</a>', url, _("Add a module"))
 
 
-class ShelfModuleGroupInline(admin.TabularInline):
+class ShelfModuleGroupInline(PreloadedAutocompleteAdminMixin, admin.TabularInline):
     model = ShelfModuleGroup
     form = forms.ShelfModuleGroupForm
     formset = forms.ShelfModuleGroupFormSet

@@ -7,12 +7,18 @@ combinations are checked against the specs being submitted, not the ones saved b
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .autocomplete import (
+    PreloadedAutocompleteSelect,
+    PreloadedChoicesFormSetMixin,
+    preload_from_instance,
+    preloading_widget,
+)
 from .extensions import product_form_rules
 from .models import (
     CATEGORY_PLATFORMS,
@@ -120,7 +126,7 @@ def _category_field(label: str) -> forms.ModelChoiceField:
         queryset=Category.objects.all(),
         required=False,
         label=label,
-        widget=AutocompleteSelect(ProductPlatformCategory._meta.get_field("category"), admin.site),
+        widget=PreloadedAutocompleteSelect(ProductPlatformCategory._meta.get_field("category"), admin.site),
     )
 
 
@@ -150,6 +156,11 @@ class ProductAdminForm(ProductCategoryChoicesForm, forms.ModelForm):
                 name = category_field_name(platform)
                 if name in self.fields:
                     self.initial.setdefault(name, category.pk)
+                    # The autocomplete shows the chosen category from here, not from a query of its own.
+                    widget = preloading_widget(self.fields[name])
+                    if widget is not None:
+                        widget.preloaded = {str(category.pk): category}
+        preload_from_instance(self)
 
     def submitted_categories(self) -> dict[str, Category]:
         chosen = {}
@@ -206,8 +217,9 @@ class ProductImageForm(ImageChoiceFormMixin, forms.ModelForm):
     asset_upload = image_upload_field()
 
 
-class CountedInlineFormSet(BaseInlineFormSet):
-    """An inline formset that knows which of its forms will remain after saving."""
+class CountedInlineFormSet(PreloadedChoicesFormSetMixin, BaseInlineFormSet):
+    """An inline formset that knows which of its forms will remain after saving; its rows' autocomplete choices
+    are read once for all rows (``products.autocomplete``)."""
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
@@ -216,6 +228,12 @@ class CountedInlineFormSet(BaseInlineFormSet):
         if self.instance.pk is not None and getattr(form.instance, self.fk.attname) == self.instance.pk:
             setattr(form.instance, self.fk.name, self.instance)
         return form
+
+    @cached_property
+    def empty_form(self):
+        # The admin asks for it once per pass over the inline (its rows, its column headers, its media): build it
+        # once, not each time.
+        return super().empty_form
 
     def kept_forms(self) -> list[forms.Form]:
         kept = []

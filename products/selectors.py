@@ -165,10 +165,39 @@ def product_snapshot(*, product_id: int) -> ProductSnapshot:
     return snapshot_of(product)
 
 
+def categories_load_ancestors(categories: list[Category]) -> None:
+    """Load the ancestors of ``categories`` that are not loaded yet (``select_related`` stops at a fixed depth): one
+    query per missing level for all of them, instead of one per ancestor as ``Category.ancestors`` walks up."""
+    tops = list(categories)
+    loaded: dict[int, Category] = {}
+    while True:
+        # The highest loaded node of each chain whose parent is still to read.
+        tops = [_loaded_top(node) for node in tops]
+        # (A top whose parent is loaded closes a cycle: nothing to read above it.)
+        waiting = [node for node in tops if node.parent_id is not None and not Category.parent.is_cached(node)]
+        if not waiting:
+            return
+        missing = {node.parent_id for node in waiting} - loaded.keys()
+        if missing:
+            loaded.update(Category.objects.in_bulk(missing))
+        for node in waiting:
+            if node.parent_id not in loaded:
+                return  # a parent that no longer exists: ancestors() stops there too
+            node.parent = loaded[node.parent_id]
+
+
+def _loaded_top(node: Category) -> Category:
+    seen = {node.pk}
+    while node.parent_id is not None and Category.parent.is_cached(node) and node.parent_id not in seen:
+        node = node.parent
+        seen.add(node.pk)
+    return node
+
+
 def product_for_snapshot(*, product_id: int) -> Product | None:
     """The product with every part :func:`snapshot_of` reads, in a fixed number of queries; None once deleted.
     A job that needs the product row and its snapshot reads both at once, instead of the row twice."""
-    return (
+    product = (
         # The freight template too (a join, no query of its own): the pre-flight asks how it prices.
         Product.objects.select_related("brand", "freight_template")
         .prefetch_related(
@@ -188,6 +217,10 @@ def product_for_snapshot(*, product_id: int) -> Product | None:
         .filter(pk=product_id)
         .first()
     )
+    if product is not None:
+        # Trees deeper than the three levels joined above: their remaining ancestors in one query per level.
+        categories_load_ancestors([row.category for row in product.platform_categories.all()])
+    return product
 
 
 def snapshot_of(product: Product) -> ProductSnapshot:

@@ -14,6 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from ..aftersale_reasons import reject_reasons
 from ..deliveries import delivery_company_choices, parcel_params, pieces_left
 from ..engine import outbox
+from ..engine.params import (
+    AfterSaleRejectParams,
+    OrderPullOneParams,
+    OrderSetDeliveryParams,
+)
 from ..forms import (
     ParcelForm,
     RejectAfterSaleForm,
@@ -116,7 +121,7 @@ class AfterSaleAdmin(SyncPermissionsMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
 
     @admin.action(description=_("Accept the selected after-sales"), permissions=["fulfil_order"])
     def accept(self, request, queryset):
-        self._decide(request, queryset, SyncJob.Kind.AFTERSALE_ACCEPT, {})
+        self._decide(request, queryset, SyncJob.Kind.AFTERSALE_ACCEPT, None)
 
     @admin.action(description=_("Reject the selected after-sales…"), permissions=["fulfil_order"])
     def reject(self, request, queryset):
@@ -141,11 +146,9 @@ class AfterSaleAdmin(SyncPermissionsMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
         form = RejectAfterSaleForm(request.POST if "apply" in request.POST else None, reasons=reasons)
         if "apply" in request.POST and form.is_valid():
             data = form.cleaned_data
-            params = {
-                "reason_type": data["reason_type"],
-                "reason": data["reason"],
-                "reason_label": data["reason_label"],
-            }
+            params = AfterSaleRejectParams(
+                reason_type=data["reason_type"], reason=data["reason"], reason_label=data["reason_label"]
+            )
             self._decide(request, queryset, SyncJob.Kind.AFTERSALE_REJECT, params, waiting=waiting)
             return None
         return TemplateResponse(
@@ -162,7 +165,7 @@ class AfterSaleAdmin(SyncPermissionsMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
             },
         )
 
-    def _decide(self, request, queryset, kind, params, waiting=None) -> None:
+    def _decide(self, request, queryset, kind, params: AfterSaleRejectParams | None, waiting=None) -> None:
         if waiting is None:
             waiting = [item for item in queryset.select_related("order__shop") if item.awaiting_merchant]
         for item in waiting:
@@ -356,12 +359,12 @@ class OrderAdmin(SyncPermissionsMixin, admin.ModelAdmin):
                     shop=order.shop,
                     kind=SyncJob.Kind.ORDER_SET_DELIVERY,
                     target=order,
-                    params={
-                        "need_delivery": data["need_delivery"],
-                        "company": data["company"],
-                        "track_no": data["track_no"].strip(),
-                        "is_others": data["is_others"],
-                    },
+                    params=OrderSetDeliveryParams(
+                        need_delivery=data["need_delivery"],
+                        company=data["company"],
+                        track_no=data["track_no"].strip(),
+                        is_others=data["is_others"],
+                    ),
                     created_by=request.user,
                 )
             self.message_user(request, _("Delivery queued for %(count)d orders.") % {"count": len(orders)})
@@ -396,7 +399,7 @@ class OrderAdmin(SyncPermissionsMixin, admin.ModelAdmin):
             outbox.sync_job_enqueue(
                 shop=order.shop,
                 kind=SyncJob.Kind.ORDER_PULL_ONE,
-                params={"remote_order_id": order.remote_order_id},
+                params=OrderPullOneParams(remote_order_id=order.remote_order_id),
                 lock_key=f"order:{order.remote_order_id}",
                 created_by=request.user,
             )

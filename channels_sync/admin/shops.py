@@ -1,8 +1,7 @@
-"""Shops, with their platform's settings inline."""
+"""Shops, with the settings of their platform (its settings schema, ``platforms/<platform>/settings.py``)."""
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -12,17 +11,10 @@ from django.utils.translation import ngettext
 
 from ..adoption.admin import shops_import_products
 from ..engine import outbox
-from ..forms import (
-    OpenPlatformSettingsForm,
-    ShopAdminForm,
-    TencentAdsSettingsForm,
-)
-from ..models import (
-    OpenPlatformSettings,
-    Shop,
-    SyncJob,
-    TencentAdsSettings,
-)
+from ..forms import ShopAdminForm, shop_settings_form
+from ..models import Shop, SyncJob
+from ..platforms.open_platform import settings as open_platform_settings
+from ..platforms.registry import settings_schema
 from ..simulated_orders import CannotSimulate, simulate_buyer_order
 from .common import SyncPermissionsMixin
 
@@ -59,72 +51,10 @@ def shops_simulate_order(modeladmin, request, queryset):
             )
 
 
-class TencentAdsSettingsInline(admin.StackedInline):
-    """The account, data warehouse, store and landing page of a Tencent Ads shop (reference §5)."""
-
-    model = TencentAdsSettings
-    form = TencentAdsSettingsForm
-    extra = 1
-    max_num = 1
-    can_delete = False
-    readonly_fields = ["refresh_token_set"]
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [("account_id", "data_warehouse_id")],
-                "description": _(
-                    "The shop's app id and app secret are the OAuth client id and client secret; its API base URL "
-                    "is https://api.e.qq.com (or the local emulator in development)."
-                ),
-            },
-        ),
-        (_("Store"), {"fields": [("external_store_id", "store_type"), "sale_channel_name", "new_sku_days"]}),
-        (_("Landing page"), {"fields": ["miniprogram_appid", "landing_page_template"]}),
-        (_("OAuth"), {"fields": ["refresh_token", "refresh_token_set", "refresh_token_expires_at"]}),
-    ]
-
-    @admin.display(description=_("refresh token set"), boolean=True)
-    def refresh_token_set(self, obj):
-        return obj is not None and obj.has_refresh_token
-
-
+# A product's overrides of the open platform's shop defaults, grouped as the shop's settings are (admin/catalog.py).
 OPEN_PLATFORM_OPTION_FIELDSETS = [
-    (_("Category, brand and keywords"), {"fields": [("category_id", "brand_name"), "keyword"]}),
-    (
-        _("Sales and settlement"),
-        {"fields": [("sales_way", "settlement_way"), ("agreement_price_percent", "reference_price_percent")]},
-    ),
-    (
-        _("Delivery"),
-        {
-            "fields": [
-                ("delivery_way", "delivery_timeliness", "time_period_type"),
-                ("sale_unit", "min_delivery_quantity"),
-            ]
-        },
-    ),
-    (_("Sales channels and regions"), {"fields": ["sales_channels"]}),
-    (_("Media"), {"fields": [("main_media_type", "extra_media_type")]}),
-    (_("Price check (joint-operation merchants)"), {"fields": ["check_price_url", "check_price_attachment"]}),
+    (title, {"fields": list(entries)}) for title, _description, entries in open_platform_settings.OPTION_FIELDSETS
 ]
-
-
-class OpenPlatformSettingsInline(admin.StackedInline):
-    """A publishProduct shop's defaults for the fields the catalog does not hold (reference §6); the form requires
-    what every product needs, so a shop saved with defaults can publish any valid catalog product."""
-
-    model = OpenPlatformSettings
-    form = OpenPlatformSettingsForm
-    extra = 1
-    max_num = 1
-    can_delete = False
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    fieldsets = [(None, {"fields": ["is_joint_operation"]}), *OPEN_PLATFORM_OPTION_FIELDSETS]
-
-
-# The settings inline of each platform that has one, shown once the shop is saved with that platform.
-SHOP_SETTINGS_INLINES = {"tencent_ads": TencentAdsSettingsInline, "open_platform": OpenPlatformSettingsInline}
 
 
 @admin.register(Shop)
@@ -157,9 +87,17 @@ class ShopAdmin(SyncPermissionsMixin, admin.ModelAdmin):
             actions.pop("shops_simulate_order", None)
         return actions
 
-    def get_inlines(self, request, obj):
-        inline = SHOP_SETTINGS_INLINES.get(obj.platform) if obj is not None else None
-        return [inline] if inline is not None else []
+    def get_fieldsets(self, request, obj=None):
+        schema = settings_schema(obj.platform) if obj is not None else None
+        if schema is None:
+            return self.fieldsets
+        return [*self.fieldsets, *schema.admin_fieldsets()]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        schema = settings_schema(obj.platform) if obj is not None else None
+        if schema is not None:
+            kwargs["form"] = shop_settings_form(schema, obj.platform_settings)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if change and obj is not None and request.method == "GET":
@@ -175,14 +113,23 @@ class ShopAdmin(SyncPermissionsMixin, admin.ModelAdmin):
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def response_add(self, request, obj, post_url_continue=None):
-        if obj.platform in SHOP_SETTINGS_INLINES and "_addanother" not in request.POST:
+        if settings_schema(obj.platform) is not None and "_addanother" not in request.POST:
             # The platform's settings can only be shown once the platform is known: go on to them.
-            self.message_user(
-                request,
-                _("The shop is saved; now enter its %(platform)s settings.") % {"platform": obj.get_platform_display()},
-            )
-            return HttpResponseRedirect(reverse("admin:channels_sync_shop_change", args=[obj.pk]))
+            return self._on_to_settings(request, obj)
         return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if settings_schema(obj.platform) is not None and not obj.platform_settings:
+            # Moved to a platform with settings: the page showed the former platform's (dropped), so on to these.
+            return self._on_to_settings(request, obj)
+        return super().response_change(request, obj)
+
+    def _on_to_settings(self, request, obj):
+        self.message_user(
+            request,
+            _("The shop is saved; now enter its %(platform)s settings.") % {"platform": obj.get_platform_display()},
+        )
+        return HttpResponseRedirect(reverse("admin:channels_sync_shop_change", args=[obj.pk]))
 
     def get_queryset(self, request):
         return (

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from ..models import OpenPlatformSettings, Shop, SyncJob, TencentAdsSettings
+from ..models import Shop, SyncJob
 from ..platforms.adapter import PlatformAdapter, ShopConfig
+from ..platforms.registry import shop_settings
 
 
 class JobFailed(Exception):
@@ -36,6 +38,9 @@ class JobContext:
     # The outbox's enqueue, handed in by the outbox when it builds the context: the layers under the outbox
     # never import it.
     enqueue_job: Callable[..., SyncJob]
+    # The job's parameters, read once from ``job.params`` into its kind's dataclass (a ``params.JobParams``;
+    # typed loosely here because ``params`` builds on this module); ``None`` for a kind that takes none.
+    params: Any = None
 
     def enqueue(self, **kwargs) -> SyncJob:
         kwargs.setdefault("shop", self.shop)
@@ -51,7 +56,8 @@ HandlerFn = Callable[[JobContext], dict]
 
 
 def shop_config(shop: Shop) -> ShopConfig:
-    options, extra_secret = _platform_settings(shop)
+    # The platform's own settings come through its settings schema (``platforms/<platform>/settings.py``).
+    options, extra_secret = shop_settings(shop.platform, shop.platform_settings)
     return ShopConfig(
         platform=shop.platform,
         app_id=shop.app_id,
@@ -61,18 +67,3 @@ def shop_config(shop: Shop) -> ShopConfig:
         options=options,
         extra_secret=extra_secret,
     )
-
-
-def _platform_settings(shop: Shop) -> tuple[dict, str]:
-    """The per-shop settings row of the shop's platform, as plain values, and its extra secret."""
-    if shop.platform == "tencent_ads":
-        ads = TencentAdsSettings.objects.filter(shop=shop).first()
-        if ads is None:
-            return {}, ""
-        return ads.as_options(), ads.get_refresh_token()
-    if shop.platform == "open_platform":
-        defaults = OpenPlatformSettings.objects.filter(shop=shop).first()
-        if defaults is None:
-            return {}, ""
-        return {**defaults.as_options(), "is_joint_operation": defaults.is_joint_operation}, ""
-    return {}, ""

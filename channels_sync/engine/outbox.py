@@ -40,6 +40,7 @@ from ..platforms.http import CallRecord
 from ..platforms.registry import get_adapter
 from .bindings import record_job_failure_on_target
 from .context import JobContext, JobFailed, WaitingForJob, shop_config
+from .params import JobParams, job_params_read, job_params_to_json
 from .registry import handler_for
 
 logger = logging.getLogger("channels_sync.engine")
@@ -71,7 +72,7 @@ def sync_job_enqueue(
     shop: Shop,
     kind: str,
     target: models.Model | None = None,
-    params: dict | None = None,
+    params: JobParams | dict | None = None,
     created_by=None,
     lock_key: str | None = None,
     ahead_of: SyncJob | None = None,
@@ -90,7 +91,8 @@ def sync_job_enqueue(
         "target_type": target_type,
         "target_id": target.pk if target is not None else None,
         "target_label": str(target)[:200] if target is not None else "",
-        "params": params or {},
+        # Serialised once, here; read back once when the job runs (``engine/params.py``).
+        "params": job_params_to_json(kind, params),
         "created_by": created_by,
     }
     with transaction.atomic():
@@ -223,7 +225,14 @@ def sync_job_execute(*, job_id: int, owner: str | None = None) -> str | None:
             raise JobFailed(_("The shop is disabled."))
         adapter = get_adapter(shop_config(job.shop), on_call=records.append, cache=cache)
         handler = handler_for(job.kind)
-        context = JobContext(job=job, shop=job.shop, adapter=adapter, owner=owner, enqueue_job=sync_job_enqueue)
+        context = JobContext(
+            job=job,
+            shop=job.shop,
+            adapter=adapter,
+            owner=owner,
+            enqueue_job=sync_job_enqueue,
+            params=job_params_read(job.kind, job.params),
+        )
         outcome = handler(context) or {}
     except (PlatformError, DependencyPending, WaitingForJob, JobFailed) as caught:
         error = caught

@@ -11,12 +11,7 @@ and the records of a single platform, from their platform's package (``platforms
 
 # The single-platform records live in their platform's package; imported here so that they load with the app.
 from ..platforms.channels.models import ThirdPartySourceDeclaration
-from ..platforms.open_platform.models import (
-    OpenPlatformOptions,
-    OpenPlatformProductOptions,
-    OpenPlatformSettings,
-)
-from ..platforms.tencent_ads.models import TencentAdsSettings
+from ..platforms.open_platform.models import OpenPlatformOptions, OpenPlatformProductOptions
 from .adoption import CatalogImport, CatalogImportRow
 from .bindings import REMOTE_STATUS_MISSING, RemoteBinding, RemoteImage, payload_hash
 from .jobs import SyncAttempt, SyncJob
@@ -35,7 +30,6 @@ __all__ = [
     "CatalogImportRow",
     "OpenPlatformOptions",
     "OpenPlatformProductOptions",
-    "OpenPlatformSettings",
     "Order",
     "OrderItem",
     "PushEvent",
@@ -46,7 +40,6 @@ __all__ = [
     "StockMovement",
     "SyncAttempt",
     "SyncJob",
-    "TencentAdsSettings",
     "ThirdPartySourceDeclaration",
     "payload_hash",
 ]

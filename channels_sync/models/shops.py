@@ -36,6 +36,9 @@ class Shop(models.Model):
     # rest like the app secret, never shown back (``set_push_aes_key``).
     push_aes_key_encrypted = models.TextField(_("push EncodingAESKey (encrypted)"), blank=True, editable=False)
     is_enabled = models.BooleanField(_("enabled"), default=True)
+    # The platform's own settings, as its settings schema declares them (``platforms/<platform>/settings.py``):
+    # plain JSON values, secrets encrypted. Read and written only through the schema.
+    platform_settings = models.JSONField(_("platform settings"), default=dict, blank=True, editable=False)
     orders_pulled_until = models.DateTimeField(_("orders pulled until"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -33,10 +33,12 @@ class ShopConfig:
     app_secret: str = field(repr=False)
     base_url: str
     shop_id: int
-    # The platform's own per-shop settings as plain values (Tencent Ads account and store, open-platform
-    # defaults); empty where the platform has none or the shop has not set them.
+    # The platform's own per-shop settings as plain values, as its settings schema hands them over
+    # (``SettingsSchema.adapter_options``: Tencent Ads account and store, open-platform defaults); empty where the
+    # platform has none or the shop has not set them.
     options: Mapping = field(default_factory=dict, repr=False)
-    # A second credential some platforms need (Tencent Ads: the OAuth refresh token), already decrypted.
+    # A second credential some platforms need (Tencent Ads: the OAuth refresh token), already decrypted: the
+    # schema's ``adapter_secret``.
     extra_secret: str = field(default="", repr=False)
 
     def __repr__(self) -> str:

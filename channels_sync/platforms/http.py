@@ -14,30 +14,18 @@ Nothing here reads Django settings or touches the ORM, so the clients work in an
 
 from __future__ import annotations
 
-import contextvars
 import json
 import logging
 import mimetypes
-import os
-import re
-import socket
-import sys
-import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.cookiejar import DefaultCookiePolicy
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
 import requests
 from django.utils.translation import gettext as _
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NameResolutionError, NewConnectionError
-from urllib3.util import connection as urllib3_connection
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
 
 from channels_sync.platforms.errors import (
     DestinationRefusedError,
@@ -48,31 +36,15 @@ from channels_sync.platforms.errors import (
     ServerError,
     TransportError,
 )
-from channels_sync.platforms.hosts import Destination, HostPolicy, is_public_address
+from channels_sync.platforms.hosts import HostPolicy
+from channels_sync.platforms.redaction import install_log_redaction, redact, redact_text, truncate_for_record
+from channels_sync.platforms.transport import AddressRefused, call_host_policy, is_guarded, shared_session
 
 logger = logging.getLogger("channels_sync.platforms")
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
-USER_AGENT = "shopadmin-channels-sync/1"
-# Connections kept per host, and hosts kept: a worker talks to a handful of platform hosts (or the emulator).
-POOL_MAXSIZE = 32
-POOL_HOSTS = 8
-# An attempt row keeps at most this many characters of a request or response body.
-MAX_RECORDED_CHARS = 8000
 # Retry-After assumed for an HTTP 429 that does not say.
 DEFAULT_RETRY_AFTER_SECONDS = 60.0
-
-REDACTED = "***"
-SENSITIVE_KEYS = frozenset(
-    {"access_token", "secret", "appsecret", "app_secret", "client_secret", "token", "refresh_token"}
-)
-_KEY_ALTERNATIVES = "|".join(sorted(SENSITIVE_KEYS, key=len, reverse=True))
-# ``access_token=…`` in a URL or query string. The leading \b keeps ``token`` from matching inside other names.
-_SENSITIVE_PARAM = re.compile(rf"(?i)\b({_KEY_ALTERNATIVES})=[^&#\s\"']*")
-# ``"secret": "…"`` inside text that is JSON but was not parsed (a truncated or non-object body).
-_SENSITIVE_JSON_FIELD = re.compile(rf'(?i)"({_KEY_ALTERNATIVES})"\s*:\s*"[^"]*"')
-# Literal secret values shorter than this are not masked inside text: they would mask innocent words.
-_MIN_LITERAL_LENGTH = 8
 
 
 @dataclass(frozen=True)
@@ -88,237 +60,6 @@ class Timeouts:
 
     def as_requests(self) -> tuple[float, float]:
         return (self.connect, self.read)
-
-
-# --- connections that check where they go ----------------------------------------------------------------------
-
-# The policy of the call in progress. urllib3 opens connections deep inside ``requests``, where no argument of the
-# call reaches, so :meth:`JsonHttpClient._send` sets it around exactly its own ``session.request`` and the
-# connection reads it when it opens its socket.
-_call_policy: contextvars.ContextVar[HostPolicy | None] = contextvars.ContextVar("call_host_policy", default=None)
-
-
-class AddressRefused(Exception):
-    """Raised inside urllib3 when a connection would reach a destination the call's policy refuses.
-
-    Not an ``OSError``, so neither urllib3 nor requests wraps it into a retryable connection error; the client
-    turns it into :class:`~channels_sync.platforms.errors.DestinationRefusedError`.
-    """
-
-
-class _GuardedConnectionMixin:
-    """Opens the socket only to an address the call's policy allows (DNS rebinding included).
-
-    The name is resolved once, here, and the socket is connected to one of exactly the addresses that were
-    checked: a name that answers a public address to a first lookup and 127.0.0.1 to a second one cannot slip
-    through, as it could if the check resolved the name and the connection resolved it again. TLS still verifies
-    the certificate against the host name (SNI and hostname checks use ``self.host``, not the address).
-    Without a policy (a session used directly, e.g. by tests driving the emulator) it is a plain connection.
-    """
-
-    guarded_scheme: ClassVar[str] = "http"
-
-    def _new_conn(self) -> socket.socket:
-        policy = _call_policy.get()
-        if policy is None:
-            return super()._new_conn()  # type: ignore[misc]
-        destination = Destination(scheme=self.guarded_scheme, host=self.host.lower(), port=self.port)
-        if not policy.allows(destination):
-            raise AddressRefused(_("%(given)s is not allowed for this platform.") % {"given": destination.netloc})
-        if policy.is_emulator(destination):
-            # An emulator origin is the operator's own choice, loopback or private address included.
-            return super()._new_conn()  # type: ignore[misc]
-        return self._connect_to_public_address(destination)
-
-    def _connect_to_public_address(self, destination: Destination) -> socket.socket:
-        try:
-            found = socket.getaddrinfo(
-                self._dns_host, self.port, urllib3_connection.allowed_gai_family(), socket.SOCK_STREAM
-            )
-        except socket.gaierror as error:
-            raise NameResolutionError(self.host, self, error) from error
-        addresses = list(dict.fromkeys(sockaddr[0] for *_, sockaddr in found))
-        refused = [address for address in addresses if not is_public_address(address)]
-        if refused or not addresses:
-            # All or nothing: a name with any non-public address is not a platform's public API.
-            raise AddressRefused(
-                _("%(given)s resolves to an address that is not public (%(addresses)s): refused.")
-                % {"given": destination.netloc, "addresses": ", ".join(refused) or "-"}
-            )
-        last_error: OSError | None = None
-        for address in addresses:
-            try:
-                sock = urllib3_connection.create_connection(
-                    (address, self.port),
-                    self.timeout,
-                    source_address=self.source_address,
-                    socket_options=self.socket_options,
-                )
-            except OSError as error:
-                last_error = error
-                continue
-            sys.audit("http.client.connect", self, self.host, self.port)
-            return sock
-        if isinstance(last_error, TimeoutError):
-            raise ConnectTimeoutError(
-                self, f"Connection to {self.host} timed out. (connect timeout={self.timeout})"
-            ) from last_error
-        raise NewConnectionError(self, f"Failed to establish a new connection: {last_error}") from last_error
-
-
-class _GuardedHTTPConnection(_GuardedConnectionMixin, HTTPConnection):
-    guarded_scheme = "http"
-
-
-class _GuardedHTTPSConnection(_GuardedConnectionMixin, HTTPSConnection):
-    guarded_scheme = "https"
-
-
-class _GuardedHTTPConnectionPool(HTTPConnectionPool):
-    ConnectionCls = _GuardedHTTPConnection
-
-
-class _GuardedHTTPSConnectionPool(HTTPSConnectionPool):
-    ConnectionCls = _GuardedHTTPSConnection
-
-
-class GuardedHTTPAdapter(HTTPAdapter):
-    """requests' adapter with connections that apply the call's :class:`HostPolicy` when they open.
-
-    A proxy named by the environment (``HTTPS_PROXY``) is the operator's egress: the socket then goes to the
-    proxy, which resolves the platform's host itself, so only the URL check of the client applies.
-    """
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {
-            "http": _GuardedHTTPConnectionPool,
-            "https": _GuardedHTTPSConnectionPool,
-        }
-
-
-def is_guarded(session: Any) -> bool:
-    """Whether ``session`` opens its connections through :class:`GuardedHTTPAdapter` (as :func:`new_session`'s do)."""
-    get_adapter = getattr(session, "get_adapter", None)
-    if get_adapter is None:
-        return False
-    return all(isinstance(get_adapter(f"{scheme}://"), GuardedHTTPAdapter) for scheme in ("http", "https"))
-
-
-# --- the shared session -----------------------------------------------------------------------------------------
-
-
-class _SessionHolder:
-    """One ``requests.Session`` per process, created on first use.
-
-    The pid is checked because a Celery prefork worker inherits the parent's module state: pooled sockets must
-    not be shared across a fork.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._session: requests.Session | None = None
-        self._pid: int | None = None
-
-    def get(self) -> requests.Session:
-        session, pid = self._session, os.getpid()
-        if session is not None and self._pid == pid:
-            return session
-        with self._lock:
-            if self._session is None or self._pid != pid:
-                self._session = new_session()
-                self._pid = pid
-            return self._session
-
-
-def new_session() -> requests.Session:
-    """A session configured like the shared one: pooled, without automatic retries or cookies."""
-    session = requests.Session()
-    # No automatic retries: whether a failed call may be repeated is the engine's decision, and a silent retry
-    # of a POST could apply it twice.
-    adapter = GuardedHTTPAdapter(pool_connections=POOL_HOSTS, pool_maxsize=POOL_MAXSIZE, max_retries=0)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    # The session is shared by every shop and thread; platform APIs need no cookies, so none are kept.
-    session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
-    session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
-    return session
-
-
-_sessions = _SessionHolder()
-
-
-def shared_session() -> requests.Session:
-    """The process-wide session used by every client that is not given one."""
-    return _sessions.get()
-
-
-# --- redaction --------------------------------------------------------------------------------------------------
-
-
-def redact_text(text: str, literals: Iterable[str] = ()) -> str:
-    """``text`` with sensitive query parameters, JSON fields and the given literal values replaced by ``***``."""
-    text = _SENSITIVE_PARAM.sub(lambda match: f"{match.group(1)}={REDACTED}", text)
-    text = _SENSITIVE_JSON_FIELD.sub(lambda match: f'"{match.group(1)}": "{REDACTED}"', text)
-    for literal in literals:
-        if literal and len(literal) >= _MIN_LITERAL_LENGTH:
-            text = text.replace(literal, REDACTED)
-    return text
-
-
-def redact(value: Any, literals: Iterable[str] = ()) -> Any:
-    """A copy of a JSON-like value with every sensitive key's value replaced by ``***``, at any depth, and every
-    string passed through :func:`redact_text` (URLs inside values carry tokens too)."""
-    literals = tuple(literals)
-    if isinstance(value, Mapping):
-        return {
-            key: REDACTED if str(key).lower() in SENSITIVE_KEYS else redact(item, literals)
-            for key, item in value.items()
-        }
-    if isinstance(value, list | tuple):
-        return [redact(item, literals) for item in value]
-    if isinstance(value, str):
-        return redact_text(value, literals)
-    return value
-
-
-def truncate_for_record(value: Any, max_chars: int = MAX_RECORDED_CHARS) -> Any:
-    """``value`` itself when its JSON fits in ``max_chars``, else a dict with the size and the start of the JSON,
-    so an attempt row stays small even for a getbystatus of a thousand products."""
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    if len(text) <= max_chars:
-        return value
-    return {"_truncated": True, "_chars": len(text), "_preview": text[:max_chars]}
-
-
-class RedactingFilter(logging.Filter):
-    """Masks tokens and secrets in records of loggers this package does not own.
-
-    urllib3 logs every request line, query string and access token included, at DEBUG level.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str):
-            record.msg = redact_text(record.msg)
-        if isinstance(record.args, tuple):
-            record.args = tuple(redact_text(arg) if isinstance(arg, str) else arg for arg in record.args)
-        return True
-
-
-_REDACTED_LOGGERS = ("urllib3.connectionpool",)
-_redaction_installed = threading.Event()
-_redaction_lock = threading.Lock()
-
-
-def install_log_redaction() -> None:
-    """Attach :class:`RedactingFilter` to the HTTP libraries' loggers, once per process."""
-    if _redaction_installed.is_set():
-        return
-    with _redaction_lock:
-        if not _redaction_installed.is_set():
-            for name in _REDACTED_LOGGERS:
-                logging.getLogger(name).addFilter(RedactingFilter())
-            _redaction_installed.set()
 
 
 # --- the call record --------------------------------------------------------------------------------------------
@@ -502,7 +243,7 @@ class JsonHttpClient:
         headers: dict[str, str],
         timeouts: Timeouts,
     ) -> _Answer:
-        policy = _call_policy.set(self.host_policy)
+        policy = call_host_policy.set(self.host_policy)
         try:
             response = self.session.request(
                 call.method,
@@ -520,9 +261,9 @@ class JsonHttpClient:
             raise DestinationRefusedError(str(refused), endpoint=call.endpoint) from None
         except requests.RequestException as exc:
             # ``from None``: the original message holds the full URL, access token included.
-            raise _transport_error(exc, call.endpoint) from None
+            raise transport_error(exc, call.endpoint) from None
         finally:
-            _call_policy.reset(policy)
+            call_host_policy.reset(policy)
         return _Answer(
             status=response.status_code,
             payload=_decode_object(content),
@@ -650,7 +391,7 @@ def _retry_after(answer: _Answer) -> float:
         return DEFAULT_RETRY_AFTER_SECONDS
 
 
-def _transport_error(exc: requests.RequestException, endpoint: str) -> TransportError:
+def transport_error(exc: requests.RequestException, endpoint: str) -> TransportError:
     sent = _may_have_been_sent(exc)
     if isinstance(exc, requests.ConnectTimeout):
         summary = "connect timeout"
@@ -718,76 +459,3 @@ def _log_call(record: CallRecord, error: PlatformError | None) -> None:
         return
     extra.update(error=type(error).__name__, outcome_unknown=error.outcome_unknown, retryable=error.retryable)
     logger.warning("platform.call.failed", extra=extra)
-
-
-# --- Fetching pictures -------------------------------------------------------------------------------------------
-
-# Every platform's product images are at most 10 MB (§3.6); a larger answer is not a product picture.
-IMAGE_MAX_BYTES = 10 * 1024 * 1024
-IMAGE_CHUNK_BYTES = 64 * 1024
-
-
-def fetch_image(
-    url: str,
-    *,
-    policy: HostPolicy,
-    timeouts: Timeouts,
-    params: Mapping[str, str] | None = None,
-    session: requests.Session | None = None,
-    max_bytes: int = IMAGE_MAX_BYTES,
-) -> bytes:
-    """GET the picture at ``url`` (a shop's image link, or the emulator's stand-in for one), as bytes.
-
-    The destination is checked as for API calls (``policy``: the image hosts allowed, public addresses only unless
-    an emulator origin), redirects are never followed, and the body must be an ``image/*`` answer of at most
-    ``max_bytes``. Raises :class:`DestinationRefusedError`, :class:`TransportError` (nothing is changed by a GET,
-    so the outcome is always known), or :class:`ProtocolError` for an answer that is not a picture.
-    """
-    endpoint = _image_endpoint(url)
-    refusal = policy.refusal(url)
-    if refusal is not None:
-        raise DestinationRefusedError(refusal, endpoint=endpoint)
-    http = session if session is not None else shared_session()
-    token = _call_policy.set(policy)
-    try:
-        with http.get(
-            url,
-            params=dict(params) if params else None,
-            timeout=timeouts.as_requests(),
-            allow_redirects=False,
-            stream=True,
-        ) as response:
-            content_type = response.headers.get("Content-Type", "")
-            if response.status_code != 200 or not content_type.startswith("image/"):
-                raise ProtocolError(
-                    f"not a picture: HTTP {response.status_code}, {content_type or 'no content type'}",
-                    endpoint=endpoint,
-                    http_status=response.status_code,
-                    outcome_unknown=False,
-                )
-            chunks, size = [], 0
-            for chunk in response.iter_content(IMAGE_CHUNK_BYTES):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise ProtocolError(
-                        f"the picture is larger than {max_bytes} bytes", endpoint=endpoint, outcome_unknown=False
-                    )
-                chunks.append(chunk)
-    except AddressRefused as refused:
-        raise DestinationRefusedError(str(refused), endpoint=endpoint) from None
-    except requests.RequestException as exc:
-        # ``from None``: the message would hold the full URL.
-        error = _transport_error(exc, endpoint)
-        raise TransportError(error.errmsg, endpoint=endpoint, outcome_unknown=False) from None
-    finally:
-        _call_policy.reset(token)
-    return b"".join(chunks)
-
-
-def _image_endpoint(url: str) -> str:
-    """The host and path of ``url``, without a user name, query or fragment: what records and errors name."""
-    try:
-        parts = urlsplit(url)
-        return f"{parts.hostname or ''}{parts.path}" or "image"
-    except ValueError:
-        return "image"

@@ -2,8 +2,8 @@
 
 A remote product's images are links on the platform's picture hosts (``mmecimage.cn``, ``mmbiz.qpic.cn``; a
 mini-shop also keeps links elsewhere, seed 001). They are public HTTPS addresses, fetched as they are: any host,
-but only over HTTPS and only to public addresses (``http.fetch_image`` checks the connection itself). A shop served
-by the emulator answers links to hosts it is not, so its pictures come from the emulator's stand-in
+but only over HTTPS and only to public addresses (``image_fetch.fetch_image`` checks the connection itself). A
+shop served by the emulator answers links to hosts it is not, so its pictures come from the emulator's stand-in
 (``GET /__sandbox__/image?url=``) instead.
 """
 
@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import requests
 
+from channels_sync.platforms.http import Timeouts
+from channels_sync.platforms.image_fetch import fetch_image
+
 from .errors import DestinationRefusedError
 from .hosts import HostPolicy, destination_of
-from .http import Timeouts, fetch_image
 
 EMULATOR_IMAGE_PATH = "/__sandbox__/image"
 

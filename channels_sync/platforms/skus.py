@@ -8,6 +8,8 @@ from collections.abc import Mapping
 
 from products.selectors import ProductSnapshot, SkuSnapshot
 
+from .errors import PayloadError
+
 
 def out_sku_id_for(product_id: int, sku: SkuSnapshot) -> str:
     """The id a SKU is sent with: its merchant code, or ``"{product id}-{SKU id}"`` when it has none.
@@ -27,3 +29,16 @@ def sku_keys_by_out_sku_id(snapshot: ProductSnapshot, remote_sku_ids: Mapping[st
         if sku_id:
             keys[sku.id] = sku_id
     return keys
+
+
+def checked_out_sku_id(product_id: int, sku: SkuSnapshot, field: str, seen: set[str], *, max_length: int) -> str:
+    """The SKU's ``out_sku_id`` for a product body, refused as the Channels store and the mini-shop refuse it: longer
+    than ``max_length`` (Channels 10020037), or already used by another SKU of the product (10020030). ``seen``
+    holds the ids of the SKUs before it and gets this one."""
+    out_sku_id = out_sku_id_for(product_id, sku)
+    if len(out_sku_id) > max_length:
+        raise PayloadError(f"{field}.out_sku_id", f"SKU {sku.id}: longer than {max_length} characters")
+    if out_sku_id in seen:
+        raise PayloadError(f"{field}.out_sku_id", f"two SKUs have the merchant SKU code {out_sku_id}")
+    seen.add(out_sku_id)
+    return out_sku_id

@@ -33,7 +33,8 @@ from channels_sync.platforms.errors import (
     SystemBusyError,
 )
 from channels_sync.platforms.hosts import HostPolicy
-from channels_sync.platforms.http import JsonHttpClient, OnCall, Timeouts, guess_content_type, redact_text
+from channels_sync.platforms.http import JsonHttpClient, OnCall, Timeouts, guess_content_type
+from channels_sync.platforms.redaction import redact_text
 
 ERRCODE_OK = 0
 ERRCODE_SYSTEM_BUSY = -1

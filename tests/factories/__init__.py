@@ -14,11 +14,12 @@ from .catalog import (
     png_bytes,
     product,
     product_category_set,
+    product_with_sku_images,
     spec_attribute,
     uploaded_png,
 )
 from .jobs import sync_job
-from .shops import shop
+from .shops import platform_settings_set, shop
 
 __all__ = [
     "BENCH_MAX_SKUS",
@@ -33,7 +34,9 @@ __all__ = [
     "image_asset",
     "png_bytes",
     "product",
+    "platform_settings_set",
     "product_category_set",
+    "product_with_sku_images",
     "shop",
     "spec_attribute",
     "sync_job",

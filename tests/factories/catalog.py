@@ -15,6 +15,7 @@ from django.db import transaction
 from PIL import Image
 
 from products.models import (
+    Brand,
     Category,
     CategoryAttribute,
     CategoryAttributeValue,
@@ -109,6 +110,47 @@ def product_category_set(item: Product, category_: Category, platform: str | Non
 
 def custom_spec(item: Product, name: str, values: str, position: int = 0) -> ProductSpec:
     return ProductSpec.objects.create(product=item, custom_name=name, custom_values=values, position=position)
+
+
+def product_with_sku_images(skus: int) -> Product:
+    """A product with 3 images, a category spec of two chosen values (白色, 黑色) × a custom size spec, a brand,
+    categories on Channels (three levels) and WeChat Store, and ``skus`` SKUs (an even number), each with an image
+    and codes."""
+    template = FreightTemplate.objects.first() or freight_template()
+    root = category(name="服装", is_leaf=False)
+    middle = category(name="上衣", parent=root, level=2, is_leaf=False)
+    leaf = category(name="T恤", parent=middle, level=3)
+    store_leaf = category(platform=Platform.WECHAT_STORE, name="T恤")
+    colour = spec_attribute(leaf, "颜色", ["白色", "黑色"])
+    item = product(out_product_id="BUDGET-SKUS", images=3, template=template)
+    item.skus.all().delete()
+    item.brand = Brand.objects.create(remote_id="b-skus", name_zh="预算品牌")
+    item.save()
+    product_category_set(item, leaf)
+    product_category_set(item, store_leaf)
+    spec = ProductSpec.objects.create(product=item, attribute=colour, position=0)
+    spec.values.set(colour.values.all())
+    sizes = [f"{number}号" for number in range(skus // 2)]
+    custom_spec(item, "尺码", ",".join(sizes), position=1)
+    position = 0
+    for value in colour.values.order_by("pk"):
+        for size in sizes:
+            Sku.objects.create(
+                product=item,
+                position=position,
+                specs=[
+                    {"id": colour.remote_id, "vid": value.remote_id, "name": "颜色", "value": value.name},
+                    {"id": "$尺码", "vid": f"${size}", "name": "尺码", "value": size},
+                ],
+                price=9900,
+                original_price=12900,
+                stock=5,
+                image=image_asset(color=(position * 12 % 256, 90, 160)),
+                product_code=f"PC{position:03d}",
+                out_sku_id=f"SKU{position:03d}",
+            )
+            position += 1
+    return item
 
 
 # --- The benchmarks' catalog ---------------------------------------------------------------------------

@@ -9,10 +9,11 @@ from django.urls import reverse
 
 from channels_sync.demo import _tencent_ads_demo_settings
 from channels_sync.engine import fanout
-from channels_sync.models import RemoteBinding, Shop, SyncAttempt, SyncJob, TencentAdsSettings
+from channels_sync.models import RemoteBinding, Shop, SyncAttempt, SyncJob
 from channels_sync.platforms.tencent_ads.tokens import ads_token_cache_key
 from products.demo import demo_catalog_create
 from products.models import Product
+from tests import factories
 from tests.integration.conftest import wait_for_jobs
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
@@ -155,7 +156,6 @@ def test_a_lost_answer_is_sent_again_and_applied_once_per_sku(admin_client, ads_
 
 
 def test_rejections_reach_the_admin_with_the_platform_code_and_message(admin_client, ads_shop, sandbox, worker, tshirt):
-    settings = TencentAdsSettings.objects.get(shop=ads_shop)
     cases = [
         ({"account_id": 42}, None, None, 31002, "account_id 42 is not authorised for this client"),
         ({"data_warehouse_id": 999}, None, None, 31003, "data_warehouse_id 999 does not exist for account 10001234"),
@@ -163,13 +163,13 @@ def test_rejections_reach_the_admin_with_the_platform_code_and_message(admin_cli
         ({}, "stale-refresh-token", None, 11013, "refresh_token is invalid"),
     ]
     for changes, refresh_token, fault, code, message in cases:
-        TencentAdsSettings.objects.filter(pk=settings.pk).update(
-            account_id=changes.get("account_id", 10001234), data_warehouse_id=changes.get("data_warehouse_id", 101)
+        factories.platform_settings_set(
+            ads_shop,
+            account_id=changes.get("account_id", 10001234),
+            data_warehouse_id=changes.get("data_warehouse_id", 101),
+            **({"refresh_token": refresh_token} if refresh_token else {}),
         )
         if refresh_token:
-            settings.refresh_from_db()
-            settings.set_refresh_token(refresh_token)
-            settings.save()
             cache.delete(ads_token_cache_key(sandbox.url, ADS_CLIENT_ID, refresh_token))
         if fault:
             sandbox.faults(errcode_next=1, paths=[SALES_PATH], **fault)

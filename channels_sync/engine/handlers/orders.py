@@ -60,7 +60,7 @@ def handle_orders_pull(ctx: JobContext) -> dict:
 
 @handles(SyncJob.Kind.ORDER_PULL_ONE)
 def handle_order_pull_one(ctx: JobContext) -> dict:
-    remote = ctx.adapter.order_get(remote_order_id=ctx.job.params["remote_order_id"])
+    remote = ctx.adapter.order_get(remote_order_id=ctx.params.remote_order_id)
     aftersales = _aftersales_read(ctx, remote)
     created = order_store(shop=ctx.shop, remote=remote, aftersales=aftersales)
     return {"order": remote.remote_order_id, "new": created, "aftersales": len(aftersales)}
@@ -207,17 +207,17 @@ def _apply_order_stock(shop, order: Order, remote: RemoteOrder) -> None:
 
 @handles(SyncJob.Kind.ORDER_SET_DELIVERY)
 def handle_order_set_delivery(ctx: JobContext) -> dict:
-    """Ship the whole order (V1.17-shaped params), or the parcels the merchant made up (``params["parcels"]``:
-    company, tracking number and ``[product id, SKU key, count]`` items each: a partial delivery)."""
-    params = ctx.job.params
+    """Ship the whole order (V1.17-shaped params), or the parcels the merchant made up (``params.parcels``:
+    company, tracking number and pieces each: a partial delivery)."""
+    params = ctx.params
     order = Order.objects.get(pk=ctx.job.target_id)
     parcels = tuple(
         RemoteParcel(
-            company=parcel["company"],
-            track_no=parcel["track_no"],
-            items=tuple(ParcelItem(product_id, sku_key, count) for product_id, sku_key, count in parcel["items"]),
+            company=parcel.company,
+            track_no=parcel.track_no,
+            items=tuple(ParcelItem(item.remote_product_id, item.remote_sku_key, item.count) for item in parcel.items),
         )
-        for parcel in params.get("parcels", ())
+        for parcel in params.parcels
     )
     if ctx.job.outcome_unknown:
         current = ctx.adapter.order_get(remote_order_id=order.remote_order_id)
@@ -229,10 +229,10 @@ def handle_order_set_delivery(ctx: JobContext) -> dict:
     else:
         ctx.adapter.order_set_delivery(
             remote_order_id=order.remote_order_id,
-            need_delivery=params["need_delivery"],
-            company=params.get("company", ""),
-            track_no=params.get("track_no", ""),
-            is_others=params.get("is_others", False),
+            need_delivery=params.need_delivery,
+            company=params.company,
+            track_no=params.track_no,
+            is_others=params.is_others,
         )
     order_store(shop=ctx.shop, remote=ctx.adapter.order_get(remote_order_id=order.remote_order_id))
     return {"order": order.remote_order_id, "parcels": len(parcels)}
@@ -275,21 +275,20 @@ def _aftersale_decide(ctx: JobContext, *, accept: bool) -> dict:
     after_sale = AfterSale.objects.select_related("order").get(pk=ctx.job.target_id)
     remote_id = after_sale.remote_aftersale_id
     current = ctx.adapter.aftersale_get(remote_aftersale_id=remote_id)
-    params = ctx.job.params
     if current.awaiting_merchant:
         if accept:
             ctx.adapter.aftersale_accept(remote_aftersale_id=remote_id)
         else:
             ctx.adapter.aftersale_reject(
-                remote_aftersale_id=remote_id, reason_type=params["reason_type"], reason=params.get("reason", "")
+                remote_aftersale_id=remote_id, reason_type=ctx.params.reason_type, reason=ctx.params.reason
             )
     # Kept once the platform took it: just now, or by the attempt whose answer was lost (closed, not refunded).
     rejected = current.awaiting_merchant or (ctx.job.outcome_unknown and current.closed and not current.refunded)
     if not accept and rejected:
         AfterSale.objects.filter(pk=after_sale.pk).update(
-            reject_reason_type=params["reason_type"],
-            reject_reason_label=params.get("reason_label", ""),
-            reject_reason=params.get("reason", ""),
+            reject_reason_type=ctx.params.reason_type,
+            reject_reason_label=ctx.params.reason_label,
+            reject_reason=ctx.params.reason,
         )
     remote = ctx.adapter.order_get(remote_order_id=after_sale.order.remote_order_id)
     order_store(shop=ctx.shop, remote=remote, aftersales=_aftersales_read(ctx, remote))

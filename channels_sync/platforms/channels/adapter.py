@@ -42,10 +42,10 @@ from ..remote_catalog import RemoteCatalogPage
 from ..skus import sku_keys_by_out_sku_id
 from ..tokens import shop_token_provider
 from ..wechat import WECHAT_API_HOSTS
-from . import catalog, payloads
+from . import catalog, freight_payloads, parsers, payloads, source_payloads
 from .client import ChannelsClient, ProductDataType
+from .constants import EditStatus, ProductStatus
 from .orders import ChannelsOrders, parse_aftersale, parse_order
-from .payloads import EditStatus, ProductStatus
 
 TIMEOUTS = Timeouts(connect=5.0, read=20.0)
 UPLOAD_TIMEOUTS = Timeouts(connect=5.0, read=60.0)
@@ -139,7 +139,7 @@ class ChannelsAdapter(PlatformAdapter):
         hash_basis = _without_stock(body)
         if binding is None:
             return ProductPayload(body=body, hash_basis=hash_basis)
-        product = payloads.parse_product(remote.raw) if remote is not None and remote.exists else None
+        product = parsers.parse_product(remote.raw) if remote is not None and remote.exists else None
         if product is not None and product.under_audit:
             raise DependencyPending(_("Waiting for the shop to finish auditing the product."), delay_seconds=30)
         update = payloads.product_update_payload(
@@ -160,7 +160,7 @@ class ChannelsAdapter(PlatformAdapter):
     def remote_sku_keys(self, *, snapshot: ProductSnapshot, remote: RemoteProductState | None) -> dict[int, str]:
         if remote is None or not remote.exists:
             return {}
-        by_out_id = payloads.parse_product(remote.raw).sku_ids_by_out_sku_id()
+        by_out_id = parsers.parse_product(remote.raw).sku_ids_by_out_sku_id()
         return sku_keys_by_out_sku_id(snapshot, by_out_id)
 
     def product_create(self, *, payload: ProductPayload, snapshot: ProductSnapshot) -> str:
@@ -181,7 +181,7 @@ class ChannelsAdapter(PlatformAdapter):
             for _page in range(FIND_MAX_PAGES):
                 ids, next_key, _total = self.client.product_list(page_size=30, next_key=next_key, status=status)
                 for product_id in ids:
-                    product = payloads.parse_product(self.client.product_get(product_id, ProductDataType.BOTH))
+                    product = parsers.parse_product(self.client.product_get(product_id, ProductDataType.BOTH))
                     if product.out_product_id == wanted:
                         return product_id
                 if not next_key or not ids:
@@ -196,7 +196,7 @@ class ChannelsAdapter(PlatformAdapter):
             return RemoteProductState(
                 remote_id=remote_id, exists=False, missing_errcode=error.errcode, missing_errmsg=error.errmsg
             )
-        product = payloads.parse_product(answer)
+        product = parsers.parse_product(answer)
         return RemoteProductState(
             remote_id=remote_id,
             exists=product.status not in (ProductStatus.DELETED,),
@@ -224,7 +224,7 @@ class ChannelsAdapter(PlatformAdapter):
                 if error.errcode != NOT_LISTED_ERRCODE:
                     raise
             return
-        product = payloads.parse_product(self.client.product_get(remote_id, ProductDataType.BOTH))
+        product = parsers.parse_product(self.client.product_get(remote_id, ProductDataType.BOTH))
         if product.under_audit or product.edit_status == EditStatus.UPLOADING:
             raise DependencyPending(_("Waiting for the shop to finish auditing the product."), delay_seconds=30)
         if product.edit_status == EditStatus.AUDIT_FAILED:
@@ -239,7 +239,7 @@ class ChannelsAdapter(PlatformAdapter):
         self.client.product_audit_cancel(remote_id)
 
     def _wait_while_auditing(self, remote_id: str) -> None:
-        product = payloads.parse_product(self.client.product_get(remote_id, ProductDataType.BOTH))
+        product = parsers.parse_product(self.client.product_get(remote_id, ProductDataType.BOTH))
         if product.under_audit:
             raise DependencyPending(
                 _("Waiting for the shop to finish auditing the product (or cancel the audit)."),
@@ -269,10 +269,10 @@ class ChannelsAdapter(PlatformAdapter):
     # Freight templates -----------------------------------------------------------------------------------------
 
     def freight_create(self, *, snapshot: FreightTemplateSnapshot) -> str:
-        return self.client.freight_add(payloads.freight_template_payload(snapshot)["freight_template"])
+        return self.client.freight_add(freight_payloads.freight_template_payload(snapshot)["freight_template"])
 
     def freight_update(self, *, remote_id: str, snapshot: FreightTemplateSnapshot) -> None:
-        self.client.freight_update(remote_id, payloads.freight_template_payload(snapshot)["freight_template"])
+        self.client.freight_update(remote_id, freight_payloads.freight_template_payload(snapshot)["freight_template"])
 
     def freight_list(self) -> list[dict]:
         items = []
@@ -280,7 +280,7 @@ class ChannelsAdapter(PlatformAdapter):
         while True:
             ids = self.client.freight_list(offset=offset, limit=20)
             for template_id in ids:
-                template = payloads.parse_freight_template(self.client.freight_get_detail(template_id))
+                template = parsers.parse_freight_template(self.client.freight_get_detail(template_id))
                 items.append(
                     {
                         "remote_id": template.template_id,
@@ -305,12 +305,12 @@ class ChannelsAdapter(PlatformAdapter):
         """The tree from the roots (availablesoncategories), each leaf's attributes (category/detail), the brands."""
         categories: list[CategoryNode] = []
         attributes: list[AttributeNode] = []
-        frontier = [(None, child, 1) for child in payloads.parse_category_children(self.client.category_children())]
+        frontier = [(None, child, 1) for child in parsers.parse_category_children(self.client.category_children())]
         while frontier:
             parent_id, node, level = frontier.pop(0)
             children = ()
             if node.leaf is not True and level < MAX_CATEGORY_DEPTH:
-                children = payloads.parse_category_children(self.client.category_children(node.cat_id))
+                children = parsers.parse_category_children(self.client.category_children(node.cat_id))
             is_leaf = not children
             categories.append(
                 CategoryNode(
@@ -318,7 +318,7 @@ class ChannelsAdapter(PlatformAdapter):
                 )
             )
             if is_leaf:
-                detail = payloads.parse_category_detail(self.client.category_detail(node.cat_id))
+                detail = parsers.parse_category_detail(self.client.category_detail(node.cat_id))
                 attributes += [
                     AttributeNode(
                         category_remote_id=node.cat_id,
@@ -337,7 +337,7 @@ class ChannelsAdapter(PlatformAdapter):
         brands: list[BrandNode] = []
         next_key = ""
         while True:
-            page = payloads.parse_brands(self.client.brand_list(page_size=30, next_key=next_key))
+            page = parsers.parse_brands(self.client.brand_list(page_size=30, next_key=next_key))
             brands += [BrandNode(remote_id=b.brand_id, name_zh=b.ch_name, name_en=b.en_name) for b in page.brands]
             if not page.has_more or not page.next_key:
                 return tuple(brands)
@@ -348,7 +348,7 @@ class ChannelsAdapter(PlatformAdapter):
     def declare_third_party_source(
         self, *, snapshot: ProductSnapshot, declaration: Mapping, image_urls: Mapping[int, str]
     ) -> str:
-        body = payloads.third_party_source_payload(snapshot, declaration, image_urls)
+        body = source_payloads.third_party_source_payload(snapshot, declaration, image_urls)
         return self.client.add_third_party_source(body)
 
     # Orders and after-sales (orders.py) --------------------------------------------------------------------

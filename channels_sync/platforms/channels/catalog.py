@@ -14,17 +14,15 @@ from products.models import Platform
 from ..remote_catalog import (
     RemoteCatalogPage,
     RemoteCatalogProduct,
-    RemoteCatalogSku,
-    RemoteCatalogSpec,
-    RemoteCatalogStatus,
 )
 from ..responses import ResponseShapeError
 from ..responses import read_items as _items
 from ..responses import read_number as _number
 from ..responses import read_object as _obj
 from ..responses import read_text as _text
+from ..wechat_catalog import catalog_status, read_attr, read_sku
 from .client import PRODUCT_LIST_MAX_PAGE_SIZE, ChannelsClient, ProductDataType
-from .payloads import NO_BRAND_ID, ProductStatus
+from .constants import NO_BRAND_ID, ProductStatus
 
 # The cursor of the second run of the listing, over the drafts never listed (see read_catalog_page).
 DRAFTS_CURSOR = "drafts:"
@@ -87,17 +85,20 @@ def parse_catalog_product(get_answer: Mapping[str, Any]) -> RemoteCatalogProduct
         title=_text(copy, "title", path),
         out_product_id=_text(copy, "out_product_id", path),
         product_code=_text(copy, "spu_code", path),
-        skus=tuple(_sku(item, f"{path}.skus[{index}]") for index, item in enumerate(_items(copy, "skus", path))),
+        skus=tuple(
+            read_sku(item, f"{path}.skus[{index}]", barcode_key="bar_code")
+            for index, item in enumerate(_items(copy, "skus", path))
+        ),
         image_urls=tuple(str(url) for url in _items(copy, "head_imgs", path)),
         detail_image_urls=tuple(str(url) for url in _items(desc, "imgs", desc_path)),
         detail_text=_text(desc, "desc", desc_path),
         category_ids=_category_ids(copy, path),
         properties=tuple(
-            _attr(item, f"{path}.attrs[{index}]") for index, item in enumerate(_items(copy, "attrs", path))
+            read_attr(item, f"{path}.attrs[{index}]") for index, item in enumerate(_items(copy, "attrs", path))
         ),
         freight_template_id=_text(express, "template_id", express_path),
         brand_id="" if brand_id == NO_BRAND_ID else brand_id,
-        status=_status(status),
+        status=catalog_status(status),
         platform_status=status,
         product_fields=_product_fields(copy, path, express),
         shop_copy=dict(copy),
@@ -126,14 +127,6 @@ def _product_fields(copy: Mapping[str, Any], path: str, express: Mapping[str, An
     return fields
 
 
-def _status(status: int | None) -> RemoteCatalogStatus:
-    if status == ProductStatus.LISTED:
-        return RemoteCatalogStatus.LISTED
-    if status in (None, ProductStatus.INITIAL):
-        return RemoteCatalogStatus.DRAFT
-    return RemoteCatalogStatus.DELISTED
-
-
 def _category_ids(copy: Mapping[str, Any], path: str) -> tuple[str, ...]:
     """``cats_v2`` (the multi-level tree) when given, else the three-level ``cats`` (§3.3), root first."""
     key = "cats_v2" if _items(copy, "cats_v2", path) else "cats"
@@ -142,29 +135,3 @@ def _category_ids(copy: Mapping[str, Any], path: str) -> tuple[str, ...]:
         item = _obj(item, f"{path}.{key}[{index}]")
         ids.append(_text(item, "cat_id", f"{path}.{key}[{index}]", required=True))
     return tuple(ids)
-
-
-def _attr(item: Any, path: str) -> tuple[str, str]:
-    attr = _obj(item, path)
-    return _text(attr, "attr_key", path), _text(attr, "attr_value", path)
-
-
-def _sku(item: Any, path: str) -> RemoteCatalogSku:
-    sku = _obj(item, path)
-    specs = tuple(
-        RemoteCatalogSpec(name=name, value=value)
-        for name, value in (
-            _attr(attr, f"{path}.sku_attrs[{index}]") for index, attr in enumerate(_items(sku, "sku_attrs", path))
-        )
-    )
-    return RemoteCatalogSku(
-        remote_sku_id=_text(sku, "sku_id", path, required=True),
-        out_sku_id=_text(sku, "out_sku_id", path),
-        specs=specs,
-        product_code=_text(sku, "sku_code", path),
-        barcode=_text(sku, "bar_code", path),
-        price=_number(sku, "sale_price", path) or 0,
-        original_price=_number(sku, "market_price", path) or 0,
-        stock=_number(sku, "stock_num", path) or 0,
-        image_url=_text(sku, "thumb_img", path),
-    )

@@ -318,7 +318,7 @@ class ChannelsClient(WeChatApiClient):
         """POST /channels/ec/category/availablesoncategories/get — API reference §3.2.
 
         ``f_cat_id`` ``"0"`` lists the roots. Returns ``cat_list[]`` {cat_id, f_cat_id, name} and, where the
-        platform sends it, ``cat_list_v2[]`` (adds ``leaf``); read it with ``payloads.parse_category_children``.
+        platform sends it, ``cat_list_v2[]`` (adds ``leaf``); read it with ``parsers.parse_category_children``.
         """
         path = self.path("category/availablesoncategories/get")
         answer = self.post(path, {"f_cat_id": f_cat_id})
@@ -338,7 +338,7 @@ class ChannelsClient(WeChatApiClient):
     def category_detail(self, cat_id: str) -> dict[str, Any]:
         """POST /shop/ec/category/detail — API reference §3.2. Returns ``info`` {cat_id, name} and ``attr``
         {product_attr_list[] {name, type, value, is_required}, brand_list, deposit, …}; read it with
-        ``payloads.parse_category_detail``."""
+        ``parsers.parse_category_detail``."""
         path = self.path("category/detail")
         answer = self.post(path, {"cat_id": cat_id})
         _object(answer, "info", path)
@@ -348,7 +348,7 @@ class ChannelsClient(WeChatApiClient):
 
     def brand_list(self, page_size: int = 30, next_key: str = "") -> dict[str, Any]:
         """POST /shop/ec/brand/all — API reference §3.2. Returns ``brands[]`` {brand_id, ch_name, en_name},
-        ``next_key`` and ``continue_flag``; read it with ``payloads.parse_brands``."""
+        ``next_key`` and ``continue_flag``; read it with ``parsers.parse_brands``."""
         path = self.path("brand/all")
         answer = self.post(path, {"page_size": page_size, "next_key": next_key})
         _list(answer, "brands", path)
@@ -359,7 +359,7 @@ class ChannelsClient(WeChatApiClient):
     def add_third_party_source(self, body: Mapping[str, Any]) -> str:
         """POST /channels/ec/product/addproductthirdpartysource — API reference §3.2/§3.7, seed 000.
 
-        ``body`` is the declaration (``payloads.third_party_source_payload``). Returns the
+        ``body`` is the declaration (``source_payloads.third_party_source_payload``). Returns the
         ``third_party_source_id`` (a number on the wire) as a string, like every other remote id.
         """
         path = self.path("product/addproductthirdpartysource")

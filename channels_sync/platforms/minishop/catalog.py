@@ -14,17 +14,15 @@ from products.models import Platform
 from ..remote_catalog import (
     RemoteCatalogPage,
     RemoteCatalogProduct,
-    RemoteCatalogSku,
-    RemoteCatalogSpec,
-    RemoteCatalogStatus,
 )
 from ..responses import ResponseShapeError
 from ..responses import read_items as _items
 from ..responses import read_number as _number
 from ..responses import read_object as _obj
 from ..responses import read_text as _text
+from ..wechat_catalog import catalog_status, read_attr, read_sku
 from .client import PRODUCT_LIST_MAX_PAGE_SIZE, MiniShopClient
-from .payloads import NO_BRAND_ID, ProductStatus
+from .payloads import NO_BRAND_ID
 
 
 def read_catalog_page(
@@ -56,17 +54,20 @@ def parse_catalog_product(spu: Mapping[str, Any], *, path: str = "data.spu") -> 
         title=_text(spu, "title", path),
         out_product_id=_text(spu, "out_product_id", path),
         product_code=_text(spu, "model", path),
-        skus=tuple(_sku(item, f"{path}.skus[{index}]") for index, item in enumerate(_items(spu, "skus", path))),
+        skus=tuple(
+            read_sku(item, f"{path}.skus[{index}]", barcode_key="barcode")
+            for index, item in enumerate(_items(spu, "skus", path))
+        ),
         image_urls=tuple(str(url) for url in _items(spu, "head_img", path)),
         detail_image_urls=tuple(str(url) for url in _items(desc, "imgs", desc_path)),
         detail_text=_text(desc, "desc", desc_path),
         category_ids=_category_ids(spu, path),
         properties=tuple(
-            _attr(item, f"{path}.attrs[{index}]") for index, item in enumerate(_items(spu, "attrs", path))
+            read_attr(item, f"{path}.attrs[{index}]") for index, item in enumerate(_items(spu, "attrs", path))
         ),
         freight_template_id=_text(express, "template_id", express_path),
         brand_id="" if brand_id in ("", str(NO_BRAND_ID)) else brand_id,
-        status=_status(status),
+        status=catalog_status(status),
         platform_status=status,
         product_fields={"short_title": _text(spu, "sub_title", path)},
         shop_copy=dict(spu),
@@ -81,14 +82,6 @@ def _page_number(cursor: str) -> int:
     return int(cursor)
 
 
-def _status(status: int | None) -> RemoteCatalogStatus:
-    if status == ProductStatus.LISTED:
-        return RemoteCatalogStatus.LISTED
-    if status in (None, ProductStatus.INITIAL):
-        return RemoteCatalogStatus.DRAFT
-    return RemoteCatalogStatus.DELISTED
-
-
 def _category_ids(spu: Mapping[str, Any], path: str) -> tuple[str, ...]:
     """``cats[]`` {cat_id, level} ordered by level, root first."""
     levelled = []
@@ -100,29 +93,3 @@ def _category_ids(spu: Mapping[str, Any], path: str) -> tuple[str, ...]:
     if len({level for level, _ in levelled}) != len(levelled):
         raise ResponseShapeError(f"{path}.cats", "two categories have the same level")
     return tuple(cat_id for _, cat_id in sorted(levelled))
-
-
-def _attr(item: Any, path: str) -> tuple[str, str]:
-    attr = _obj(item, path)
-    return _text(attr, "attr_key", path), _text(attr, "attr_value", path)
-
-
-def _sku(item: Any, path: str) -> RemoteCatalogSku:
-    sku = _obj(item, path)
-    specs = tuple(
-        RemoteCatalogSpec(name=name, value=value)
-        for name, value in (
-            _attr(attr, f"{path}.sku_attrs[{index}]") for index, attr in enumerate(_items(sku, "sku_attrs", path))
-        )
-    )
-    return RemoteCatalogSku(
-        remote_sku_id=_text(sku, "sku_id", path, required=True),
-        out_sku_id=_text(sku, "out_sku_id", path),
-        specs=specs,
-        product_code=_text(sku, "sku_code", path),
-        barcode=_text(sku, "barcode", path),
-        price=_number(sku, "sale_price", path) or 0,
-        original_price=_number(sku, "market_price", path) or 0,
-        stock=_number(sku, "stock_num", path) or 0,
-        image_url=_text(sku, "thumb_img", path),
-    )

@@ -24,7 +24,7 @@ from channels_sync.platforms.responses import read_items as _items
 from channels_sync.platforms.responses import read_number as _number
 from channels_sync.platforms.responses import read_object as _obj
 from channels_sync.platforms.responses import read_text as _text
-from channels_sync.platforms.skus import out_sku_id_for
+from channels_sync.platforms.skus import checked_out_sku_id, out_sku_id_for
 from products.selectors import ProductSnapshot
 
 __all__ = [
@@ -208,12 +208,7 @@ def _skus(
     seen: set[str] = set()
     for index, sku in enumerate(snapshot.skus):
         field = f"skus[{index}]"
-        out_sku_id = out_sku_id_for(snapshot.id, sku)
-        if len(out_sku_id) > OUT_SKU_ID_MAX_LENGTH:
-            raise PayloadError(f"{field}.out_sku_id", f"SKU {sku.id}: longer than {OUT_SKU_ID_MAX_LENGTH} characters")
-        if out_sku_id in seen:
-            raise PayloadError(f"{field}.out_sku_id", f"two SKUs have the merchant SKU code {out_sku_id}")
-        seen.add(out_sku_id)
+        out_sku_id = checked_out_sku_id(snapshot.id, sku, field, seen, max_length=OUT_SKU_ID_MAX_LENGTH)
         if len(sku.product_code) > SKU_CODE_MAX_LENGTH:
             raise PayloadError(f"{field}.sku_code", f"SKU {sku.id}: longer than {SKU_CODE_MAX_LENGTH} characters")
         thumb_img = (

@@ -34,16 +34,8 @@ from channels_sync.platforms.errors import (
     SystemBusyError,
 )
 from channels_sync.platforms.hosts import HostPolicy
-from channels_sync.platforms.http import (
-    REDACTED,
-    CallRecord,
-    JsonHttpClient,
-    OnCall,
-    Timeouts,
-    redact,
-    redact_text,
-    truncate_for_record,
-)
+from channels_sync.platforms.http import CallRecord, JsonHttpClient, OnCall, Timeouts
+from channels_sync.platforms.redaction import REDACTED, redact, redact_text, truncate_for_record
 
 PUBLISH_PRODUCT_PATH = "/api/open/product/publishProduct"
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8"

@@ -1,5 +1,5 @@
-"""The open platform's own records: a publishProduct shop's defaults and a product's overrides (API reference §6,
-seed 004).
+"""The open platform's own records: a product's overrides of its shops' publishProduct defaults (API reference §6,
+seed 004; the shop's defaults are its settings, ``settings.py``).
 
 Part of the ``channels_sync`` app (its tables keep their names); ``channels_sync.models`` re-exports them.
 """
@@ -7,14 +7,12 @@ Part of the ``channels_sync`` app (its tables keep their names); ``channels_sync
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from channels_sync.models.shops import Shop
-
 
 class OpenPlatformOptions(models.Model):
     """The publishProduct fields the catalog has no equivalent for (API reference §6, seed 004).
 
-    One abstract set of fields, used twice: the shop's defaults (every field set) and a product's overrides
-    (a blank field takes the shop's default).
+    The fields of a product's overrides (a blank field takes the shop's default, ``settings.SETTINGS``); the shop's
+    settings take their choices from here.
     """
 
     class SalesWay(models.TextChoices):
@@ -104,26 +102,6 @@ class OpenPlatformOptions(models.Model):
                 continue
             options[name] = str(value) if name.endswith("_percent") else value
         return options
-
-
-class OpenPlatformSettings(OpenPlatformOptions):
-    """A publishProduct shop's defaults, and whether it is a joint-operation (联营) merchant."""
-
-    shop = models.OneToOneField(Shop, verbose_name=_("shop"), on_delete=models.CASCADE, related_name="open_platform")
-    is_joint_operation = models.BooleanField(
-        _("joint-operation merchant (联营)"),
-        default=False,
-        help_text=_("Joint-operation merchants must send price check information with every SKU."),
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("open platform settings")
-        verbose_name_plural = _("open platform settings")
-
-    def __str__(self) -> str:
-        return self.shop.name
 
 
 class OpenPlatformProductOptions(OpenPlatformOptions):

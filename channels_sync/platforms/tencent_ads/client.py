@@ -44,18 +44,9 @@ from channels_sync.platforms.errors import (
     SystemBusyError,
 )
 from channels_sync.platforms.hosts import HostPolicy
-from channels_sync.platforms.http import (
-    JSON_CONTENT_TYPE,
-    REDACTED,
-    CallRecord,
-    JsonHttpClient,
-    OnCall,
-    Timeouts,
-    redact,
-    redact_text,
-    shared_session,
-    truncate_for_record,
-)
+from channels_sync.platforms.http import JSON_CONTENT_TYPE, CallRecord, JsonHttpClient, OnCall, Timeouts
+from channels_sync.platforms.redaction import REDACTED, redact, redact_text, truncate_for_record
+from channels_sync.platforms.transport import shared_session
 from channels_sync.platforms.wechat import seconds_until_next_beijing_day
 
 from .payloads import encode_request
@@ -115,7 +106,8 @@ class _HeaderCapture:
         return self._session or shared_session()
 
     def get_adapter(self, url: str) -> requests.adapters.BaseAdapter:
-        """The wrapped session's adapter, so that the client sees its connections are guarded (``http.is_guarded``)."""
+        """The wrapped session's adapter, so that the client sees its connections are guarded
+        (``transport.is_guarded``)."""
         return self.session.get_adapter(url)
 
     def request(self, *args: Any, **kwargs: Any) -> requests.Response:

@@ -25,7 +25,7 @@ from ..http import Timeouts
 from ..remote_catalog import RemoteCatalogPage
 from ..tokens import shop_token_provider
 from ..wechat import WECHAT_API_HOSTS
-from . import catalog, payloads
+from . import catalog, catalog_payloads, parsers, payloads
 from .client import ROOT_CATEGORY_ID, ProductFilter, ProductListing, WeChatStoreClient
 
 TIMEOUTS = Timeouts(connect=5.0, read=20.0)
@@ -69,7 +69,7 @@ class WeChatStoreAdapter(PlatformAdapter):
                 snapshot, image_urls=image_urls, freight_template_remote_id=freight_template_remote_id
             )
             return ProductPayload(body=body, hash_basis=_without_quantities(body))
-        remote_product = payloads.parse_product_info(remote.raw) if remote is not None and remote.exists else None
+        remote_product = parsers.parse_product_info(remote.raw) if remote is not None and remote.exists else None
         update = payloads.product_update_payload(
             binding.remote_id,
             snapshot,
@@ -102,9 +102,9 @@ class WeChatStoreAdapter(PlatformAdapter):
 
     def product_find(self, *, payload: ProductPayload, snapshot: ProductSnapshot) -> str | None:
         """V1.17 has no merchant product id: a lost create is recognised by its fingerprint (name, SKUs, codes)."""
-        wanted = payloads.product_fingerprint(payload.body)
+        wanted = parsers.product_fingerprint(payload.body)
         for info in self.client.product_get_by_status(ProductFilter.ALL):
-            if payloads.remote_product_fingerprint(info) == wanted:
+            if parsers.remote_product_fingerprint(info) == wanted:
                 return str(info["product_id"])
         return None
 
@@ -116,7 +116,7 @@ class WeChatStoreAdapter(PlatformAdapter):
             return RemoteProductState(
                 remote_id=remote_id, exists=False, missing_errcode=error.errcode, missing_errmsg=error.errmsg
             )
-        product = payloads.parse_product_info(info)
+        product = parsers.parse_product_info(info)
         listed = None if product.status is None else product.status == ProductFilter.ON_SHELF
         return RemoteProductState(
             remote_id=remote_id,
@@ -136,7 +136,7 @@ class WeChatStoreAdapter(PlatformAdapter):
 
     def stock_read_all(self, *, remote_id: str) -> Mapping[str, int]:
         """merchant/get carries every SKU's quantity: one read serves a whole stock push."""
-        return payloads.parse_product_info(self.client.product_get(remote_id)).sku_quantities
+        return parsers.parse_product_info(self.client.product_get(remote_id)).sku_quantities
 
     def stock_read(self, *, remote_id: str, sku_key: str) -> int:
         quantities = self.stock_read_all(remote_id=remote_id)
@@ -154,11 +154,11 @@ class WeChatStoreAdapter(PlatformAdapter):
     # Freight templates ------------------------------------------------------------------------------------------
 
     def freight_create(self, *, snapshot: FreightTemplateSnapshot) -> str:
-        body = payloads.freight_template_payload(snapshot)
+        body = catalog_payloads.freight_template_payload(snapshot)
         return str(self.client.express_add(body["delivery_template"]))
 
     def freight_update(self, *, remote_id: str, snapshot: FreightTemplateSnapshot) -> None:
-        body = payloads.freight_template_payload(snapshot)
+        body = catalog_payloads.freight_template_payload(snapshot)
         self.client.express_update(int(remote_id), body["delivery_template"])
 
     def freight_delete(self, *, remote_id: str) -> None:
@@ -167,7 +167,7 @@ class WeChatStoreAdapter(PlatformAdapter):
     def freight_list(self) -> list[dict]:
         items = []
         for info in self.client.express_get_all():
-            template = payloads.parse_delivery_template(info)
+            template = parsers.parse_delivery_template(info)
             items.append(
                 {
                     "remote_id": str(template.remote_id),
@@ -185,14 +185,14 @@ class WeChatStoreAdapter(PlatformAdapter):
     # Groups --------------------------------------------------------------------------------------------------
 
     def group_create(self, *, snapshot: GroupSnapshot, product_remote_ids: Mapping[int, str]) -> str:
-        body = payloads.group_payload(snapshot, product_remote_ids)["group_detail"]
+        body = catalog_payloads.group_payload(snapshot, product_remote_ids)["group_detail"]
         return str(self.client.group_add(body["group_name"], body["product_list"]))
 
     def group_update(self, *, remote_id: str, snapshot: GroupSnapshot, product_remote_ids: Mapping[int, str]) -> None:
-        group = payloads.parse_group_detail(self.client.group_get_by_id(int(remote_id)))
+        group = parsers.parse_group_detail(self.client.group_get_by_id(int(remote_id)))
         if group.name != snapshot.name:
             self.client.group_rename(int(remote_id), snapshot.name)
-        wanted = set(payloads.group_payload(snapshot, product_remote_ids)["group_detail"]["product_list"])
+        wanted = set(catalog_payloads.group_payload(snapshot, product_remote_ids)["group_detail"]["product_list"])
         now = set(group.product_ids or ())
         if wanted != now:
             self.client.group_modify_products(int(remote_id), add=sorted(wanted - now), remove=sorted(now - wanted))
@@ -203,8 +203,8 @@ class WeChatStoreAdapter(PlatformAdapter):
     def group_list(self) -> list[dict]:
         items = []
         for summary in self.client.group_get_all():
-            group = payloads.parse_group_detail(summary)
-            detail = payloads.parse_group_detail(self.client.group_get_by_id(group.group_id))
+            group = parsers.parse_group_detail(summary)
+            detail = parsers.parse_group_detail(self.client.group_get_by_id(group.group_id))
             items.append(
                 {"remote_id": str(group.group_id), "name": group.name, "product_remote_ids": detail.product_ids or ()}
             )
@@ -215,7 +215,7 @@ class WeChatStoreAdapter(PlatformAdapter):
     def shelf_create(
         self, *, snapshot: ShelfSnapshot, group_remote_ids: Mapping[int, str], image_urls: Mapping[int, str]
     ) -> str:
-        body = payloads.shelf_payload(snapshot, group_remote_ids, image_urls)
+        body = catalog_payloads.shelf_payload(snapshot, group_remote_ids, image_urls)
         return str(self.client.shelf_add(**_shelf_arguments(body)))
 
     def shelf_update(
@@ -226,7 +226,7 @@ class WeChatStoreAdapter(PlatformAdapter):
         group_remote_ids: Mapping[int, str],
         image_urls: Mapping[int, str],
     ) -> None:
-        body = payloads.shelf_payload(snapshot, group_remote_ids, image_urls)
+        body = catalog_payloads.shelf_payload(snapshot, group_remote_ids, image_urls)
         self.client.shelf_update(int(remote_id), **_shelf_arguments(body))
 
     def shelf_delete(self, *, remote_id: str) -> None:
@@ -235,7 +235,7 @@ class WeChatStoreAdapter(PlatformAdapter):
     def shelf_list(self) -> list[dict]:
         return [
             {"remote_id": str(shelf.shelf_id), "name": shelf.name}
-            for shelf in (payloads.parse_shelf(info) for info in self.client.shelf_get_all())
+            for shelf in (parsers.parse_shelf(info) for info in self.client.shelf_get_all())
         ]
 
     # Categories -----------------------------------------------------------------------------------------------
@@ -254,14 +254,13 @@ class WeChatStoreAdapter(PlatformAdapter):
         root = str(ROOT_CATEGORY_ID)
         # (parent remote id or None, remote id, name, level)
         frontier: list[tuple[str | None, str, str, int]] = [
-            (None, child.id, child.name, 1)
-            for child in payloads.parse_category_list(self.client.category_get_sub(root))
+            (None, child.id, child.name, 1) for child in parsers.parse_category_list(self.client.category_get_sub(root))
         ]
         while frontier:
             parent_id, cate_id, name, level = frontier.pop(0)
             children = ()
             if level < MAX_CATEGORY_DEPTH:
-                children = payloads.parse_category_list(self.client.category_get_sub(cate_id))
+                children = parsers.parse_category_list(self.client.category_get_sub(cate_id))
             is_leaf = not children
             categories.append(
                 CategoryNode(remote_id=cate_id, parent_remote_id=parent_id, name=name, level=level, is_leaf=is_leaf)
@@ -276,11 +275,11 @@ class WeChatStoreAdapter(PlatformAdapter):
 
     def orders_pull(self, *, since: datetime, until: datetime) -> list[RemoteOrder]:
         orders = self.client.order_get_by_filter(begin_time=int(since.timestamp()), end_time=int(until.timestamp()))
-        return [_remote_order(payloads.parse_order(order), order) for order in orders]
+        return [_remote_order(parsers.parse_order(order), order) for order in orders]
 
     def order_get(self, *, remote_order_id: str) -> RemoteOrder:
         order = self.client.order_get_by_id(remote_order_id)
-        return _remote_order(payloads.parse_order(order), order)
+        return _remote_order(parsers.parse_order(order), order)
 
     def order_set_delivery(
         self, *, remote_order_id: str, need_delivery: bool, company: str, track_no: str, is_others: bool
@@ -303,7 +302,7 @@ def _without_quantities(body: dict) -> dict:
 
 
 def _attribute_nodes(category_id: str, kind: str, table) -> list[AttributeNode]:
-    parsed = payloads.parse_sku_table(table) if kind == "spec" else payloads.parse_properties(table)
+    parsed = parsers.parse_sku_table(table) if kind == "spec" else parsers.parse_properties(table)
     return [
         AttributeNode(
             category_remote_id=category_id,
@@ -325,7 +324,7 @@ def _shelf_arguments(body: dict) -> dict:
     }
 
 
-def _remote_order(order: payloads.RemoteOrder, raw: Mapping) -> RemoteOrder:
+def _remote_order(order: parsers.RemoteOrder, raw: Mapping) -> RemoteOrder:
     items = order.items or (order.main_item,)
     return RemoteOrder(
         remote_order_id=order.order_id,

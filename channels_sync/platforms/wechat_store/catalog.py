@@ -24,7 +24,7 @@ from ..responses import read_number as _number
 from ..responses import read_object as _obj
 from ..responses import read_text as _text
 from .client import ProductFilter, WeChatStoreClient
-from .payloads import DELIVERY_TYPE_TEMPLATE
+from .constants import DELIVERY_TYPE_TEMPLATE
 
 # getbystatus (§2.1 row 1.5): 1 on shelf, 2 off shelf. The manual has no "never listed" state.
 STATUS_ON_SHELF = 1

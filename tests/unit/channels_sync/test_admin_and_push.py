@@ -135,7 +135,9 @@ def test_product_page_shows_the_remote_error_with_its_errcode(admin_client, sync
 def test_publish_action_asks_for_shops_then_queues_one_job_per_shop(admin_client, shop, english):
     product = factories.product()
     # A product the shop's pre-flight passes: V1.17 needs a category.
-    ProductPlatformCategory.objects.create(product=product, platform="wechat_store", category=factories.category(platform="wechat_store"))
+    ProductPlatformCategory.objects.create(
+        product=product, platform="wechat_store", category=factories.category(platform="wechat_store")
+    )
     url = reverse("admin:products_product_changelist")
     action = "shops_product_publish"
 

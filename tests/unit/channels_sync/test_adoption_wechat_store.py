@@ -10,8 +10,8 @@ from django.utils import translation
 from channels_sync.adoption.services import catalog_import_run, catalog_import_start
 from channels_sync.engine import outbox
 from channels_sync.models import CatalogImport, Shop, SyncJob
-from channels_sync.platforms.http import new_session
 from channels_sync.platforms.tokens import clear_token_providers
+from channels_sync.platforms.transport import new_session
 from products.models import Product
 from sandbox import Sandbox, SandboxServer
 from sandbox.core.apps import AppRegistry

@@ -11,7 +11,7 @@ import re
 import pytest
 from django.utils import translation
 
-from channels_sync.errcode_explanations import CATALOGS, explain
+from channels_sync.errcode_explanations import catalogs, explain
 from channels_sync.platforms.channels.client import ChannelsClient
 from channels_sync.platforms.minishop.client import MiniShopClient
 from channels_sync.platforms.wechat_store.client import WeChatStoreClient
@@ -47,7 +47,7 @@ FIELD_OBJECTS = {"", "product", "shop", "freight_template"}
 
 @pytest.mark.parametrize("platform", list(DOCUMENTED))
 def test_each_platform_explains_exactly_its_documented_codes(platform):
-    assert sorted(CATALOGS[platform]) == sorted(DOCUMENTED[platform])
+    assert sorted(catalogs()[platform]) == sorted(DOCUMENTED[platform])
 
 
 @pytest.mark.parametrize(("platform", "errcode"), [(p, c) for p, codes in DOCUMENTED.items() for c in codes])
@@ -154,7 +154,7 @@ def test_every_code_the_emulator_answers_is_explained_for_its_platform():
         Platform.OPEN_PLATFORM: _codes_of(open_platform_rules, prefix="CODE_") - {200},
     }
 
-    assert {platform: sorted(codes - set(CATALOGS[platform])) for platform, codes in answered.items()} == {
+    assert {platform: sorted(codes - set(catalogs()[platform])) for platform, codes in answered.items()} == {
         platform: [] for platform in answered
     }
 
@@ -172,7 +172,7 @@ def test_the_advice_says_the_job_heals_a_code_exactly_when_the_client_retries_it
 
     disagreements = {
         errcode: explanation.retryable
-        for errcode, explanation in CATALOGS[platform].items()
+        for errcode, explanation in catalogs()[platform].items()
         if client.error_for(errcode, "m", endpoint="/x", http_status=200).retryable != explanation.retryable
     }
 

@@ -14,12 +14,10 @@ from django.urls import reverse
 from channels_sync.engine import context, fanout
 from channels_sync.models import (
     OpenPlatformProductOptions,
-    OpenPlatformSettings,
     RemoteBinding,
     RemoteSkuStock,
     Shop,
     SyncJob,
-    TencentAdsSettings,
 )
 from channels_sync.selectors import product_options_for
 from products.models import Product
@@ -39,17 +37,18 @@ def _shop(platform: str, name: str, secret: str = "shop-secret-value") -> Shop:
 
 def _ads_shop() -> Shop:
     shop = _shop("tencent_ads", "广告", secret=ADS_SECRET)
-    ads = TencentAdsSettings(
-        shop=shop,
+    return factories.platform_settings_set(
+        shop,
         account_id=10001,
         data_warehouse_id=101,
         external_store_id="9L07",
+        store_type="SHOP",
+        sale_channel_name="WECHAT_MINIPROGRAM",
+        new_sku_days=0,
         miniprogram_appid="wx_mini_app",
         landing_page_template="pages/item?id={out_product_id}&sku={sku_code}",
+        refresh_token=ADS_REFRESH_TOKEN,
     )
-    ads.set_refresh_token(ADS_REFRESH_TOKEN)
-    ads.save()
-    return shop
 
 
 def _bind(product: Product, shop: Shop, remote_id: str = "R1") -> RemoteBinding:
@@ -78,13 +77,15 @@ def test_shop_config_of_a_tencent_ads_shop_carries_its_settings_and_the_decrypte
     assert ADS_REFRESH_TOKEN not in repr(config)
     assert ADS_SECRET not in repr(config)
     # At rest the refresh token is encrypted, like the app secret.
-    assert ADS_REFRESH_TOKEN not in TencentAdsSettings.objects.get(shop=shop).refresh_token_encrypted
+    stored = Shop.objects.get(pk=shop.pk).platform_settings
+    assert stored["refresh_token"]
+    assert ADS_REFRESH_TOKEN not in str(stored)
 
 
 def test_shop_config_of_an_open_platform_shop_carries_only_the_defaults_that_are_set():
     shop = _shop("open_platform", "开放平台")
-    OpenPlatformSettings.objects.create(
-        shop=shop,
+    factories.platform_settings_set(
+        shop,
         category_id=1,
         sales_way="DIRECT_SELLING",
         sale_unit="件",
@@ -156,9 +157,9 @@ def test_the_shop_page_shows_the_settings_of_its_platform_only(admin_client):
     ads_page = admin_client.get(reverse("admin:channels_sync_shop_change", args=[ads_shop.pk])).content.decode()
     store_page = admin_client.get(reverse("admin:channels_sync_shop_change", args=[store.pk])).content.decode()
 
-    assert 'name="tencent_ads-0-account_id"' in ads_page
-    assert 'name="open_platform-0-sales_way"' not in ads_page
-    assert 'name="tencent_ads-0-account_id"' not in store_page
+    assert 'name="settings__account_id"' in ads_page
+    assert 'name="settings__sales_way"' not in ads_page
+    assert 'name="settings__account_id"' not in store_page
     # The refresh token and the app secret are write-only.
     assert ADS_REFRESH_TOKEN not in ads_page
     assert ADS_SECRET not in ads_page

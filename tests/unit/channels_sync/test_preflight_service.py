@@ -67,7 +67,9 @@ def test_a_filled_attribute_is_no_longer_a_problem(channels_shop, tshirt_categor
 
 def test_a_category_entered_by_hand_is_not_claimed_complete(channels_shop):
     product = factories.product()
-    ProductPlatformCategory.objects.create(product=product, platform="channels", category=factories.category(name="手工类目"))
+    ProductPlatformCategory.objects.create(
+        product=product, platform="channels", category=factories.category(name="手工类目")
+    )
 
     with translation.override("zh-hans"):
         problems = [(p.field, str(p.message)) for p in preflight(product=product, shop=channels_shop)]
@@ -118,7 +120,9 @@ def test_publish_refuses_a_product_that_fails_its_preflight_and_says_why(admin_c
 
 def test_publish_sends_a_product_whose_category_was_never_imported(admin_client, channels_shop):
     product = factories.product()
-    ProductPlatformCategory.objects.create(product=product, platform="channels", category=factories.category(name="手工类目"))
+    ProductPlatformCategory.objects.create(
+        product=product, platform="channels", category=factories.category(name="手工类目")
+    )
 
     with translation.override("zh-hans"):
         response = _publish(admin_client, product, channels_shop)

@@ -11,8 +11,9 @@ import pytest
 import requests
 from django.core.cache.backends.locmem import LocMemCache
 
-from channels_sync.platforms.http import CallRecord, Timeouts, new_session
+from channels_sync.platforms.http import CallRecord, Timeouts
 from channels_sync.platforms.tokens import AccessTokenProvider
+from channels_sync.platforms.transport import new_session
 from channels_sync.platforms.wechat_store import WeChatStoreClient
 from sandbox import Sandbox, SandboxServer
 from sandbox.core.apps import AppRegistry

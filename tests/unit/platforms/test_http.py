@@ -20,17 +20,9 @@ from channels_sync.platforms.errors import (
     ServerError,
     TransportError,
 )
-from channels_sync.platforms.http import (
-    JSON_CONTENT_TYPE,
-    JsonHttpClient,
-    Timeouts,
-    new_session,
-    normalize_base_url,
-    redact,
-    redact_text,
-    shared_session,
-    truncate_for_record,
-)
+from channels_sync.platforms.http import JSON_CONTENT_TYPE, JsonHttpClient, Timeouts, normalize_base_url
+from channels_sync.platforms.redaction import redact, redact_text, truncate_for_record
+from channels_sync.platforms.transport import new_session, shared_session
 from channels_sync.platforms.wechat import WeChatApiClient
 from tests.unit.platforms.stubs import EMULATOR_POLICY, TOKEN, Canned, StaticTokens, StubServer
 

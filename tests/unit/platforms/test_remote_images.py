@@ -6,7 +6,7 @@ import pytest
 
 from channels_sync.platforms.errors import DestinationRefusedError, ProtocolError
 from channels_sync.platforms.hosts import HostPolicy
-from channels_sync.platforms.http import fetch_image
+from channels_sync.platforms.image_fetch import fetch_image
 from channels_sync.platforms.remote_images import download_remote_image
 from sandbox.core.images import image_for_link
 from tests.unit.platforms.conftest import TIMEOUTS

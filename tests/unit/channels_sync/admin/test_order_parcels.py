@@ -68,7 +68,19 @@ def test_a_parcel_is_queued_with_its_lines_company_and_tracking_number(admin_cli
 
     assert response.status_code == 302
     assert [job.params for job in parcel_jobs(order)] == [
-        {"parcels": [{"company": "SF", "track_no": "SF100", "items": [["10000123", "2334840282", 2]]}]}
+        {
+            "need_delivery": True,
+            "company": "",
+            "track_no": "",
+            "is_others": False,
+            "parcels": [
+                {
+                    "company": "SF",
+                    "track_no": "SF100",
+                    "items": [{"remote_product_id": "10000123", "remote_sku_key": "2334840282", "count": 2}],
+                }
+            ],
+        }
     ]
     assert pieces_left(order) == {
         order.items.get(product_name="杯子").pk: 1,

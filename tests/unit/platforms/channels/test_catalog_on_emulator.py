@@ -8,7 +8,8 @@ import pytest
 
 from channels_sync.platforms.channels import ChannelsClient
 from channels_sync.platforms.channels.catalog import parse_catalog_product, read_catalog_page
-from channels_sync.platforms.channels.payloads import freight_template_payload, product_payload
+from channels_sync.platforms.channels.freight_payloads import freight_template_payload
+from channels_sync.platforms.channels.payloads import product_payload
 from channels_sync.platforms.remote_catalog import (
     RemoteCatalogSku,
     RemoteCatalogSpec,

@@ -7,20 +7,17 @@ Audits finish when the sandbox clock passes their delay (``POST /__sandbox__/clo
 import pytest
 
 from channels_sync.platforms.channels import CHANNELS_PREFIX, ChannelsClient, ProductDataType
-from channels_sync.platforms.channels.payloads import (
-    EditStatus,
-    ProductStatus,
-    freight_template_payload,
+from channels_sync.platforms.channels.constants import EditStatus, ProductStatus
+from channels_sync.platforms.channels.freight_payloads import freight_template_payload
+from channels_sync.platforms.channels.parsers import (
     parse_brands,
     parse_category_children,
     parse_category_detail,
     parse_freight_template,
     parse_product,
-    product_payload,
-    product_update_payload,
-    stock_update_payload,
-    third_party_source_payload,
 )
+from channels_sync.platforms.channels.payloads import product_payload, product_update_payload, stock_update_payload
+from channels_sync.platforms.channels.source_payloads import third_party_source_payload
 from channels_sync.platforms.errors import RateLimitedError, RejectedError
 from tests.unit.platforms.channels.builders import freight_template, tshirt
 from tests.unit.platforms.channels.seed_examples import SEED_000_REQUEST

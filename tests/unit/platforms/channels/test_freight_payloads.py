@@ -2,13 +2,10 @@
 
 import pytest
 
-from channels_sync.platforms.channels.payloads import (
-    PROVINCES,
-    PayloadError,
-    RemoteFreightTemplate,
-    freight_template_payload,
-    parse_freight_template,
-)
+from channels_sync.platforms.channels.constants import PROVINCES
+from channels_sync.platforms.channels.freight_payloads import freight_template_payload
+from channels_sync.platforms.channels.parsers import RemoteFreightTemplate, parse_freight_template
+from channels_sync.platforms.channels.payloads import PayloadError
 from products.selectors import FeeRuleSnapshot
 from tests.unit.platforms.channels.builders import EMS, EXPRESS, SURFACE_MAIL, fee, freight_template
 

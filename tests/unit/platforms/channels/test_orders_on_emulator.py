@@ -14,8 +14,9 @@ from channels_sync.platforms.adapter import (
     RemoteParcel,
 )
 from channels_sync.platforms.channels import ChannelsClient
+from channels_sync.platforms.channels.freight_payloads import freight_template_payload
 from channels_sync.platforms.channels.orders import ChannelsOrders, parse_aftersale, parse_order, time_windows
-from channels_sync.platforms.channels.payloads import freight_template_payload, product_payload
+from channels_sync.platforms.channels.payloads import product_payload
 from channels_sync.platforms.errors import RejectedError
 from tests.unit.platforms.channels.builders import freight_template, tshirt
 from tests.unit.platforms.channels.test_client_on_emulator import ASSET_IDS, advance, remote

@@ -2,10 +2,9 @@
 
 import pytest
 
-from channels_sync.platforms.channels.payloads import (
+from channels_sync.platforms.channels.constants import EditStatus, ProductStatus
+from channels_sync.platforms.channels.parsers import (
     BrandPage,
-    EditStatus,
-    ProductStatus,
     RemoteBrand,
     RemoteCategory,
     RemoteCategoryAttribute,

@@ -5,8 +5,8 @@ from dataclasses import replace
 
 import pytest
 
+from channels_sync.platforms.channels.constants import NO_BRAND_ID
 from channels_sync.platforms.channels.payloads import (
-    NO_BRAND_ID,
     PayloadError,
     out_sku_id_for,
     product_payload,
@@ -308,7 +308,7 @@ TOO_MANY_SKUS = tuple(
             tshirt(skus=(replace(tshirt().skus[0], out_sku_id="S" * 33),)),
             TEMPLATE_REMOTE_ID,
             "skus[0].out_sku_id",
-            "SKU 11: longer than 32",
+            "SKU 11: longer than 32 characters",
             id="out_sku_id too long",
         ),
         pytest.param(

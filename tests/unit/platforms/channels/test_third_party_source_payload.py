@@ -6,7 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from channels_sync.platforms.channels.payloads import PayloadError, third_party_source_payload
+from channels_sync.platforms.channels.payloads import PayloadError
+from channels_sync.platforms.channels.source_payloads import third_party_source_payload
 from products.selectors import DetailBlockSnapshot, PropertySnapshot, SkuSnapshot
 from tests.unit.platforms.channels.builders import IMAGE_URLS, gift_card, image_url, sku, spec, tshirt
 from tests.unit.platforms.channels.seed_examples import SEED_000_REQUEST

@@ -13,10 +13,9 @@ from django.utils import timezone, translation
 
 from channels_sync.demo import _open_platform_demo_settings
 from channels_sync.engine import fanout, outbox
-from channels_sync.forms import OpenPlatformOptionsForm, OpenPlatformSettingsForm
+from channels_sync.forms import OpenPlatformOptionsForm, shop_settings_form
 from channels_sync.models import (
     OpenPlatformProductOptions,
-    OpenPlatformSettings,
     RemoteBinding,
     RemoteImage,
     Shop,
@@ -24,6 +23,8 @@ from channels_sync.models import (
     SyncJob,
 )
 from channels_sync.platforms.open_platform.adapter import development_media_base_url, media_base_url
+from channels_sync.platforms.open_platform.settings import SETTINGS
+from channels_sync.platforms.settings_schema import FORM_PREFIX
 from products.demo import demo_catalog_create
 from products.models import Product
 from sandbox.open_platform.platform import PUBLISH_PATH
@@ -255,7 +256,7 @@ def test_a_system_error_is_retried_as_an_unknown_outcome(shop, product, control,
 
 
 def test_an_incomplete_payload_fails_at_once_naming_the_field_and_sends_nothing(shop, product, english):
-    OpenPlatformSettings.objects.filter(shop=shop).update(sale_unit="")
+    factories.platform_settings_set(shop, sale_unit="")
 
     job = publish(shop, product)
 
@@ -302,7 +303,7 @@ def test_the_payload_preview_shows_the_form_without_the_token(shop, product, adm
 
 
 def test_the_payload_preview_names_what_is_missing(shop, product, admin_client, english):
-    OpenPlatformSettings.objects.filter(shop=shop).update(category_id=None)
+    factories.platform_settings_set(shop, category_id=None)
 
     response = admin_client.get(reverse("admin:products_product_payload_preview", args=[product.pk, shop.pk]))
 
@@ -319,25 +320,20 @@ def _shop_post(shop: Shop, **defaults) -> dict:
         "base_url": shop.base_url,
         "push_token": "",
         "is_enabled": "on",
-        "open_platform-TOTAL_FORMS": "1",
-        "open_platform-INITIAL_FORMS": "0",
-        "open_platform-MIN_NUM_FORMS": "0",
-        "open_platform-MAX_NUM_FORMS": "1",
-        "open_platform-0-shop": str(shop.pk),
-        "open_platform-0-category_id": "1001",
-        "open_platform-0-brand_name": "演示品牌",
-        "open_platform-0-sales_way": "DIRECT_SELLING",
-        "open_platform-0-settlement_way": "PROPORTIONAL",
-        "open_platform-0-delivery_way": "FACTORY_DELIVERY",
-        "open_platform-0-delivery_timeliness": "2",
-        "open_platform-0-time_period_type": "DAY",
-        "open_platform-0-sales_channels": json.dumps([CHANNEL], ensure_ascii=False),
-        "open_platform-0-sale_unit": "件",
-        "open_platform-0-agreement_price_percent": "90",
-        "open_platform-0-reference_price_percent": "100",
-        "open_platform-0-min_delivery_quantity": "1",
+        "settings__category_id": "1001",
+        "settings__brand_name": "演示品牌",
+        "settings__sales_way": "DIRECT_SELLING",
+        "settings__settlement_way": "PROPORTIONAL",
+        "settings__delivery_way": "FACTORY_DELIVERY",
+        "settings__delivery_timeliness": "2",
+        "settings__time_period_type": "DAY",
+        "settings__sales_channels": json.dumps([CHANNEL], ensure_ascii=False),
+        "settings__sale_unit": "件",
+        "settings__agreement_price_percent": "90",
+        "settings__reference_price_percent": "100",
+        "settings__min_delivery_quantity": "1",
     }
-    data.update({f"open_platform-0-{key}": value for key, value in defaults.items()})
+    data.update({f"{FORM_PREFIX}{key}": value for key, value in defaults.items()})
     return data
 
 
@@ -351,13 +347,14 @@ def bare_shop(server) -> Shop:
 
 def test_the_shop_page_saves_complete_defaults(bare_shop, admin_client):
     url = reverse("admin:channels_sync_shop_change", args=[bare_shop.pk])
-    assert 'name="open_platform-0-sales_way"' in admin_client.get(url).content.decode()
+    assert 'name="settings__sales_way"' in admin_client.get(url).content.decode()
 
     response = admin_client.post(url, _shop_post(bare_shop))
 
     assert response.status_code == 302
-    defaults = OpenPlatformSettings.objects.get(shop=bare_shop)
-    assert (defaults.category_id, defaults.sales_channels, str(defaults.agreement_price_percent)) == (
+    bare_shop.refresh_from_db()
+    defaults = SETTINGS.load(bare_shop.platform_settings)
+    assert (defaults["category_id"], defaults["sales_channels"], str(defaults["agreement_price_percent"])) == (
         1001,
         [CHANNEL],
         "90.00",
@@ -414,25 +411,29 @@ def test_the_shop_page_refuses_incomplete_or_invalid_defaults_and_writes_nothing
     response = admin_client.post(url, _shop_post(bare_shop, **changes))
 
     assert response.status_code == 200
-    errors = response.context["inline_admin_formsets"][0].formset.forms[0].errors
-    assert message in " ".join(errors[field])
-    assert not OpenPlatformSettings.objects.filter(shop=bare_shop).exists()
+    errors = response.context["adminform"].form.errors
+    assert message in " ".join(errors[FORM_PREFIX + field])
     bare_shop.refresh_from_db()
+    assert bare_shop.platform_settings == {}
     assert bare_shop.name == "新开放平台"
 
 
-def test_a_joint_operation_merchant_saves_with_its_price_check_information():
-    form = OpenPlatformSettingsForm(
-        data={
-            **{key.removeprefix("open_platform-0-"): value for key, value in _shop_post(Shop()).items()},
-            "is_joint_operation": "on",
-            "check_price_url": "price.example.com/check",
-            "check_price_attachment": "核价单.pdf",
-        }
+def test_a_joint_operation_merchant_saves_with_its_price_check_information(bare_shop):
+    form = shop_settings_form(SETTINGS, bare_shop.platform_settings)(
+        data=_shop_post(
+            bare_shop,
+            is_joint_operation="on",
+            check_price_url="price.example.com/check",
+            check_price_attachment="核价单.pdf",
+        ),
+        instance=bare_shop,
     )
 
     assert form.is_valid(), form.errors
-    assert form.cleaned_data["check_price_url"] == "https://price.example.com/check"
+    assert form.cleaned_data[FORM_PREFIX + "check_price_url"] == "https://price.example.com/check"
+    form.save()
+    bare_shop.refresh_from_db()
+    assert SETTINGS.load(bare_shop.platform_settings)["check_price_url"] == "https://price.example.com/check"
 
 
 def test_product_overrides_are_all_optional_but_checked(english):
@@ -451,12 +452,14 @@ def test_the_product_page_has_the_overrides_inline(product, admin_client):
 
 
 def test_the_demo_defaults_are_valid_in_the_admin_form(shop):
-    defaults = OpenPlatformSettings.objects.get(shop=shop)
-    data = {name: getattr(defaults, name) for name in ["is_joint_operation", *OpenPlatformSettings.OPTION_FIELDS]}
+    defaults = SETTINGS.load(shop.platform_settings)
+    data = {name: value for name, value in defaults.items() if value is not False}
     data["sales_channels"] = json.dumps(data["sales_channels"], ensure_ascii=False)
+    post = {key: value for key, value in _shop_post(shop).items() if not key.startswith(FORM_PREFIX)}
 
-    form = OpenPlatformSettingsForm(
-        data={k: v for k, v in data.items() if v not in (None, "", False)}, instance=defaults
+    form = shop_settings_form(SETTINGS, shop.platform_settings)(
+        data={**post, **{FORM_PREFIX + name: value for name, value in data.items()}}, instance=shop
     )
 
     assert form.is_valid(), form.errors
+    assert SETTINGS.load(form.instance.platform_settings) == defaults

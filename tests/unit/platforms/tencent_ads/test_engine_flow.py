@@ -11,6 +11,7 @@ from channels_sync.platforms.tencent_ads.client import SALESINFOS_ADD_PATH
 from channels_sync.platforms.tencent_ads.tokens import clear_ads_token_providers
 from products.demo import demo_catalog_create
 from products.models import Product
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -108,8 +109,7 @@ def test_publish_list_stock_delist_delete(shop, tshirt, sandbox):
 
 
 def test_a_rejection_fails_the_job_with_the_platform_code_on_the_product(shop, tshirt):
-    shop.tencent_ads.account_id = 42
-    shop.tencent_ads.save()
+    factories.platform_settings_set(shop, account_id=42)
 
     fanout.shops_action_enqueue(shops=[shop], kind=SyncJob.Kind.PRODUCT_PUBLISH, targets=[tshirt])
     (job,) = run_jobs()

@@ -1,12 +1,14 @@
-"""The Tencent Ads settings form (reference §5 limits as field errors) and the demo shop's settings."""
+"""The Tencent Ads settings on the shop form (reference §5 limits as field errors) and the demo shop's settings."""
 
 import pytest
 
 from channels_sync.demo import _tencent_ads_demo_settings
 from channels_sync.engine.context import shop_config
-from channels_sync.forms import TencentAdsSettingsForm
-from channels_sync.models import Shop, TencentAdsSettings
+from channels_sync.forms import shop_settings_form
+from channels_sync.models import Shop
 from channels_sync.platforms.registry import get_adapter
+from channels_sync.platforms.settings_schema import FORM_PREFIX
+from channels_sync.platforms.tencent_ads.settings import SETTINGS
 from products.demo import demo_catalog_create
 from products.models import Product
 from products.selectors import product_snapshot
@@ -33,20 +35,48 @@ def _shop() -> Shop:
     return shop
 
 
+def _form(shop: Shop, settings: dict):
+    data = {
+        "name": shop.name,
+        "platform": shop.platform,
+        "app_id": shop.app_id,
+        "app_secret": "",
+        "base_url": shop.base_url,
+        "is_enabled": "on",
+        **{FORM_PREFIX + name: value for name, value in settings.items()},
+    }
+    return shop_settings_form(SETTINGS, shop.platform_settings)(data=data, instance=shop)
+
+
 def _errors(**changes):
-    form = TencentAdsSettingsForm(data={**VALID, **changes}, instance=TencentAdsSettings(shop=_shop()))
+    form = _form(_shop(), {**VALID, **changes})
     form.is_valid()
-    return form.errors
+    return {name.removeprefix(FORM_PREFIX): errors for name, errors in form.errors.items()}
 
 
 def test_valid_settings_save_with_the_refresh_token_encrypted():
-    form = TencentAdsSettingsForm(data=VALID, instance=TencentAdsSettings(shop=_shop()))
+    form = _form(_shop(), VALID)
 
     assert form.is_valid(), form.errors
-    saved = form.save()
+    saved = Shop.objects.get(pk=form.save().pk)
 
-    assert saved.get_refresh_token() == "a-refresh-token"
-    assert "a-refresh-token" not in saved.refresh_token_encrypted
+    assert SETTINGS.secret(saved.platform_settings, "refresh_token") == "a-refresh-token"
+    assert "a-refresh-token" not in str(saved.platform_settings)
+    assert shop_config(saved).extra_secret == "a-refresh-token"
+
+
+def test_a_stored_refresh_token_is_kept_when_left_empty_and_never_shown():
+    shop = _shop()
+    _form(shop, VALID).save()
+    shop = Shop.objects.get(pk=shop.pk)
+
+    form = _form(shop, {**VALID, "refresh_token": "", "new_sku_days": "3"})
+
+    assert form.is_valid(), form.errors
+    assert "a-refresh-token" not in str(form[FORM_PREFIX + "refresh_token"])
+    saved = Shop.objects.get(pk=form.save().pk)
+    assert shop_config(saved).extra_secret == "a-refresh-token"
+    assert shop_config(saved).options["new_sku_days"] == 3
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from channels_sync.platforms.wechat_store.payloads import (
+from channels_sync.platforms.wechat_store.parsers import (
     RemoteAttribute,
     RemoteAttributeValue,
     RemoteCategory,

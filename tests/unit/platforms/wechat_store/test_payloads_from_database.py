@@ -3,7 +3,8 @@ WeChat Store V1.17 create body (API reference §2.2)."""
 
 import pytest
 
-from channels_sync.platforms.wechat_store.payloads import product_fingerprint, product_payload
+from channels_sync.platforms.wechat_store.parsers import product_fingerprint
+from channels_sync.platforms.wechat_store.payloads import product_payload
 from products.models import (
     CategoryAttribute,
     CategoryAttributeValue,

@@ -6,14 +6,16 @@ from dataclasses import replace
 import pytest
 from django.utils import translation
 
+from channels_sync.platforms.wechat_store.parsers import (
+    parse_product_info,
+    product_fingerprint,
+    remote_product_fingerprint,
+)
 from channels_sync.platforms.wechat_store.payloads import (
     PayloadError,
     UpdatePayload,
-    parse_product_info,
-    product_fingerprint,
     product_payload,
     product_update_payload,
-    remote_product_fingerprint,
     stock_change_payload,
 )
 from products.selectors import DetailBlockSnapshot

@@ -2,20 +2,22 @@
 
 import pytest
 
-from channels_sync.platforms.wechat_store.payloads import (
-    PayloadError,
-    RemoteFreightTemplate,
-    RemoteShelf,
-    RemoteShelfGroup,
-    RemoteShelfModule,
+from channels_sync.platforms.wechat_store.catalog_payloads import (
     freight_template_payload,
     group_payload,
     group_product_changes,
     group_productmod_payload,
-    parse_delivery_template,
-    parse_shelf,
     shelf_payload,
 )
+from channels_sync.platforms.wechat_store.parsers import (
+    RemoteFreightTemplate,
+    RemoteShelf,
+    RemoteShelfGroup,
+    RemoteShelfModule,
+    parse_delivery_template,
+    parse_shelf,
+)
+from channels_sync.platforms.wechat_store.payloads import PayloadError
 from products.selectors import ShelfModuleSnapshot
 from tests.unit.platforms.wechat_store.builders import (
     GROUP_REMOTE_IDS,

@@ -8,6 +8,7 @@ import pytest
 
 from channels_sync.engine.context import JobContext
 from channels_sync.engine.handlers.orders import handle_aftersale_reject, handle_order_set_delivery
+from channels_sync.engine.params import job_params_read
 from channels_sync.models import AfterSale, Order, SyncJob
 from channels_sync.platforms.adapter import AfterSaleKind, OrderStage, ParcelItem, RemoteAfterSale, RemoteParcel
 from tests import factories
@@ -15,7 +16,11 @@ from tests.unit.channels_sync.engine.handlers.test_orders import channels_order
 
 pytestmark = pytest.mark.django_db
 
-PARCEL = {"company": "SF", "track_no": "SF100", "items": [["10000123", "2334840282", 1]]}
+PARCEL = {
+    "company": "SF",
+    "track_no": "SF100",
+    "items": [{"remote_product_id": "10000123", "remote_sku_key": "2334840282", "count": 1}],
+}
 
 
 class FakeAdapter:
@@ -40,7 +45,9 @@ class FakeAdapter:
 
 
 def context(shop, adapter, job):
-    return JobContext(job=job, shop=shop, adapter=adapter, owner="test", enqueue_job=None)
+    """As the outbox builds it: the job's parameters read into their kind's dataclass."""
+    params = job_params_read(job.kind, job.params)
+    return JobContext(job=job, shop=shop, adapter=adapter, owner="test", enqueue_job=None, params=params)
 
 
 @pytest.fixture
@@ -53,7 +60,7 @@ def parcel_job(shop, order, *, outcome_unknown=False):
         shop=shop,
         kind=SyncJob.Kind.ORDER_SET_DELIVERY,
         target=order,
-        params={"parcels": [PARCEL]},
+        params={"need_delivery": True, "parcels": [PARCEL]},
         outcome_unknown=outcome_unknown,
     )
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('channels_sync', '0008_sync_job_kinds_orders_and_imports'),
+        ('channels_sync', '0009_platform_settings_json'),
     ]
 
     operations = [
