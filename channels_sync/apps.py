@@ -12,6 +12,14 @@ class ChannelsSyncConfig(AppConfig):
     name = "channels_sync"
     verbose_name = _("Platform sync")
 
+    def import_models(self) -> None:
+        super().import_models()
+        # A platform's own records live in its package (``platforms/<platform>/models.py``, this app's label): the
+        # registry names the packages, so the shared models package never imports a platform.
+        from .platforms.registry import platform_modules
+
+        platform_modules("models")
+
     def ready(self) -> None:
         # Importing the handler modules registers each job kind's handler (engine/registry.py): the outbox looks
         # handlers up by kind and never imports them itself.

@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import OpenPlatformProductOptions, Order, Shop, awaiting_shipment
+from .models import Order, Shop, awaiting_shipment
 from .platforms.open_platform import settings as open_platform_settings
+from .platforms.open_platform.models import OpenPlatformProductOptions
 from .platforms.settings_schema import FORM_PREFIX, SettingsSchema
 from .push_crypto import valid_encoding_aes_key
 

@@ -27,12 +27,12 @@ from ..forms import (
     OpenPlatformOptionsForm,
 )
 from ..models import (
-    OpenPlatformProductOptions,
     RemoteBinding,
     Shop,
     SyncJob,
-    ThirdPartySourceDeclaration,
 )
+from ..platforms.channels.models import ThirdPartySourceDeclaration
+from ..platforms.open_platform.models import OpenPlatformProductOptions
 from ..preflight import product_preflight_checks
 from ..previews import product_payload_preview
 from .common import SyncPermissionsMixin, remote_status_label, shop_action

@@ -6,12 +6,10 @@
 - ``stock``: local stock movements and what each shop holds;
 - ``orders``: orders pulled from the shops;
 - ``pushes``: platform event pushes as received;
-and the records of a single platform, from their platform's package (``platforms/<platform>/models.py``).
+The records of a single platform live in their platform's package (``platforms/<platform>/models.py``, the same
+app label) and are imported from there; ``ChannelsSyncConfig.import_models`` loads them with the app's own.
 """
 
-# The single-platform records live in their platform's package; imported here so that they load with the app.
-from ..platforms.channels.models import ThirdPartySourceDeclaration
-from ..platforms.open_platform.models import OpenPlatformOptions, OpenPlatformProductOptions
 from .adoption import CatalogImport, CatalogImportRow
 from .bindings import REMOTE_STATUS_MISSING, RemoteBinding, RemoteImage, payload_hash
 from .jobs import SyncAttempt, SyncJob
@@ -28,8 +26,6 @@ __all__ = [
     "WECHAT_API_BASE_URL",
     "CatalogImport",
     "CatalogImportRow",
-    "OpenPlatformOptions",
-    "OpenPlatformProductOptions",
     "Order",
     "OrderItem",
     "PushEvent",
@@ -40,6 +36,5 @@ __all__ = [
     "StockMovement",
     "SyncAttempt",
     "SyncJob",
-    "ThirdPartySourceDeclaration",
     "payload_hash",
 ]

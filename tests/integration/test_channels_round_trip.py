@@ -8,7 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from channels_sync.engine import fanout, outbox
-from channels_sync.models import RemoteBinding, Shop, SyncJob, ThirdPartySourceDeclaration
+from channels_sync.models import RemoteBinding, Shop, SyncJob
+from channels_sync.platforms.channels.models import ThirdPartySourceDeclaration
 from products.demo import demo_catalog_create
 from products.models import Product
 from tests.integration.conftest import PUSH_TOKEN, wait_for_jobs

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from channels_sync.demo import _open_platform_demo_settings
 from channels_sync.engine import fanout, outbox
-from channels_sync.models import OpenPlatformProductOptions, RemoteBinding, Shop, SyncAttempt, SyncJob
+from channels_sync.models import RemoteBinding, Shop, SyncAttempt, SyncJob
+from channels_sync.platforms.open_platform.models import OpenPlatformProductOptions
 from products.demo import demo_catalog_create
 from products.models import Product
 from sandbox.open_platform.platform import PUBLISH_PATH

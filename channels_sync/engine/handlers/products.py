@@ -16,10 +16,10 @@ from ...models import (
     RemoteBinding,
     RemoteSkuStock,
     SyncJob,
-    ThirdPartySourceDeclaration,
     payload_hash,
 )
 from ...platforms.adapter import FREIGHT_TEMPLATE_CAPABILITIES, Capability, ProductPayload
+from ...platforms.channels.models import ThirdPartySourceDeclaration
 from ...platforms.errors import RejectedError, RemoteMissingError
 from ...selectors import product_options_for
 from ..bindings import (

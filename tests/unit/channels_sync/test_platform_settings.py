@@ -12,13 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from channels_sync.engine import context, fanout
-from channels_sync.models import (
-    OpenPlatformProductOptions,
-    RemoteBinding,
-    RemoteSkuStock,
-    Shop,
-    SyncJob,
-)
+from channels_sync.models import RemoteBinding, RemoteSkuStock, Shop, SyncJob
+from channels_sync.platforms.open_platform.models import OpenPlatformProductOptions
 from channels_sync.selectors import product_options_for
 from products.models import Product
 from tests import factories

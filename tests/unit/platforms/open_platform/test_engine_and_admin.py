@@ -14,15 +14,9 @@ from django.utils import timezone, translation
 from channels_sync.demo import _open_platform_demo_settings
 from channels_sync.engine import fanout, outbox
 from channels_sync.forms import OpenPlatformOptionsForm, shop_settings_form
-from channels_sync.models import (
-    OpenPlatformProductOptions,
-    RemoteBinding,
-    RemoteImage,
-    Shop,
-    SyncAttempt,
-    SyncJob,
-)
+from channels_sync.models import RemoteBinding, RemoteImage, Shop, SyncAttempt, SyncJob
 from channels_sync.platforms.open_platform.adapter import development_media_base_url, media_base_url
+from channels_sync.platforms.open_platform.models import OpenPlatformProductOptions
 from channels_sync.platforms.open_platform.settings import SETTINGS
 from channels_sync.platforms.settings_schema import FORM_PREFIX
 from products.demo import demo_catalog_create
