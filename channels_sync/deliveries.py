@@ -37,7 +37,8 @@ def pieces_left(order: Order) -> dict[int, int]:
     """Per order line (its pk): the pieces neither shipped, refunded, nor in a parcel queued and not done yet.
 
     A parcel queued a moment ago has not reached the shop, so the order's counts do not show it: counting the
-    active parcel jobs too keeps a second parcel from asking for the same pieces (the platform would refuse it).
+    active parcel jobs too keeps a second parcel from asking for the same pieces (the platform would refuse it). A
+    whole-order delivery queued leaves nothing.
     """
     items = list(order.items.all())
     queued: dict[tuple[str, str], int] = {}
@@ -48,7 +49,10 @@ def pieces_left(order: Order) -> dict[int, int]:
         state__in=SyncJob.ACTIVE_STATES,
     ).values_list("params", flat=True)
     for params in jobs:
-        for parcel in params.get("parcels", ()):
+        if not params.get("parcels"):
+            # A whole-order delivery is queued: it ships every piece left.
+            return {item.pk: 0 for item in items}
+        for parcel in params["parcels"]:
             for item in parcel["items"]:
                 key = (item["remote_product_id"], item["remote_sku_key"])
                 queued[key] = queued.get(key, 0) + item["count"]

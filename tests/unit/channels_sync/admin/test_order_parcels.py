@@ -175,3 +175,21 @@ def test_the_order_page_reads_the_same_queries_whatever_the_number_of_lines(
 # the inline, its after-sales. Neither grows with the number of lines.
 PARCEL_FORM_QUERIES = 6
 ORDER_PAGE_QUERIES = 7
+
+
+def test_a_whole_order_delivery_queued_leaves_nothing_for_a_parcel(admin_client, english, order):
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    from channels_sync.engine import outbox
+    from channels_sync.engine.params import OrderSetDeliveryParams
+
+    outbox.sync_job_enqueue(
+        shop=order.shop,
+        kind=SyncJob.Kind.ORDER_SET_DELIVERY,
+        target=order,
+        params=OrderSetDeliveryParams(need_delivery=True, company="SF", track_no="SF1"),
+    )
+
+    response = admin_client.post(ship_url(order), {line(order, "碟子"): "1", "company": "SF", "track_no": "SF100"})
+
+    assert set(pieces_left(order).values()) == {0}
+    assert response.context["form"].errors == {line(order, "碟子"): ["Only 0 pieces of this line are left to ship."]}
