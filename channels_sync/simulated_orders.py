@@ -32,9 +32,10 @@ def simulate_buyer_order(shop: Shop) -> str:
     """The id of the order placed (two pieces, paid). Raises :class:`CannotSimulate`."""
     if not can_simulate(shop):
         raise CannotSimulate(_("Only a Channels shop on the local emulator can simulate orders."))
+    # The catalog's first product first (whatever order the bindings were made in): the same product each time.
     listed = RemoteBinding.objects.filter(
         shop=shop, content_type=ContentType.objects.get_for_model(Product), remote_status="listed"
-    ).order_by("pk")
+    ).order_by("object_id", "pk")
     for binding in listed:
         stock = (
             RemoteSkuStock.objects.filter(shop=shop, sku__product_id=binding.object_id, sku__stock__gt=0)

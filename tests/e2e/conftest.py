@@ -116,7 +116,9 @@ class Browser:
     def wait_for_text(self, text: str, css: str = "body", timeout: float = WAIT_SECONDS) -> None:
         """Wait until ``text`` shows in ``css``; else a screenshot and the page's errors in the failure."""
         try:
-            WebDriverWait(self.driver, timeout).until(
+            # The page may be replaced while it is read (a submit's redirect still loading): a stale element is
+            # looked for again on the next poll, not a failure.
+            WebDriverWait(self.driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(
                 lambda driver: any(text in e.text for e in driver.find_elements(By.CSS_SELECTOR, css))
             )
         except TimeoutException:

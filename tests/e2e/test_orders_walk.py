@@ -86,7 +86,7 @@ def test_an_order_arrives_ships_in_two_parcels_and_a_shops_products_are_adopted(
     wait_for_jobs(worker=worker)
     order = Order.objects.get(shop=channels)
     assert order.items.get().count == 2
-    # The line is matched to its local SKU (the one the emulator's buyer chose).
+    # The line is matched to its local SKU: the catalog's first listed product, the T-shirt.
     sku = order.items.get().sku
     assert sku is not None
     assert sku.product_id == tshirt.pk
