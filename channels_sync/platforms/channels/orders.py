@@ -22,7 +22,6 @@ from channels_sync.platforms.adapter import (
     AfterSaleKind,
     DeliveryCompany,
     OrderStage,
-    ParcelItem,
     RejectReason,
     RemoteAfterSale,
     RemoteOrder,
@@ -32,6 +31,15 @@ from channels_sync.platforms.adapter import (
 from channels_sync.platforms.channels.client import ChannelsClient
 from channels_sync.platforms.errors import ProtocolError
 from channels_sync.platforms.wechat import answer_list, answer_object, answer_text
+from channels_sync.platforms.wechat_orders import (
+    order_item,
+    order_parcels,
+    read_count,
+    read_mapping,
+    read_sequence,
+    remote_order,
+    shipped_counts,
+)
 
 ORDER_WINDOW = timedelta(days=7)
 AFTERSALE_WINDOW = timedelta(hours=24)
@@ -201,10 +209,10 @@ class ChannelsOrders:
         path = self.client.path("aftersale/rejectreason/get")
         merged: dict[int, RejectReason] = {}
         for index, entry in enumerate(answer_list(self.client.post(path, {}), "reason_list", path)):
-            reason_type = _int(_mapping(entry).get("reject_reason_type"))
+            reason_type = read_count(read_mapping(entry).get("reject_reason_type"))
             if not reason_type:
                 raise ProtocolError(f"reason_list[{index}] has no reject_reason_type", endpoint=path, http_status=200)
-            kind = REJECT_SCENES.get(_int(entry.get("reject_scene")))
+            kind = REJECT_SCENES.get(read_count(entry.get("reject_scene")))
             if kind is None:
                 continue
             known = merged.get(reason_type)
@@ -247,48 +255,24 @@ def parse_order(order: Mapping[str, Any]) -> RemoteOrder:
     status = order.get("status")
     if isinstance(status, bool) or not isinstance(status, int):
         raise ProtocolError("order.status is not an integer", endpoint=path, http_status=200)
-    detail = _mapping(order.get("order_detail"))
-    prices = _mapping(detail.get("price_info"))
-    pay = _mapping(detail.get("pay_info"))
-    delivery = _mapping(detail.get("delivery_info"))
-    address = _mapping(delivery.get("address_info"))
-    parcels = tuple(_parcel(entry) for entry in _sequence(delivery.get("delivery_product_info")))
-    shipped: dict[tuple[str, str], int] = {}
-    for parcel in parcels:
-        for piece in parcel.items:
-            key = (piece.remote_product_id, piece.remote_sku_key)
-            shipped[key] = shipped.get(key, 0) + piece.count
+    detail = read_mapping(order.get("order_detail"))
+    parcels = order_parcels(order, read_time=_time)
+    shipped = shipped_counts(parcels)
     items = tuple(
-        _order_item(line, index, path, shipped) for index, line in enumerate(_sequence(detail.get("product_infos")))
+        _order_item(line, index, path, shipped) for index, line in enumerate(read_sequence(detail.get("product_infos")))
     )
-    aftersales = _mapping(order.get("aftersale_detail"))
+    aftersales = read_mapping(order.get("aftersale_detail"))
     aftersale_ids = tuple(
-        answer_text(entry, "aftersale_order_id") for entry in _sequence(aftersales.get("aftersale_order_list"))
+        answer_text(entry, "aftersale_order_id") for entry in read_sequence(aftersales.get("aftersale_order_list"))
     )
-    return RemoteOrder(
-        remote_order_id=order_id,
+    return remote_order(
+        order,
+        order_id=order_id,
         status=status,
-        total_price=_int(prices.get("order_price")),
-        express_price=_int(prices.get("freight")),
-        created_at=_time(order.get("create_time")),
-        buyer_openid=answer_text(order, "openid"),
-        buyer_nick="",
-        receiver_name=answer_text(address, "user_name"),
-        receiver_province=answer_text(address, "province_name"),
-        receiver_city=answer_text(address, "city_name"),
-        receiver_zone=answer_text(address, "county_name"),
-        receiver_address=answer_text(address, "detail_info"),
-        receiver_mobile=answer_text(address, "tel_number"),
-        receiver_phone="",
-        delivery_company=parcels[-1].company if parcels else "",
-        delivery_track_no=parcels[-1].track_no if parcels else "",
-        trans_id=answer_text(pay, "transaction_id"),
         items=items,
-        raw=order,
-        stage=ORDER_STAGES.get(status, OrderStage.UNKNOWN),
-        updated_at=_time(order.get("update_time")),
-        paid_at=_time(pay.get("pay_time")),
         parcels=parcels,
+        stages=ORDER_STAGES,
+        read_time=_time,
         remote_aftersale_ids=tuple(after_sale_id for after_sale_id in aftersale_ids if after_sale_id),
     )
 
@@ -299,7 +283,7 @@ def parse_aftersale(after_sale: Mapping[str, Any]) -> RemoteAfterSale:
     status = answer_text(after_sale, "status")
     if not status:
         raise ProtocolError("after_sale_order.status is missing", endpoint=path, http_status=200)
-    product = _mapping(after_sale.get("product_info"))
+    product = read_mapping(after_sale.get("product_info"))
     return RemoteAfterSale(
         remote_aftersale_id=_id(after_sale.get("after_sale_order_id"), "after_sale_order_id", path),
         remote_order_id=_id(after_sale.get("order_id"), "order_id", path),
@@ -310,8 +294,8 @@ def parse_aftersale(after_sale: Mapping[str, Any]) -> RemoteAfterSale:
         closed=status in AFTERSALE_REFUNDED or status in AFTERSALE_CLOSED_UNREFUNDED,
         remote_product_id=answer_text(product, "product_id"),
         remote_sku_key=answer_text(product, "sku_id"),
-        count=_int(product.get("count")),
-        amount=_int(_mapping(after_sale.get("refund_info")).get("amount")),
+        count=read_count(product.get("count")),
+        amount=read_count(read_mapping(after_sale.get("refund_info")).get("amount")),
         created_at=_time(after_sale.get("create_time")),
         updated_at=_time(after_sale.get("update_time")),
         raw=after_sale,
@@ -324,34 +308,7 @@ def _order_item(line: Any, index: int, path: str, shipped: Mapping[tuple[str, st
         raise ProtocolError(f"order.product_infos[{index}] is not an object", endpoint=path, http_status=200)
     product_id = _id(line.get("product_id"), f"product_infos[{index}].product_id", path)
     sku_id = _id(line.get("sku_id"), f"product_infos[{index}].sku_id", path)
-    return RemoteOrderItem(
-        remote_product_id=product_id,
-        remote_sku_key=sku_id,
-        product_name=answer_text(line, "title"),
-        price=_int(line.get("sale_price")),
-        count=_int(line.get("sku_cnt")),
-        image_url=answer_text(line, "thumb_img"),
-        delivered_count=shipped.get((product_id, sku_id), 0),
-        refunded_count=_int(line.get("finish_aftersale_sku_cnt")),
-        out_sku_id=answer_text(line, "out_sku_id"),
-    )
-
-
-def _parcel(entry: Any) -> RemoteParcel:
-    entry = _mapping(entry)
-    return RemoteParcel(
-        company=answer_text(entry, "delivery_id"),
-        track_no=answer_text(entry, "waybill_id"),
-        items=tuple(
-            ParcelItem(
-                remote_product_id=answer_text(item, "product_id"),
-                remote_sku_key=answer_text(item, "sku_id"),
-                count=_int(_mapping(item).get("product_cnt")),
-            )
-            for item in _sequence(entry.get("product_infos"))
-        ),
-        shipped_at=_time(entry.get("delivery_time")),
-    )
+    return order_item(line, product_id, sku_id, shipped)
 
 
 def _check_range(given: tuple[int, int], width: timedelta) -> None:
@@ -366,21 +323,6 @@ def _id(value: Any, key: str, endpoint: str) -> str:
     return str(value)
 
 
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _sequence(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _int(value: Any) -> int:
-    """A count or an amount in fen; absent reads as 0 (digit strings are accepted: some answers quote numbers)."""
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
 def _time(value: Any) -> datetime | None:
-    seconds = _int(value)
+    seconds = read_count(value)
     return datetime.fromtimestamp(seconds, tz=UTC) if seconds else None

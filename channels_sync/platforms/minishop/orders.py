@@ -18,14 +18,21 @@ from typing import Any
 from channels_sync.platforms.adapter import (
     DeliveryCompany,
     OrderStage,
-    ParcelItem,
     RemoteOrder,
-    RemoteOrderItem,
     RemoteParcel,
 )
 from channels_sync.platforms.errors import ProtocolError
 from channels_sync.platforms.minishop.client import MiniShopClient
 from channels_sync.platforms.wechat import answer_list, answer_object, answer_text
+from channels_sync.platforms.wechat_orders import (
+    order_item,
+    order_parcels,
+    read_count,
+    read_mapping,
+    read_sequence,
+    remote_order,
+    shipped_counts,
+)
 
 BEIJING = timezone(timedelta(hours=8))
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -128,68 +135,16 @@ def parse_order(order: Mapping[str, Any]) -> RemoteOrder:
     status = order.get("status")
     if not order_id or isinstance(status, bool) or not isinstance(status, int):
         raise ProtocolError("an order without order_id or status", endpoint=path, http_status=200)
-    detail = _mapping(order.get("order_detail"))
-    prices = _mapping(detail.get("price_info"))
-    pay = _mapping(detail.get("pay_info"))
-    delivery = _mapping(detail.get("delivery_info"))
-    address = _mapping(delivery.get("address_info"))
-    parcels = tuple(_parcel(entry) for entry in _sequence(delivery.get("delivery_product_info")))
-    shipped: dict[tuple[str, str], int] = {}
-    for parcel in parcels:
-        for piece in parcel.items:
-            key = (piece.remote_product_id, piece.remote_sku_key)
-            shipped[key] = shipped.get(key, 0) + piece.count
+    detail = read_mapping(order.get("order_detail"))
+    # Order times are China-time text; a parcel's delivery_time is a unix timestamp.
+    parcels = order_parcels(order, read_time=_unix)
+    shipped = shipped_counts(parcels)
     items = tuple(
-        RemoteOrderItem(
-            remote_product_id=answer_text(line, "product_id"),
-            remote_sku_key=answer_text(line, "sku_id"),
-            product_name=answer_text(line, "title"),
-            price=_int(line.get("sale_price")),
-            count=_int(line.get("sku_cnt")),
-            image_url=answer_text(line, "thumb_img"),
-            delivered_count=shipped.get((answer_text(line, "product_id"), answer_text(line, "sku_id")), 0),
-            refunded_count=_int(line.get("finish_aftersale_sku_cnt")),
-            out_sku_id=answer_text(line, "out_sku_id"),
-        )
-        for line in (_mapping(line) for line in _sequence(detail.get("product_infos")))
+        order_item(line, answer_text(line, "product_id"), answer_text(line, "sku_id"), shipped)
+        for line in (read_mapping(line) for line in read_sequence(detail.get("product_infos")))
     )
-    return RemoteOrder(
-        remote_order_id=order_id,
-        status=status,
-        total_price=_int(prices.get("order_price")),
-        express_price=_int(prices.get("freight")),
-        created_at=_time(order.get("create_time")),
-        buyer_openid=answer_text(order, "openid"),
-        buyer_nick="",
-        receiver_name=answer_text(address, "user_name"),
-        receiver_province=answer_text(address, "province_name"),
-        receiver_city=answer_text(address, "city_name"),
-        receiver_zone=answer_text(address, "county_name"),
-        receiver_address=answer_text(address, "detail_info"),
-        receiver_mobile=answer_text(address, "tel_number"),
-        receiver_phone="",
-        delivery_company=parcels[-1].company if parcels else "",
-        delivery_track_no=parcels[-1].track_no if parcels else "",
-        trans_id=answer_text(pay, "transaction_id"),
-        items=items,
-        raw=order,
-        stage=ORDER_STAGES.get(status, OrderStage.UNKNOWN),
-        updated_at=_time(order.get("update_time")),
-        paid_at=_time(pay.get("pay_time")),
-        parcels=parcels,
-    )
-
-
-def _parcel(entry: Any) -> RemoteParcel:
-    entry = _mapping(entry)
-    return RemoteParcel(
-        company=answer_text(entry, "delivery_id"),
-        track_no=answer_text(entry, "waybill_id"),
-        items=tuple(
-            ParcelItem(answer_text(item, "product_id"), answer_text(item, "sku_id"), _int(item.get("product_cnt")))
-            for item in (_mapping(item) for item in _sequence(entry.get("product_infos")))
-        ),
-        shipped_at=_unix(entry.get("delivery_time")),
+    return remote_order(
+        order, order_id=order_id, status=status, items=items, parcels=parcels, stages=ORDER_STAGES, read_time=_time
     )
 
 
@@ -198,20 +153,6 @@ def _number(value: str) -> int:
     if not (text.isascii() and text.isdigit()):
         raise ValueError(f"{value!r} is not a numeric mini-shop id")
     return int(text)
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _sequence(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _int(value: Any) -> int:
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _time(value: Any) -> datetime | None:
@@ -225,5 +166,5 @@ def _time(value: Any) -> datetime | None:
 
 
 def _unix(value: Any) -> datetime | None:
-    seconds = _int(value)
+    seconds = read_count(value)
     return datetime.fromtimestamp(seconds, tz=BEIJING) if seconds else None
