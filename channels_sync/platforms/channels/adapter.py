@@ -11,12 +11,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from products.selectors import FreightTemplateSnapshot, ProductSnapshot
 
-from ...quotas import product_write_quota
 from ..adapter import (
     AttributeNode,
     BindingState,
@@ -27,28 +25,22 @@ from ..adapter import (
     DeliveryCompany,
     DependencyPending,
     ParcelItem,
-    PlatformAdapter,
     ProductPayload,
     RejectReason,
     RemoteAfterSale,
     RemoteOrder,
     RemoteParcel,
     RemoteProductState,
-    ShopConfig,
 )
 from ..errors import ProtocolError, RejectedError, RemoteMissingError
-from ..http import Timeouts
 from ..remote_catalog import RemoteCatalogPage
 from ..skus import sku_keys_by_out_sku_id
-from ..tokens import shop_token_provider
-from ..wechat import WECHAT_API_HOSTS
+from ..wechat_adapters import UPLOAD_TIMEOUTS, ProductWriteQuota, WeChatAdapter
 from . import catalog, freight_payloads, parsers, payloads, source_payloads
 from .client import ChannelsClient, ProductDataType
 from .constants import EditStatus, ProductStatus
 from .orders import ChannelsOrders, parse_aftersale, parse_order
 
-TIMEOUTS = Timeouts(connect=5.0, read=20.0)
-UPLOAD_TIMEOUTS = Timeouts(connect=5.0, read=60.0)
 NO_BRAND_ID = "2100000000"
 QUOTA_ERRCODE = 10020066
 # While the platform audits a draft, nothing can change it (10020049): look again after this long.
@@ -84,7 +76,7 @@ EDIT_STATUS_WORDS = {
 }
 
 
-class ChannelsAdapter(PlatformAdapter):
+class ChannelsAdapter(WeChatAdapter):
     platform = "channels"
     capabilities = frozenset(
         {
@@ -96,23 +88,14 @@ class ChannelsAdapter(PlatformAdapter):
             Capability.PARCELS,
         }
     )
-    api_hosts = WECHAT_API_HOSTS
 
-    def __init__(self, shop: ShopConfig, *, on_call=None, cache=None):
-        super().__init__(shop, on_call=on_call, cache=cache)
-        cache = self.shared_cache()
-        tokens = shop_token_provider(shop, cache=cache, timeouts=TIMEOUTS, host_policy=self.host_policy)
-        self.client = ChannelsClient(
-            shop.base_url, tokens=tokens, timeouts=TIMEOUTS, on_call=on_call, host_policy=self.host_policy
-        )
-        self.write_quota = product_write_quota(
-            cache=cache,
-            shop_id=shop.shop_id,
-            name="channels_product_write",
-            per_hour=settings.CHANNELS_PRODUCT_WRITES_PER_HOUR,
-            per_day=settings.CHANNELS_PRODUCT_WRITES_PER_DAY,
-            errcode=QUOTA_ERRCODE,
-        )
+    client_class = ChannelsClient
+    product_write_quota = ProductWriteQuota(
+        "channels_product_write",
+        per_hour_setting="CHANNELS_PRODUCT_WRITES_PER_HOUR",
+        per_day_setting="CHANNELS_PRODUCT_WRITES_PER_DAY",
+        errcode=QUOTA_ERRCODE,
+    )
 
     # Images ------------------------------------------------------------------------------------------------
 

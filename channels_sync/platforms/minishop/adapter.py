@@ -19,12 +19,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from products.selectors import FreightTemplateSnapshot, ProductSnapshot
 
-from ...quotas import product_write_quota
 from ..adapter import (
     BindingState,
     Capability,
@@ -33,26 +31,20 @@ from ..adapter import (
     DeliveryCompany,
     DependencyPending,
     NotSupported,
-    PlatformAdapter,
     ProductPayload,
     RemoteOrder,
     RemoteParcel,
     RemoteProductState,
-    ShopConfig,
 )
 from ..errors import RejectedError
-from ..http import Timeouts
 from ..remote_catalog import RemoteCatalogPage
 from ..skus import sku_keys_by_out_sku_id
-from ..tokens import shop_token_provider
-from ..wechat import WECHAT_API_HOSTS
+from ..wechat_adapters import UPLOAD_TIMEOUTS, ProductWriteQuota, WeChatAdapter
 from . import catalog, payloads
 from .client import ERRCODE_NOT_EDITABLE, ERRCODE_SPU_EXISTS, ERRCODE_SPU_MISSING, ROOT_CATEGORY_ID, MiniShopClient
 from .orders import MiniShopOrders, parse_order
 from .payloads import EditStatus, ProductStatus, RemoteSpu
 
-TIMEOUTS = Timeouts(connect=5.0, read=20.0)
-UPLOAD_TIMEOUTS = Timeouts(connect=5.0, read=60.0)
 # The common WeChat daily-quota code (reference §1.3), shown when the client-side quota holds work back.
 QUOTA_ERRCODE = 45009
 # While the platform audits a draft, nothing can change it (9401023): look again after this long.
@@ -76,29 +68,19 @@ EDIT_STATUS_WORDS = {
 }
 
 
-class MiniShopAdapter(PlatformAdapter):
+class MiniShopAdapter(WeChatAdapter):
     platform = "minishop"
     capabilities = frozenset(
         {Capability.DRAFT, Capability.IMAGES, Capability.FREIGHT_TEMPLATES_IMPORTED, Capability.ORDERS}
     )
-    api_hosts = WECHAT_API_HOSTS
     # Templates are only listed by the API: a product's template must have been bound by an import.
-
-    def __init__(self, shop: ShopConfig, *, on_call=None, cache=None):
-        super().__init__(shop, on_call=on_call, cache=cache)
-        cache = self.shared_cache()
-        tokens = shop_token_provider(shop, cache=cache, timeouts=TIMEOUTS, host_policy=self.host_policy)
-        self.client = MiniShopClient(
-            shop.base_url, tokens=tokens, timeouts=TIMEOUTS, on_call=on_call, host_policy=self.host_policy
-        )
-        self.write_quota = product_write_quota(
-            cache=cache,
-            shop_id=shop.shop_id,
-            name="minishop_product_write",
-            per_hour=settings.MINISHOP_PRODUCT_WRITES_PER_HOUR,
-            per_day=settings.MINISHOP_PRODUCT_WRITES_PER_DAY,
-            errcode=QUOTA_ERRCODE,
-        )
+    client_class = MiniShopClient
+    product_write_quota = ProductWriteQuota(
+        "minishop_product_write",
+        per_hour_setting="MINISHOP_PRODUCT_WRITES_PER_HOUR",
+        per_day_setting="MINISHOP_PRODUCT_WRITES_PER_DAY",
+        errcode=QUOTA_ERRCODE,
+    )
 
     # Images ------------------------------------------------------------------------------------------------
 

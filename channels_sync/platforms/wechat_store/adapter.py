@@ -13,39 +13,26 @@ from ..adapter import (
     Capability,
     CategoryImport,
     CategoryNode,
-    PlatformAdapter,
     ProductPayload,
     RemoteOrder,
     RemoteOrderItem,
     RemoteProductState,
-    ShopConfig,
 )
 from ..errors import RejectedError
-from ..http import Timeouts
 from ..remote_catalog import RemoteCatalogPage
-from ..tokens import shop_token_provider
-from ..wechat import WECHAT_API_HOSTS
+from ..wechat_adapters import UPLOAD_TIMEOUTS, WeChatAdapter
 from . import catalog, catalog_payloads, parsers, payloads
 from .client import ROOT_CATEGORY_ID, ProductFilter, ProductListing, WeChatStoreClient
 
-TIMEOUTS = Timeouts(connect=5.0, read=20.0)
-# Image uploads carry up to 10 MB: give the answer longer.
-UPLOAD_TIMEOUTS = Timeouts(connect=5.0, read=60.0)
 # Category import walks the tree with one call per node; a platform tree deeper than this is not a product tree.
 MAX_CATEGORY_DEPTH = 6
 
 
-class WeChatStoreAdapter(PlatformAdapter):
+class WeChatStoreAdapter(WeChatAdapter):
     platform = "wechat_store"
     capabilities = frozenset({Capability.IMAGES, Capability.FREIGHT_TEMPLATES_PUSHED, Capability.ORDERS})
-    api_hosts = WECHAT_API_HOSTS
 
-    def __init__(self, shop: ShopConfig, *, on_call=None, cache=None):
-        super().__init__(shop, on_call=on_call, cache=cache)
-        tokens = shop_token_provider(shop, cache=self.shared_cache(), timeouts=TIMEOUTS, host_policy=self.host_policy)
-        self.client = WeChatStoreClient(
-            shop.base_url, tokens=tokens, timeouts=TIMEOUTS, on_call=on_call, host_policy=self.host_policy
-        )
+    client_class = WeChatStoreClient
 
     # Images ------------------------------------------------------------------------------------------------
 
