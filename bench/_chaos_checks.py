@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+# ``workload`` is the run's ``chaos.Workload``; not imported, so chaos.py alone imports this module.
 from _processes import SHOPS, Control, _sku_key, remote_skus
-
-if TYPE_CHECKING:
-    from chaos import Workload
 
 # Each platform's status of a listed product in the emulator's state dump.
 LISTED_STATUS = {"wechat_store": 1, "channels": 5, "minishop": 5}
@@ -31,7 +29,7 @@ def under_audit(control: Control) -> int:
     return count
 
 
-def wait_for_convergence(workload: Workload, control: Control, timeout: float) -> tuple[bool, float]:
+def wait_for_convergence(workload: Any, control: Control, timeout: float) -> tuple[bool, float]:
     """Until no job is active, no binding is unsettled and no draft is under audit, twice in a row."""
     from channels_sync.engine.fanout import UNSETTLED_EDIT_STATUSES
     from channels_sync.models import RemoteBinding, SyncJob
@@ -49,7 +47,7 @@ def wait_for_convergence(workload: Workload, control: Control, timeout: float) -
     return False, time.monotonic() - start
 
 
-def check(workload: Workload, control: Control) -> dict[str, Any]:
+def check(workload: Any, control: Control) -> dict[str, Any]:
     """Every shop against the catalog: lost, duplicated, stock mismatches, listing mismatches, with details."""
     from channels_sync.models import RemoteBinding, RemoteSkuStock
     from products.models import Sku

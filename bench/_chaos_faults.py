@@ -7,12 +7,9 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
 from _processes import Control
-
-if TYPE_CHECKING:
-    from chaos import Parameters
 
 # The calls that change a product or its stock on each platform: the faults are aimed at them.
 WRITE_PATHS = [
@@ -93,7 +90,16 @@ class Faults(threading.Thread):
 class Killer(threading.Thread):
     """SIGKILLs a random worker (and its pool) or Redis at planned moments, and starts it again."""
 
-    def __init__(self, *, workers, redis, params: Parameters, rng: random.Random, log: ChaosLog, started: float):
+    def __init__(
+        self,
+        *,
+        workers,
+        redis,
+        params: Any,  # chaos.Parameters (not imported: chaos.py alone imports this module)
+        rng: random.Random,
+        log: ChaosLog,
+        started: float,
+    ):
         super().__init__(name="chaos-killer", daemon=True)
         self.workers = workers
         self.redis = redis
