@@ -465,12 +465,14 @@ def run(sizes: Sizes, *, save: bool, keep: bool, database: str | None) -> int:
             import django
 
             django.setup()
-            from _catalog import freight_template, tshirt_category, tshirts
             from django.core.management import call_command
             from django.db import connections
 
             from sandbox import Sandbox, SandboxServer
             from sandbox.core.apps import AppRegistry
+            from tests.factories import bench_tshirt_category as tshirt_category
+            from tests.factories import bench_tshirts as tshirts
+            from tests.factories import freight_template
 
             stack.callback(connections.close_all)
             call_command("migrate", interactive=False, verbosity=0)
