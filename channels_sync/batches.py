@@ -151,9 +151,7 @@ class BatchProgress:
 
 
 def batch_progress(*, batch: SyncBatch) -> BatchProgress:
-    items = list(
-        SyncBatchItem.objects.filter(batch=batch).select_related("shop", "job", "target_type").order_by("pk")
-    )
+    items = list(SyncBatchItem.objects.filter(batch=batch).select_related("shop", "job", "target_type").order_by("pk"))
     done = [item for item in items if item.job is not None and item.job.state == SyncJob.State.SUCCEEDED]
     bindings = {}
     if done:

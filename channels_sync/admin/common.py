@@ -83,7 +83,7 @@ class SyncPermissionsMixin:
         return request.user.has_perm("channels_sync.fulfil_order")
 
 
-def _enabled_shops():
+def enabled_shops():
     return Shop.objects.filter(is_enabled=True).order_by("name")
 
 
@@ -113,7 +113,7 @@ def shop_action(kind: str, description, permission: str, *, targets=None):
     """
 
     def action(modeladmin, request, queryset):
-        form = ChooseShopsForm(request.POST if "apply" in request.POST else None, shops=_enabled_shops())
+        form = ChooseShopsForm(request.POST if "apply" in request.POST else None, shops=enabled_shops())
         if "apply" in request.POST and form.is_valid():
             refused = ()
             with transaction.atomic():
