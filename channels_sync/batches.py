@@ -61,7 +61,9 @@ def batch_record(
     refused: Iterable[Refusal] = (),
 ) -> SyncBatch:
     """The batch of one bulk action: a row per object and shop, with its job or the pre-flight's refusal."""
-    batch = SyncBatch.objects.create(kind=kind, title=str(title)[:200], back_url=back_url[:500], created_by=user)
+    # The action's name without the "…" it has in the actions menu (where it asks for shops first).
+    title = str(title).removesuffix("…")[:200]
+    batch = SyncBatch.objects.create(kind=kind, title=title, back_url=back_url[:500], created_by=user)
     items = [
         SyncBatchItem(
             batch=batch,

@@ -42,5 +42,5 @@ def test_a_publish_batch_reaches_its_end_on_its_progress_page(admin_client, demo
     assert progress.rows[0].item.job.state == SyncJob.State.SUCCEEDED
     assert "已结束 2 / 2" in fragment
     assert "已全部结束。" in fragment
-    assert '<li class="batch-count-done">已完成：<strong>1</strong></li>' in fragment
-    assert '<li class="batch-count-refused">预检未通过：<strong>1</strong></li>' in fragment
+    assert '<li class="batch-count-done" style="list-style:none;">已完成：<strong>1</strong></li>' in fragment
+    assert '<li class="batch-count-refused" style="list-style:none;">预检未通过：<strong>1</strong></li>' in fragment

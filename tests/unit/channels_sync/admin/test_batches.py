@@ -53,7 +53,7 @@ def test_publish_redirects_to_its_batch_with_a_row_per_product_and_shop_the_refu
     assert response["Location"] == reverse("admin:channels_sync_syncbatch_change", args=[batch.pk])
     assert (batch.kind, batch.title, batch.back_url, batch.created_by) == (
         SyncJob.Kind.PRODUCT_PUBLISH,
-        "发布到店铺…",
+        "发布到店铺",
         reverse("admin:products_product_changelist") + "?q=T",
         admin_user,
     )
