@@ -75,6 +75,9 @@ def test_the_action_shows_the_preflight_and_the_payload_per_product_and_shop_and
     expected = product_payload_preview(product=product, shop=shops[0]).body
     assert json.dumps(expected, ensure_ascii=False, indent=2).replace('"', "&quot;") in page
     assert "<summary>技术详情</summary>" in page
+    # Channels has no category: no payload, said in Chinese, the builder's own words only under the details.
+    assert page.count("暂时无法生成将发送的内容：发布时会失败，或先推送它依赖的对象。") == 1
+    assert "<code>cats_v2: no Channels category</code>" in page
     assert SyncJob.objects.count() == 0
     assert SyncBatch.objects.count() == 0
     assert calls == []
