@@ -210,3 +210,19 @@ def test_the_list_of_batches_shows_how_many_rows_ended(admin_client, shop):
 
     assert f'href="{reverse("admin:channels_sync_syncbatch_change", args=[batch.pk])}">#{batch.pk}</a>' in page
     assert "5 / 8" in page
+
+
+# The session, the user, the counts (filtered and all), the rows with their annotations, the date hierarchy's.
+LIST_QUERIES = 7
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_list_of_batches_has_a_fixed_query_budget(admin_client, shop, django_assert_num_queries, count):
+    for _ in range(count):
+        _batch_with_every_state(shop)
+    admin_client.get(reverse("admin:channels_sync_syncbatch_changelist"))
+
+    with django_assert_num_queries(LIST_QUERIES):
+        page = admin_client.get(reverse("admin:channels_sync_syncbatch_changelist"))
+
+    assert page.content.decode().count("5 / 8") == count
