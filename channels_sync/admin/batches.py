@@ -23,6 +23,16 @@ class SyncBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["created_by"]
     date_hierarchy = "created_at"
 
+    # Whoever may run a bulk action sees where it went, without a permission of its own to be granted.
+    BULK_PERMISSIONS = ("channels_sync.sync_catalog", "channels_sync.sync_stock")
+
+    def has_view_permission(self, request, obj=None):
+        user = request.user
+        return super().has_view_permission(request, obj) or any(user.has_perm(p) for p in self.BULK_PERMISSIONS)
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or self.has_view_permission(request)
+
     def get_queryset(self, request):
         return (
             super()

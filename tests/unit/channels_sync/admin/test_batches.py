@@ -210,3 +210,39 @@ def test_the_list_of_batches_shows_how_many_rows_ended(admin_client, shop):
 
     assert f'href="{reverse("admin:channels_sync_syncbatch_change", args=[batch.pk])}">#{batch.pk}</a>' in page
     assert "5 / 8" in page
+
+
+# The session, the user, the counts (filtered and all), the rows with their annotations, the date hierarchy's.
+LIST_QUERIES = 7
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_list_of_batches_has_a_fixed_query_budget(admin_client, shop, django_assert_num_queries, count):
+    for _ in range(count):
+        _batch_with_every_state(shop)
+    admin_client.get(reverse("admin:channels_sync_syncbatch_changelist"))
+
+    with django_assert_num_queries(LIST_QUERIES):
+        page = admin_client.get(reverse("admin:channels_sync_syncbatch_changelist"))
+
+    assert page.content.decode().count("5 / 8") == count
+
+
+def test_a_clerk_who_may_publish_sees_the_batch_the_action_opens(client, shop, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    product = publishable("T恤")
+    staff = django_user_model.objects.create_user("clerk", password="pw", is_staff=True)
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_product", "change_product", "sync_catalog"])
+    )
+    client.force_login(staff)
+
+    response = publish(client, shop, [product])
+    page = client.get(response["Location"])
+    outsider = django_user_model.objects.create_user("visitor", password="pw", is_staff=True)
+    client.force_login(outsider)
+
+    assert page.status_code == 200
+    assert "排队中" in page.content.decode()
+    assert client.get(response["Location"]).status_code == 403

@@ -75,6 +75,9 @@ def test_the_action_shows_the_preflight_and_the_payload_per_product_and_shop_and
     expected = product_payload_preview(product=product, shop=shops[0]).body
     assert json.dumps(expected, ensure_ascii=False, indent=2).replace('"', "&quot;") in page
     assert "<summary>技术详情</summary>" in page
+    # Channels has no category: no payload, said in Chinese, the builder's own words only under the details.
+    assert page.count("暂时无法生成将发送的内容：发布时会失败，或先推送它依赖的对象。") == 1
+    assert "<code>cats_v2: no Channels category</code>" in page
     assert SyncJob.objects.count() == 0
     assert SyncBatch.objects.count() == 0
     assert calls == []
@@ -110,3 +113,18 @@ def test_payload_fields_read_as_paths_and_values():
         ("extra", "null"),
         ("tags", "[]"),
     ]
+
+
+# Pinned at one product and two shops: the change list's own reads (the action runs on its queryset), the
+# pre-flight's one read of the product for every shop, then per shop the payload preview's read of the product
+# (``previews.product_payload_preview`` builds its own snapshot), its images, bindings and options.
+DRY_RUN_QUERIES = 50
+
+
+def test_the_dry_run_page_has_a_pinned_query_budget(admin_client, shops, calls, django_assert_num_queries):
+    product = product_ready_for_the_wechat_store(shops)
+    data = {"action": "shops_dry_run", "_selected_action": [product.pk], "apply": "1", "shops": [s.pk for s in shops]}
+    admin_client.post(reverse("admin:products_product_changelist"), data)
+
+    with django_assert_num_queries(DRY_RUN_QUERIES):
+        admin_client.post(reverse("admin:products_product_changelist"), data)
