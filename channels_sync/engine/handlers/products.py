@@ -29,6 +29,7 @@ from ..bindings import (
     binding_record_success,
     binding_state,
     binding_store_remote,
+    bindings_get,
     detects_missing_product,
     product_missing_in_shop,
     remote_status_word,
@@ -53,14 +54,19 @@ def handle_product_publish(ctx: JobContext) -> dict:
     if product is None:
         return {"skipped": "product deleted"}
     snapshot = snapshot_of(product)
-    binding = binding_for(ctx.shop, product)
-    template_remote_id = None
+    template_id = None
     if (
         snapshot.freight_template_id
         and snapshot.delivery_type == Product.DeliveryType.TEMPLATE
         and ctx.adapter.capabilities & FREIGHT_TEMPLATE_CAPABILITIES
     ):
-        template_remote_id = _require_freight_template(ctx, snapshot.freight_template_id)
+        template_id = snapshot.freight_template_id
+    # The product's binding and its freight template's, in one read.
+    found = bindings_get(ctx.shop, [(Product, product.pk)] + ([(FreightTemplate, template_id)] if template_id else []))
+    binding = found.get((Product, product.pk)) or binding_for(ctx.shop, product)
+    template_remote_id = None
+    if template_id:
+        template_remote_id = _require_freight_template(ctx, template_id, found.get((FreightTemplate, template_id)))
     images = PayloadImages(ctx, snapshot.all_image_asset_ids() if Capability.IMAGES in ctx.adapter.capabilities else ())
     product_options = product_options_for(ctx.shop, product)
 
@@ -251,8 +257,8 @@ def _stock_after_publish(ctx: JobContext, product: Product, snapshot, remote) ->
         ctx.enqueue(kind=SyncJob.Kind.STOCK_PUSH, target=product)
 
 
-def _require_freight_template(ctx: JobContext, template_id: int) -> str:
-    binding = binding_get(ctx.shop, FreightTemplate, template_id)
+def _require_freight_template(ctx: JobContext, template_id: int, binding: RemoteBinding | None) -> str:
+    """The template's remote id, from its ``binding`` in the shop (None: it has none)."""
     if binding is not None and binding.is_bound:
         return binding.remote_id
     template = FreightTemplate.objects.get(pk=template_id)
