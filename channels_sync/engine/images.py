@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import TypeVar
 
 from products.models import ImageAsset
@@ -17,21 +19,69 @@ logger = logging.getLogger("channels_sync.jobs")
 _Sent = TypeVar("_Sent")
 
 
+# Uploads of one payload in flight at once. The first goes alone, so the access token is fetched once, not by
+# every thread at the same time.
+UPLOADS_AT_ONCE = 4
+
+
+@dataclass(frozen=True)
+class _Upload:
+    asset: ImageAsset
+    filename: str
+    data: bytes
+
+
 def ensure_images(ctx: JobContext, asset_ids) -> dict[int, str]:
-    """Platform URL of each image, uploading those the shop does not have yet (each image once)."""
+    """Platform URL of each image, uploading those the shop does not have yet (each image once).
+
+    The files are read and the rows written here, in the job's thread; only the uploads (HTTP, no database) run
+    :data:`UPLOADS_AT_ONCE` at a time. Never inside a transaction: each upload's row is written as it is known, and
+    an upload that fails leaves the others recorded, so the retry sends only what is still missing.
+    """
     asset_ids = list(dict.fromkeys(asset_ids))
     urls = dict(RemoteImage.objects.filter(shop=ctx.shop, asset_id__in=asset_ids).values_list("asset_id", "remote_url"))
-    for asset in ImageAsset.objects.filter(pk__in=[i for i in asset_ids if i not in urls]):
-        with asset.image.open("rb") as handle:
-            data = handle.read()
-        filename = f"{asset.sha256[:16]}.{asset.image.name.rsplit('.', 1)[-1].lower()}"
-        url = ctx.adapter.upload_image(filename=filename, data=data, width=asset.width, height=asset.height)
+    uploads = [_read(asset) for asset in ImageAsset.objects.filter(pk__in=[i for i in asset_ids if i not in urls])]
+    if not uploads:
+        return urls
+    first, rest = uploads[0], uploads[1:]
+    results = [(first, _send(ctx, first))]
+    if results[0][1][1] is not None:
+        raise results[0][1][1]
+    if rest:
+        with ThreadPoolExecutor(max_workers=min(UPLOADS_AT_ONCE, len(rest))) as pool:
+            results += zip(rest, pool.map(lambda upload: _send(ctx, upload), rest), strict=True)
+    failure = None
+    for upload, (url, error) in results:
+        if error is not None:
+            failure = failure or error
+            continue
         remote_image, created = RemoteImage.objects.get_or_create(
-            shop=ctx.shop, asset=asset, defaults={"remote_url": url}
+            shop=ctx.shop, asset=upload.asset, defaults={"remote_url": url}
         )
         # Another job may have uploaded the same image meanwhile: both links work, the stored one is used.
-        urls[asset.pk] = url if created else remote_image.remote_url
+        urls[upload.asset.pk] = url if created else remote_image.remote_url
+    if failure is not None:
+        raise failure
     return urls
+
+
+def _read(asset: ImageAsset) -> _Upload:
+    with asset.image.open("rb") as handle:
+        data = handle.read()
+    return _Upload(
+        asset=asset, filename=f"{asset.sha256[:16]}.{asset.image.name.rsplit('.', 1)[-1].lower()}", data=data
+    )
+
+
+def _send(ctx: JobContext, upload: _Upload) -> tuple[str, Exception | None]:
+    """The upload's URL, or the error that refused it (raised by :func:`ensure_images` once the others are kept)."""
+    try:
+        url = ctx.adapter.upload_image(
+            filename=upload.filename, data=upload.data, width=upload.asset.width, height=upload.asset.height
+        )
+    except Exception as error:  # noqa: BLE001 (re-raised by the caller, after the other uploads are recorded)
+        return "", error
+    return url, None
 
 
 class PayloadImages:
