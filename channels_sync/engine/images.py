@@ -36,7 +36,8 @@ def ensure_images(ctx: JobContext, asset_ids) -> dict[int, str]:
 
     The files are read and the rows written here, in the job's thread; only the uploads (HTTP, no database) run
     :data:`UPLOADS_AT_ONCE` at a time. Never inside a transaction: each upload's row is written as it is known, and
-    an upload that fails leaves the others recorded, so the retry sends only what is still missing.
+    an upload that fails leaves the others recorded (one insert for all, then one read of what is stored), so the retry
+    sends only what is still missing.
     """
     asset_ids = list(dict.fromkeys(asset_ids))
     urls = dict(RemoteImage.objects.filter(shop=ctx.shop, asset_id__in=asset_ids).values_list("asset_id", "remote_url"))
@@ -50,16 +51,18 @@ def ensure_images(ctx: JobContext, asset_ids) -> dict[int, str]:
     if rest:
         with ThreadPoolExecutor(max_workers=min(UPLOADS_AT_ONCE, len(rest))) as pool:
             results += zip(rest, pool.map(lambda upload: _send(ctx, upload), rest), strict=True)
-    failure = None
-    for upload, (url, error) in results:
-        if error is not None:
-            failure = failure or error
-            continue
-        remote_image, created = RemoteImage.objects.get_or_create(
-            shop=ctx.shop, asset=upload.asset, defaults={"remote_url": url}
-        )
+    uploaded = [
+        RemoteImage(shop=ctx.shop, asset=upload.asset, remote_url=url) for upload, (url, error) in results if not error
+    ]
+    if uploaded:
         # Another job may have uploaded the same image meanwhile: both links work, the stored one is used.
-        urls[upload.asset.pk] = url if created else remote_image.remote_url
+        RemoteImage.objects.bulk_create(uploaded, ignore_conflicts=True)
+        urls.update(
+            RemoteImage.objects.filter(shop=ctx.shop, asset_id__in=[row.asset_id for row in uploaded]).values_list(
+                "asset_id", "remote_url"
+            )
+        )
+    failure = next((error for _, (_, error) in results if error is not None), None)
     if failure is not None:
         raise failure
     return urls
