@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
 
 from products.models import ImageAsset
 
@@ -15,8 +13,6 @@ from ..platforms.errors import ImageRefusedError
 from .context import JobContext
 
 logger = logging.getLogger("channels_sync.jobs")
-
-_Sent = TypeVar("_Sent")
 
 
 # Uploads of one payload in flight at once. The first goes alone, so the access token is fetched once, not by
@@ -91,7 +87,7 @@ class PayloadImages:
     """The images one payload refers to and their platform URLs (``urls``), uploaded once per shop.
 
     A shop can lose an upload (a platform that purged it, an emulator restarted without its state), and then
-    refuses the URL that the engine keeps reusing: :func:`send_with_image_healing` forgets the refused uploads,
+    refuses the URL that the engine keeps reusing: ``adapter.send_with_image_healing`` forgets the refused uploads,
     uploads those images again and sends once more.
     """
 
@@ -99,6 +95,13 @@ class PayloadImages:
         self.ctx = ctx
         self.asset_ids = list(dict.fromkeys(asset_ids))
         self.urls: dict[int, str] = ensure_images(ctx, self.asset_ids) if self.asset_ids else {}
+
+    @property
+    def image_urls(self) -> dict[int, str]:
+        return self.urls
+
+    def images_refused(self, refusal: ImageRefusedError) -> None:
+        self.upload_again(refusal)
 
     def upload_again(self, refusal: ImageRefusedError) -> int:
         """Forget the uploads the shop refused and upload those images again; returns how many were uploaded.
@@ -117,16 +120,3 @@ class PayloadImages:
             extra={"shop_id": self.ctx.shop.pk, "job_id": self.ctx.job.pk, "images": len(refused)},
         )
         return len(refused)
-
-
-def send_with_image_healing(images: PayloadImages, send: Callable[[], _Sent]) -> _Sent:
-    """Call ``send``, which builds its payload from ``images.urls``. When the shop refuses one of the images as not
-    its own, upload the refused images again and call ``send`` once more; a second refusal fails the job with the
-    platform's errcode and errmsg, as any rejection does (the images were not the cause, or cannot be healed)."""
-    try:
-        return send()
-    except ImageRefusedError as refusal:
-        if not images.urls:
-            raise
-        images.upload_again(refusal)
-    return send()

@@ -1,6 +1,5 @@
 """What a local object is in one shop: its remote binding, and the images uploaded there once."""
 
-
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
