@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 # The product change page with one shop bound: the catalog's queries, the panel's two (bindings, active jobs) and
 # the pre-flight's (the product's snapshot, then per enabled shop its category rules and freight template). The
 # image rows' previews and autocompletes cost no query of their own (read with the rows: products.autocomplete).
-PRODUCT_PAGE_QUERIES = 23
+PRODUCT_PAGE_QUERIES = 16
 
 
 @pytest.mark.parametrize("model", [Product, FreightTemplate, ProductGroup, Shelf])
