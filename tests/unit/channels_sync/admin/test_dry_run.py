@@ -118,7 +118,7 @@ def test_payload_fields_read_as_paths_and_values():
 # Pinned at one product and two shops: the change list's own reads (the action runs on its queryset), the
 # pre-flight's one read of the product for every shop, then per shop the payload preview's read of the product
 # (``previews.product_payload_preview`` builds its own snapshot), its images, bindings and options.
-DRY_RUN_QUERIES = 50
+DRY_RUN_QUERIES = 29
 
 
 def test_the_dry_run_page_has_a_pinned_query_budget(admin_client, shops, calls, django_assert_num_queries):
