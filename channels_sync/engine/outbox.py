@@ -40,6 +40,7 @@ from ..platforms.http import CallRecord
 from ..platforms.registry import get_adapter
 from .bindings import record_job_failure_on_target
 from .context import JobContext, JobFailed, WaitingForJob, shop_config
+from .join import join_due_for_fold, join_due_for_new_job
 from .params import JobParams, job_params_read, job_params_to_json
 from .registry import handler_for
 
@@ -104,18 +105,28 @@ def sync_job_enqueue(
         # blocked, the end of the job ahead queues it again; beat re-drives the rest), and a waiting job is
         # queued when what it waits for ends. Only a fold that changes when or where the job can run sends one.
         needs_message = job is None or ahead_of is not None
+        now = timezone.now()
+        countdown = 0.0
         if job is None:
             position = _queue_position(ahead_of.pk, ahead_of.queue_position) - 1 if ahead_of is not None else None
-            job = SyncJob.objects.create(shop=shop, kind=kind, lock_key=lock_key, queue_position=position, **fields)
+            # An edit of a burst waits in the join window (``engine/join.py``); an isolated one runs at once.
+            due = join_due_for_new_job(shop_id=shop.pk, lock_key=lock_key, kind=kind, now=now)
+            countdown = (due - now).total_seconds()
+            job = SyncJob.objects.create(
+                shop=shop, kind=kind, lock_key=lock_key, queue_position=position, next_attempt_at=due, **fields
+            )
         else:
             if job.params != fields["params"]:
                 # New params make a job in backoff due now: it must be told so.
-                SyncJob.objects.filter(pk=job.pk).update(params=fields["params"], next_attempt_at=timezone.now())
+                SyncJob.objects.filter(pk=job.pk).update(params=fields["params"], next_attempt_at=now)
                 needs_message = needs_message or job.state == SyncJob.State.PENDING
+            elif (due := join_due_for_fold(job=job, now=now)) is not None:
+                # The burst goes on: the window moves on. No message: the one queued comes early and is queued again.
+                SyncJob.objects.filter(pk=job.pk).update(next_attempt_at=due, updated_at=now)
             if ahead_of is not None:
                 _move_ahead_of(job, ahead_of)
         if needs_message:
-            transaction.on_commit(partial(_queue_run, job.pk))
+            transaction.on_commit(partial(_queue_run, job.pk, countdown))
     return job
 
 
@@ -165,7 +176,7 @@ def _queue_position(job_id: int, queue_position: int | None) -> int:
     return queue_position if queue_position is not None else job_id * SyncJob.POSITION_SCALE
 
 
-def _queue_run(job_id: int, countdown: int = 0) -> None:
+def _queue_run(job_id: int, countdown: float = 0) -> None:
     try:
         # A signature by name: where the task is registered (workers, eager mode) its own apply_async runs,
         # elsewhere the message is sent by name.
@@ -215,6 +226,7 @@ def sync_job_execute(*, job_id: int, owner: str | None = None) -> str | None:
     """Run one job if it can be claimed. Returns its new state, or None when it was not ours to run."""
     owner = owner or worker_identity()
     if not sync_job_claim(job_id=job_id, owner=owner):
+        _queue_again_if_early(job_id)
         return None
     job = SyncJob.objects.select_related("shop").get(pk=job_id)
     records: list[CallRecord] = []
@@ -243,6 +255,18 @@ def sync_job_execute(*, job_id: int, owner: str | None = None) -> str | None:
         logger.exception("sync.job.crashed", extra={"job_id": job.pk, "kind": job.kind})
         error = caught
     return _finish(job, owner, records, outcome, error)
+
+
+def _queue_again_if_early(job_id: int) -> None:
+    """A message that came before its job is due (a join window moved on) is queued again for the rest of the wait."""
+    now = timezone.now()
+    due = (
+        SyncJob.objects.filter(pk=job_id, state=SyncJob.State.PENDING, next_attempt_at__gt=now)
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    if due is not None:
+        _queue_run(job_id, countdown=(due - now).total_seconds())
 
 
 def _finish(job: SyncJob, owner: str, records: list[CallRecord], outcome: dict, error: BaseException | None) -> str:
@@ -412,7 +436,7 @@ def _queue_next_for_target(shop_id: int, lock_key: str) -> None:
     )
     if waiting is not None:
         job_id, due = waiting
-        _queue_run(job_id, countdown=max(0, int((due - timezone.now()).total_seconds())))
+        _queue_run(job_id, countdown=max(0.0, (due - timezone.now()).total_seconds()))
 
 
 def _backoff_seconds(attempts: int) -> int:
