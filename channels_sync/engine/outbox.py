@@ -193,14 +193,14 @@ def worker_identity() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
-def sync_job_claim(*, job_id: int, owner: str) -> bool:
+def sync_job_claim(*, job_id: int, owner: str, now=None) -> bool:
     """Take a due job if nothing else runs for its target and no job ahead of it in the target's queue has yet to
     run. One UPDATE.
 
     A waiting job stays in the queue (later requests of the merchant do not overtake it), but the job it waits
     for was moved ahead of it when it started waiting, so a wait never blocks what it waits for.
     """
-    now = timezone.now()
+    now = now or timezone.now()
     own_position = Coalesce(OuterRef("queue_position"), OuterRef("id") * SyncJob.POSITION_SCALE)
     ahead = Q(position__lt=own_position) | Q(position=own_position, pk__lt=OuterRef("pk"))
     blocking = (
@@ -225,8 +225,9 @@ def sync_job_claim(*, job_id: int, owner: str) -> bool:
 def sync_job_execute(*, job_id: int, owner: str | None = None) -> str | None:
     """Run one job if it can be claimed. Returns its new state, or None when it was not ours to run."""
     owner = owner or worker_identity()
-    if not sync_job_claim(job_id=job_id, owner=owner):
-        _queue_again_if_early(job_id)
+    now = timezone.now()
+    if not sync_job_claim(job_id=job_id, owner=owner, now=now):
+        _queue_again_if_early(job_id, now)
         return None
     job = SyncJob.objects.select_related("shop").get(pk=job_id)
     records: list[CallRecord] = []
@@ -257,16 +258,16 @@ def sync_job_execute(*, job_id: int, owner: str | None = None) -> str | None:
     return _finish(job, owner, records, outcome, error)
 
 
-def _queue_again_if_early(job_id: int) -> None:
-    """A message that came before its job is due (a join window moved on) is queued again for the rest of the wait."""
-    now = timezone.now()
+def _queue_again_if_early(job_id: int, now) -> None:
+    """A message that came before its job was due at ``now`` (the claim's time: a join window moved on) is queued
+    again for the rest of the wait."""
     due = (
         SyncJob.objects.filter(pk=job_id, state=SyncJob.State.PENDING, next_attempt_at__gt=now)
         .values_list("next_attempt_at", flat=True)
         .first()
     )
     if due is not None:
-        _queue_run(job_id, countdown=(due - now).total_seconds())
+        _queue_run(job_id, countdown=max(0.0, (due - timezone.now()).total_seconds()))
 
 
 def _finish(job: SyncJob, owner: str, records: list[CallRecord], outcome: dict, error: BaseException | None) -> str:
