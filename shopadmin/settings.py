@@ -152,12 +152,12 @@ CELERY_BEAT_SCHEDULE = {
 SYNC_LEASE_SECONDS = env.int("SYNC_LEASE_SECONDS", default=120)
 # Stock pushes (issue 11). The deltas of one job go out in this many threads (never inside a transaction).
 SYNC_STOCK_THREADS = env.int("SYNC_STOCK_THREADS", default=4)
-# The join window of a stock push (channels_sync/engine/join.py): an edit within SYNC_JOIN_BURST_MS of the target's
-# last stock activity is part of a burst, and its job waits until the target has been quiet for SYNC_JOIN_QUIET_MS,
-# at most SYNC_JOIN_MAX_MS after the job was written, so one call carries the whole burst. An isolated edit runs
-# at once. SYNC_JOIN_QUIET_MS=0 turns the window off.
-SYNC_JOIN_QUIET_MS = env.int("SYNC_JOIN_QUIET_MS", default=500)
-SYNC_JOIN_MAX_MS = env.int("SYNC_JOIN_MAX_MS", default=6000)
+# The join window of a stock push (channels_sync/engine/join.py): a push written while another stock push of the shop
+# was active within SYNC_JOIN_BURST_MS is part of a burst, and waits until the shop has seen no stock edit for
+# SYNC_JOIN_QUIET_MS, at most SYNC_JOIN_MAX_MS after it was written (how stale a shop's stock may get during a
+# sustained burst), so one call per SKU carries the burst. An isolated edit runs at once. SYNC_JOIN_QUIET_MS=0: off.
+SYNC_JOIN_QUIET_MS = env.int("SYNC_JOIN_QUIET_MS", default=400)
+SYNC_JOIN_MAX_MS = env.int("SYNC_JOIN_MAX_MS", default=10000)
 SYNC_JOIN_BURST_MS = env.int("SYNC_JOIN_BURST_MS", default=250)
 
 # Client-side quotas per shop (API reference §3.3): the Channels store's product add + update calls.

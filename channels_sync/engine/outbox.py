@@ -2,7 +2,8 @@
 
 - A change that must reach a shop is a ``SyncJob`` row written in the caller's transaction; its id is queued to
   Celery on commit. Repeated edits coalesce into the one pending job of the same kind and target, except a list
-  or delist asked after the opposite one (it then goes to a new job behind that one).
+  or delist asked after the opposite one (it then goes to a new job behind that one). A stock push written during a
+  burst of edits waits in a join window first (``join.py``), so one call per SKU carries the whole burst.
 - A worker claims a job with a conditional UPDATE (state, due time, and no running or earlier pending job of the
   same target): exactly one row changed means it is ours. No network call happens inside a transaction.
 - Every HTTP call is recorded as a ``SyncAttempt``. Retryable failures set ``next_attempt_at`` (backoff in the
@@ -40,7 +41,7 @@ from ..platforms.http import CallRecord
 from ..platforms.registry import get_adapter
 from .bindings import record_job_failure_on_target
 from .context import JobContext, JobFailed, WaitingForJob, shop_config
-from .join import join_due_for_fold, join_due_for_new_job
+from .join import join_due_for_new_job, join_windows_move_on, joins
 from .params import JobParams, job_params_read, job_params_to_json
 from .registry import handler_for
 
@@ -110,7 +111,7 @@ def sync_job_enqueue(
         if job is None:
             position = _queue_position(ahead_of.pk, ahead_of.queue_position) - 1 if ahead_of is not None else None
             # An edit of a burst waits in the join window (``engine/join.py``); an isolated one runs at once.
-            due = join_due_for_new_job(shop_id=shop.pk, lock_key=lock_key, kind=kind, now=now)
+            due = join_due_for_new_job(shop_id=shop.pk, kind=kind, now=now)
             countdown = (due - now).total_seconds()
             job = SyncJob.objects.create(
                 shop=shop, kind=kind, lock_key=lock_key, queue_position=position, next_attempt_at=due, **fields
@@ -120,13 +121,13 @@ def sync_job_enqueue(
                 # New params make a job in backoff due now: it must be told so.
                 SyncJob.objects.filter(pk=job.pk).update(params=fields["params"], next_attempt_at=now)
                 needs_message = needs_message or job.state == SyncJob.State.PENDING
-            elif (due := join_due_for_fold(job=job, now=now)) is not None:
-                # The burst goes on: the window moves on. No message: the one queued comes early and is queued again.
-                SyncJob.objects.filter(pk=job.pk).update(next_attempt_at=due, updated_at=now)
             if ahead_of is not None:
                 _move_ahead_of(job, ahead_of)
         if needs_message:
             transaction.on_commit(partial(_queue_run, job.pk, countdown))
+        if joins(kind):
+            # The burst goes on: the shop's join windows move on. No message: a job's comes early, is queued again.
+            transaction.on_commit(partial(join_windows_move_on, shop.pk, kind, now))
     return job
 
 
