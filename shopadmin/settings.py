@@ -156,8 +156,8 @@ SYNC_STOCK_THREADS = env.int("SYNC_STOCK_THREADS", default=4)
 # was active within SYNC_JOIN_BURST_MS is part of a burst, and waits until the shop has seen no stock edit for
 # SYNC_JOIN_QUIET_MS, at most SYNC_JOIN_MAX_MS after it was written (how stale a shop's stock may get during a
 # sustained burst), so one call per SKU carries the burst. An isolated edit runs at once. SYNC_JOIN_QUIET_MS=0: off.
-SYNC_JOIN_QUIET_MS = env.int("SYNC_JOIN_QUIET_MS", default=400)
-SYNC_JOIN_MAX_MS = env.int("SYNC_JOIN_MAX_MS", default=10000)
+SYNC_JOIN_QUIET_MS = env.int("SYNC_JOIN_QUIET_MS", default=250)
+SYNC_JOIN_MAX_MS = env.int("SYNC_JOIN_MAX_MS", default=15000)
 SYNC_JOIN_BURST_MS = env.int("SYNC_JOIN_BURST_MS", default=250)
 
 # Client-side quotas per shop (API reference §3.3): the Channels store's product add + update calls.
