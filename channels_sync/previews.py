@@ -1,6 +1,6 @@
 """The product's payload as it would be sent to a shop, for the admin (nothing is uploaded or sent)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,8 @@ class PayloadPreview:
     problems: tuple[str, ...]
     warnings: tuple[str, ...]
     pending_images: int
+    # The image URLs (or placeholders) of the body, by the catalog's image asset id they stand for.
+    image_assets: dict[str, int] = field(default_factory=dict)
 
 
 def product_payload_preview(*, product: Product, shop: Shop) -> PayloadPreview:
@@ -63,4 +65,10 @@ def product_payload_preview(*, product: Product, shop: Shop) -> PayloadPreview:
         return PayloadPreview(
             body=None, problems=(_("No preview: %(error)s") % {"error": error},), warnings=(), pending_images=0
         )
-    return PayloadPreview(body=payload.body, problems=(), warnings=payload.warnings, pending_images=len(pending))
+    return PayloadPreview(
+        body=payload.body,
+        problems=(),
+        warnings=payload.warnings,
+        pending_images=len(pending),
+        image_assets={url: asset_id for asset_id, url in urls.items()},
+    )

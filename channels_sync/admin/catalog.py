@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from products.extensions import register_admin_panel
 from products.models import FreightTemplate, Product, ProductGroup, Shelf
 
+from ..comparison import product_comparison
 from ..engine import fanout
 from ..forms import (
     OpenPlatformOptionsForm,
@@ -282,6 +283,8 @@ class ProductSyncPanel(CatalogSyncPanel):
         return HttpResponseRedirect(reverse("admin:products_product_change", args=[product.pk]))
 
     def payload_preview_view(self, request, product_id: int, shop_id: int):
+        """The product in one shop field by field: what would be sent, the shop's draft and its online copy, the
+        differences highlighted; the raw bodies only under 技术详情."""
         product = get_object_or_404(Product, pk=product_id)
         if not self.has_view_permission(request, product):
             raise PermissionDenied
@@ -290,6 +293,13 @@ class ProductSyncPanel(CatalogSyncPanel):
         binding = RemoteBinding.objects.filter(
             shop=shop, content_type=ContentType.objects.get_for_model(Product), object_id=product.pk
         ).first()
+        comparison = product_comparison(
+            shop=shop,
+            local=preview.body,
+            draft=binding.remote_draft if binding else None,
+            online=binding.remote_online if binding else None,
+            local_images=preview.image_assets,
+        )
 
         def pretty(value):
             return json.dumps(value, ensure_ascii=False, indent=2) if value else ""
@@ -305,6 +315,7 @@ class ProductSyncPanel(CatalogSyncPanel):
                 "binding": binding,
                 "status_label": remote_status_label(binding) if binding else _("Not in this shop yet."),
                 "preview": preview,
+                "comparison": comparison,
                 "payload_json": pretty(preview.body),
                 "draft_json": pretty(binding.remote_draft if binding else None),
                 "online_json": pretty(binding.remote_online if binding else None),

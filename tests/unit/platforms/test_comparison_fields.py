@@ -1,0 +1,100 @@
+"""The platforms' field mappings of a product body (``platforms/<p>/comparison.py``): pure, exact rows."""
+
+import pytest
+
+from channels_sync.platforms.channels import comparison as channels_comparison
+from channels_sync.platforms.comparison import yuan
+from channels_sync.platforms.minishop import comparison as minishop_comparison
+from channels_sync.platforms.registry import platform_modules
+
+CHANNELS_BODY = {
+    "out_product_id": "P1",
+    "title": "纯棉圆领T恤 夏季款",
+    "short_title": "T恤",
+    "head_imgs": ["https://mmecimage.cn/p/a", "https://mmecimage.cn/p/b"],
+    "desc_info": {"imgs": [], "desc": "100% 棉"},
+    "cats_v2": [{"cat_id": "1"}, {"cat_id": "2"}],
+    "attrs": [{"attr_key": "材质", "attr_value": "棉"}],
+    "express_info": {"template_id": "T9", "weight": 200},
+    "extra_service": {"seven_day_return": 1},
+    "aftersale_desc": "",
+    "skus": [
+        {
+            "out_sku_id": "S1",
+            "thumb_img": "https://mmecimage.cn/p/a",
+            "sale_price": 9900,
+            "market_price": 12900,
+            "stock_num": 10,
+            "sku_code": "C1",
+            "sku_attrs": [{"attr_key": "颜色", "attr_value": "红"}],
+        }
+    ],
+}
+
+
+def test_the_channels_body_reads_as_labelled_fields(english):
+    rows = [(f.key, str(f.label), f.text, f.images, f.category_ids) for f in channels_comparison.fields(CHANNELS_BODY)]
+
+    assert rows == [
+        ("title", "Title", "纯棉圆领T恤 夏季款", (), ()),
+        ("short_title", "Short title", "T恤", (), ()),
+        ("category", "Category", "", (), ("1", "2")),
+        ("head_images", "Head images", "", ("https://mmecimage.cn/p/a", "https://mmecimage.cn/p/b"), ()),
+        ("detail_images", "Detail images", "", (), ()),
+        ("detail_text", "Detail text", "100% 棉", (), ()),
+        ("attributes", "Attributes", "材质：棉", (), ()),
+        ("freight_template", "Freight template", "T9", (), ()),
+        ("weight", "Weight (g)", "200", (), ()),
+        ("purchase_limit", "Purchase limit", "", (), ()),
+        ("seven_day_return", "Seven-day return", "Yes", (), ()),
+        ("aftersale_desc", "After-sale description", "", (), ()),
+        ("sku:S1:price", "颜色：红 · price", "¥99.00", (), ()),
+        ("sku:S1:original_price", "颜色：红 · original price", "¥129.00", (), ()),
+        ("sku:S1:stock", "颜色：红 · stock", "10", (), ()),
+        ("sku:S1:code", "颜色：红 · SKU code", "C1", (), ()),
+        ("sku:S1:image", "颜色：红 · image", "", ("https://mmecimage.cn/p/a",), ()),
+    ]
+
+
+def test_the_labels_are_chinese_by_default():
+    labels = [str(f.label) for f in channels_comparison.fields(CHANNELS_BODY)]
+
+    assert labels[:4] == ["标题", "短标题", "类目", "主图"]
+    assert labels[-5:] == [
+        "颜色：红 · 售价",
+        "颜色：红 · 划线价",
+        "颜色：红 · 库存",
+        "颜色：红 · SKU 编码",
+        "颜色：红 · 图片",
+    ]
+
+
+def test_the_minishop_body_uses_its_own_keys():
+    body = {"title": "杯子", "sub_title": "马克杯", "head_img": ["u1"], "cats": [{"cat_id": 7, "level": 1}], "skus": []}
+
+    by_key = {f.key: f for f in minishop_comparison.fields(body)}
+
+    assert (by_key["short_title"].text, by_key["head_images"].images, by_key["category"].category_ids) == (
+        "马克杯",
+        ("u1",),
+        ("7",),
+    )
+
+
+def test_a_copy_of_the_wrong_shape_gives_empty_fields_not_an_error():
+    by_key = {f.key: f for f in channels_comparison.fields({"skus": "x", "attrs": [1, None], "desc_info": []})}
+
+    assert (by_key["attributes"].text, by_key["detail_text"].text, [k for k in by_key if k.startswith("sku:")]) == (
+        "",
+        "",
+        [],
+    )
+
+
+@pytest.mark.parametrize(("fen", "shown"), [(9900, "¥99.00"), (1, "¥0.01"), (None, ""), ("x", "x")])
+def test_money_reads_in_yuan(fen, shown):
+    assert yuan(fen) == shown
+
+
+def test_the_registry_finds_the_comparisons_by_module_name():
+    assert sorted(platform_modules("comparison")) == ["channels", "minishop"]
