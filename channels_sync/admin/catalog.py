@@ -2,6 +2,7 @@
 (``products.extensions``): status column and panel, remote actions, and the save hooks that write outbox jobs in
 the admin's own transaction."""
 
+import dataclasses
 import json
 
 from django.contrib import admin, messages
@@ -24,9 +25,7 @@ from products.models import FreightTemplate, Product, ProductGroup, Shelf
 
 from ..comparison import product_comparison
 from ..engine import fanout
-from ..forms import (
-    OpenPlatformOptionsForm,
-)
+from ..forms import OpenPlatformOptionsForm, preflight_fill_fields
 from ..models import (
     RemoteBinding,
     Shop,
@@ -35,6 +34,7 @@ from ..models import (
 from ..platforms.channels.models import ThirdPartySourceDeclaration
 from ..platforms.open_platform.models import OpenPlatformProductOptions
 from ..preflight import product_preflight_checks
+from ..preflight_fill import missing_properties, properties_fill
 from ..previews import product_payload_preview
 from .common import SyncPermissionsMixin, remote_status_label, shop_action
 from .selectors import object_bindings, sync_panel_rows
@@ -127,6 +127,7 @@ class CatalogSyncPanel(SyncPermissionsMixin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        self.save_panel_fields(request, form)
         if change:
             written = fanout.catalog_object_saved(
                 target=form.instance,
@@ -144,6 +145,9 @@ class CatalogSyncPanel(SyncPermissionsMixin):
                     )
                     % {"count": written},
                 )
+
+    def save_panel_fields(self, request, form) -> None:
+        """Save what the panel's own fields of the form hold, after the inlines and before the fan-out."""
 
     def delete_model(self, request, obj):
         fanout.catalog_object_deleting(target=obj, user=request.user)
@@ -226,8 +230,29 @@ class ProductSyncPanel(CatalogSyncPanel):
             for name, options in super().get_fieldsets(request, obj)
         ]
         if obj is not None:
-            fieldsets.insert(1, (_("What each shop will refuse"), {"fields": ["preflight_panel"]}))
+            fill = [item.field_name for item in self._missing_properties(obj)]
+            fieldsets.insert(1, (_("What each shop will refuse"), {"fields": ["preflight_panel", *fill]}))
         return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        missing = self._missing_properties(obj) if obj is not None else []
+        if missing:
+            # The panel's fill fields: declared on a subclass of the product form, so the fieldsets may name them.
+            kwargs["form"] = type(self.form.__name__, (self.form,), preflight_fill_fields(missing))
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def save_panel_fields(self, request, form) -> None:
+        missing = self._missing_properties(form.instance)
+        if missing:
+            properties_fill(product=form.instance, missing=missing, values=form.cleaned_data)
+
+    @staticmethod
+    def _missing_properties(obj) -> list:
+        """The missing required properties of the product's imported categories, read once per request (the
+        fieldsets, the form and the save all ask)."""
+        if not hasattr(obj, "_preflight_missing"):
+            obj._preflight_missing = missing_properties(obj)
+        return obj._preflight_missing
 
     @admin.display(description=_("pre-flight"))
     def preflight_panel(self, obj):
@@ -235,9 +260,24 @@ class ProductSyncPanel(CatalogSyncPanel):
         missing attribute and a link to the field."""
         if obj is None or obj.pk is None:
             return "-"
-        return render_to_string(
-            "admin/channels_sync/includes/preflight_panel.html", {"checks": product_preflight_checks(product=obj)}
-        )
+        # A missing property the panel's fields fill links to its field, not to the properties inline.
+        anchors = {
+            (item.attribute.category.platform, item.attribute.name): f"#id_{item.field_name}"
+            for item in self._missing_properties(obj)
+        }
+        checks = [
+            dataclasses.replace(
+                check,
+                rows=tuple(
+                    dataclasses.replace(row, url=anchors.get((check.shop.platform, row.problem.subject), row.url))
+                    if row.problem.field == "product.properties"
+                    else row
+                    for row in check.rows
+                ),
+            )
+            for check in product_preflight_checks(product=obj)
+        ]
+        return render_to_string("admin/channels_sync/includes/preflight_panel.html", {"checks": checks})
 
     def get_inlines(self, request, obj):
         return [
