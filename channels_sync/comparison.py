@@ -68,9 +68,12 @@ def product_comparison(
     draft: dict | None,
     online: dict | None,
     local_images: dict[str, int] | None = None,
+    local_freight_template: str = "",
 ) -> Comparison:
     """The three copies of a product in ``shop``, field by field; a copy that is ``None`` is absent.
-    ``local_images`` maps the image URLs (or placeholders) of the local copy to the catalog's image asset ids."""
+    ``local_images`` maps the image URLs (or placeholders) of the local copy to the catalog's image asset ids;
+    ``local_freight_template`` is the name of the product's freight template (the local copy's, whatever remote id
+    it was given)."""
     entry = PLATFORMS.get(shop.platform)
     module = entry.module("comparison") if entry is not None else None
     if module is None:
@@ -93,6 +96,8 @@ def product_comparison(
             resolve.cell(field) if field else Cell(present=indexed is not None)
             for field, indexed in zip(fields, by_copy, strict=True)
         ]
+        if key == "freight_template" and fields[0] is not None and local_freight_template:
+            cells[0] = Cell(present=True, text=local_freight_template)
         if all(not cell.text and not cell.thumbnails for cell in cells):
             continue  # a field no copy fills (no purchase limit anywhere): nothing to compare
         rows.append(

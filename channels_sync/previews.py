@@ -14,6 +14,10 @@ from .platforms.adapter import FREIGHT_TEMPLATE_CAPABILITIES, Capability, Platfo
 from .platforms.registry import PLATFORMS, adapter_class, get_adapter
 from .selectors import product_options_for
 
+# The remote id a preview puts for a freight template not pushed to the shop yet (it is pushed before the product):
+# a number, as the platforms' builders want, never sent.
+PREVIEW_TEMPLATE_REMOTE_ID = "0"
+
 
 @dataclass(frozen=True)
 class PayloadPreview:
@@ -35,7 +39,7 @@ def product_payload_preview(*, product: Product, shop: Shop) -> PayloadPreview:
     urls = dict(RemoteImage.objects.filter(shop=shop, asset_id__in=asset_ids).values_list("asset_id", "remote_url"))
     pending = [i for i in asset_ids if i not in urls]
     for asset_id in pending:
-        urls[asset_id] = f"(image #{asset_id}: uploaded when published)"
+        urls[asset_id] = platform.preview_image_url(asset_id)
     template_remote_id = None
     if (
         snapshot.freight_template_id
@@ -46,7 +50,7 @@ def product_payload_preview(*, product: Product, shop: Shop) -> PayloadPreview:
         template_remote_id = (
             template_binding.remote_id
             if template_binding is not None and template_binding.is_bound
-            else "(pushed before the product)"
+            else PREVIEW_TEMPLATE_REMOTE_ID
         )
     binding = binding_get(shop, Product, product.pk)
     try:

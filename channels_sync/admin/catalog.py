@@ -325,7 +325,7 @@ class ProductSyncPanel(CatalogSyncPanel):
     def payload_preview_view(self, request, product_id: int, shop_id: int):
         """The product in one shop field by field: what would be sent, the shop's draft and its online copy, the
         differences highlighted; the raw bodies only under 技术详情."""
-        product = get_object_or_404(Product, pk=product_id)
+        product = get_object_or_404(Product.objects.select_related("freight_template"), pk=product_id)
         if not self.has_view_permission(request, product):
             raise PermissionDenied
         shop = get_object_or_404(Shop, pk=shop_id)
@@ -339,6 +339,7 @@ class ProductSyncPanel(CatalogSyncPanel):
             draft=binding.remote_draft if binding else None,
             online=binding.remote_online if binding else None,
             local_images=preview.image_assets,
+            local_freight_template=product.freight_template.name if product.freight_template_id else "",
         )
 
         def pretty(value):

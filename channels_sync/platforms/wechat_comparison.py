@@ -44,15 +44,20 @@ def wechat_product_fields(
     for sku in dicts(body.get("skus")):
         key = text(sku.get("out_sku_id")) or text(sku.get("sku_id"))
         name = pairs(dicts(sku.get("sku_attrs")), "attr_key", "attr_value") or key
-        rows += [
-            Field(f"sku:{key}:price", _("%(sku)s · price") % {"sku": name}, text=yuan(sku.get("sale_price"))),
-            Field(
-                f"sku:{key}:original_price",
-                _("%(sku)s · original price") % {"sku": name},
-                text=yuan(sku.get("market_price")),
-            ),
-            Field(f"sku:{key}:stock", _("%(sku)s · stock") % {"sku": name}, text=text(sku.get("stock_num"))),
-            Field(f"sku:{key}:code", _("%(sku)s · SKU code") % {"sku": name}, text=text(sku.get("sku_code"))),
-            Field(f"sku:{key}:image", _("%(sku)s · image") % {"sku": name}, images=urls([sku.get("thumb_img")])),
+        # One row per SKU: what sells it (price, original price, stock, code) and its picture.
+        parts = [
+            _("price %(price)s") % {"price": yuan(sku.get("sale_price"))},
+            _("original price %(price)s") % {"price": yuan(sku.get("market_price"))},
+            _("stock %(stock)s") % {"stock": text(sku.get("stock_num"))},
         ]
+        if text(sku.get("sku_code")):
+            parts.append(_("code %(code)s") % {"code": text(sku.get("sku_code"))})
+        rows.append(
+            Field(
+                f"sku:{key}",
+                _("SKU %(sku)s") % {"sku": name},
+                text=" · ".join(str(part) for part in parts),
+                images=urls([sku.get("thumb_img")]),
+            )
+        )
     return rows
