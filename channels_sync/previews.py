@@ -51,6 +51,8 @@ def product_payload_preview(*, product: Product, shop: Shop) -> PayloadPreview:
             template_binding.remote_id
             if template_binding is not None and template_binding.is_bound
             else PREVIEW_TEMPLATE_REMOTE_ID
+            if Capability.FREIGHT_TEMPLATES_PUSHED in platform.capabilities
+            else None  # bound by an import only: the builder says so
         )
     binding = binding_get(shop, Product, product.pk)
     try:

@@ -128,3 +128,35 @@ def test_a_product_not_in_the_shop_yet_shows_the_local_copy_only(admin_client):
     assert head.count('<span class="absent">无草稿</span>') == len(rows)
     assert "comparison-row differs" not in head  # only the local copy: nothing to differ from
     assert (Product.objects.count(), FreightTemplate.objects.count()) == (1, 1)
+
+
+def test_an_unpublished_product_is_compared_with_its_own_pictures_and_template(english):
+    from channels_sync.previews import product_payload_preview
+
+    shop = factories.shop(name="视频号", platform="channels", app_id="wx_channels")
+    product = factories.product_with_sku_images(2)
+    Product.objects.filter(pk=product.pk).update(brand=None)
+
+    preview = product_payload_preview(product=product, shop=shop)
+    rows = {
+        row.key: row
+        for row in product_comparison(
+            shop=shop,
+            local=preview.body,
+            draft=None,
+            online=None,
+            local_images=preview.image_assets,
+            local_freight_template="默认运费",
+        ).rows
+    }
+
+    # Nothing is uploaded or pushed yet: the preview's stand-ins are never shown, the catalog's own pictures are.
+    assert (preview.problems, preview.pending_images) == ((), 5)
+    assert (
+        preview.body["head_imgs"][0]
+        == f"https://mmecimage.cn/p/preview-{product.images.order_by('position')[0].asset_id}"
+    )
+    assert [t.src for t in rows["head_images"].local.thumbnails] == [
+        image.asset.image.url for image in product.images.order_by("position")
+    ]
+    assert rows["freight_template"].local == Cell(present=True, text="默认运费")
