@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -36,7 +36,14 @@ from ..platforms.open_platform.models import OpenPlatformProductOptions
 from ..preflight import product_preflight_checks
 from ..preflight_fill import missing_properties, properties_fill
 from ..previews import product_payload_preview
-from .common import SyncPermissionsMixin, remote_status_label, shop_action
+from ..timeline import TIMELINE_LIMIT, product_timeline
+from .common import (
+    REMOTE_EDIT_STATUS_LABELS,
+    REMOTE_STATUS_LABELS,
+    SyncPermissionsMixin,
+    remote_status_label,
+    shop_action,
+)
 from .selectors import object_bindings, sync_panel_rows
 from .shops import OPEN_PLATFORM_OPTION_FIELDSETS
 
@@ -104,7 +111,11 @@ class CatalogSyncPanel(SyncPermissionsMixin):
         if obj is None or obj.pk is None:
             return "-"
         rows = sync_panel_rows(obj=obj, can_sync=getattr(obj, "_sync_panel_can_sync", False))
-        return render_to_string("admin/channels_sync/sync_panel.html", {"rows": rows})
+        panel = render_to_string("admin/channels_sync/sync_panel.html", {"rows": rows})
+        if isinstance(obj, Product):
+            url = reverse("admin:products_product_timeline", args=[obj.pk])
+            panel += format_html('<p class="timeline-link"><a href="{}">{}</a></p>', url, _("Timeline of the product"))
+        return panel
 
     @admin.display(description=_("shops"))
     def sync_summary(self, obj):
@@ -294,6 +305,11 @@ class ProductSyncPanel(CatalogSyncPanel):
                 name="products_product_payload_preview",
             ),
             path(
+                "<int:product_id>/timeline/",
+                self.admin_site.admin_view(self.timeline_view),
+                name="products_product_timeline",
+            ),
+            path(
                 "<int:product_id>/recreate/<int:shop_id>/",
                 self.admin_site.admin_view(self.recreate_view),
                 name="products_product_recreate",
@@ -321,6 +337,26 @@ class ProductSyncPanel(CatalogSyncPanel):
             self.log_change(request, product, message)
             self.message_user(request, message, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:products_product_change", args=[product.pk]))
+
+    def timeline_view(self, request, product_id: int):
+        """The product's one timeline, newest first: its history, the jobs that followed with each attempt's
+        outcome, and what the shops said of it."""
+        product = get_object_or_404(Product, pk=product_id)
+        if not self.has_view_permission(request, product):
+            raise PermissionDenied
+        rows = [(entry, _status_change_text(entry.change)) for entry in product_timeline(product=product)]
+        return TemplateResponse(
+            request,
+            "admin/channels_sync/product_timeline.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Timeline of “%(product)s”") % {"product": product.title},
+                "object": product,
+                "rows": rows,
+                "limit": TIMELINE_LIMIT,
+                "opts": Product._meta,
+            },
+        )
 
     def payload_preview_view(self, request, product_id: int, shop_id: int):
         """The product in one shop field by field: what would be sent, the shop's draft and its online copy, the
@@ -388,6 +424,28 @@ def register_catalog_panels() -> None:
             model,
             _object_sync_panel(model, push_kind=fanout.PUSH_KIND[label], delete_kind=fanout.DELETE_KIND[label]),
         )
+
+
+def _status_change_text(change) -> str:
+    """A shop's status change in words: "已上架 → 已下架"; the draft's audit likewise."""
+    if change is None:
+        return ""
+    parts = []
+    if change.status != change.status_before:
+        parts.append(
+            f"{_word(change.status_before, REMOTE_STATUS_LABELS)} → {_word(change.status, REMOTE_STATUS_LABELS)}"
+        )
+    if change.edit_status != change.edit_status_before:
+        parts.append(
+            f"{_word(change.edit_status_before, REMOTE_EDIT_STATUS_LABELS)} → "
+            f"{_word(change.edit_status, REMOTE_EDIT_STATUS_LABELS)}"
+        )
+    return "；".join(parts)
+
+
+def _word(status: str, labels: dict) -> str:
+    """One status in words ("-" for none); a status the labels lack is shown as the platform gave it."""
+    return str(labels.get(status, status or "-"))
 
 
 def _only_stock_changed(form, formsets) -> bool:
