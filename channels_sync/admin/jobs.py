@@ -38,6 +38,8 @@ class SyncAttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
     readonly_fields = fields
     extra = 0
     ordering = ["-started_at", "-pk"]
+    # Without the row's heading (the attempt's endpoint and code): those are under 技术详情.
+    template = "admin/channels_sync/syncattempt_inline.html"
 
     @admin.display(description=_("outcome"))
     def outcome(self, obj):

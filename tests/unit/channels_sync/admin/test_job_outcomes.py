@@ -58,6 +58,7 @@ def test_the_job_page_shows_the_outcome_in_words_and_the_raw_only_under_technica
     assert "已在店铺中新建。<br>店铺中的平台 ID：1000001" in words
     assert "<p>平台已接受</p>" in page
     assert "/channels/ec/product/add" not in words
+    assert "/channels/ec/product/add · 0" not in page  # the attempt's row has no heading of its own
     assert "&quot;created&quot;: true" in page
     assert "/channels/ec/product/add" in page
     assert f"products.product:{product.pk}" not in page
