@@ -6,6 +6,7 @@ from channels_sync.platforms.channels import comparison as channels_comparison
 from channels_sync.platforms.comparison import yuan
 from channels_sync.platforms.minishop import comparison as minishop_comparison
 from channels_sync.platforms.registry import platform_modules
+from channels_sync.platforms.wechat_store import comparison as wechat_store_comparison
 
 CHANNELS_BODY = {
     "out_product_id": "P1",
@@ -94,4 +95,31 @@ def test_money_reads_in_yuan(fen, shown):
 
 
 def test_the_registry_finds_the_comparisons_by_module_name():
-    assert sorted(platform_modules("comparison")) == ["channels", "minishop"]
+    assert sorted(platform_modules("comparison")) == ["channels", "minishop", "wechat_store"]
+
+
+def test_the_wechat_store_body_reads_as_labelled_fields():
+    body = {
+        "product_base": {
+            "name": "超细纤维抹布",
+            "category_id": ["537030202"],
+            "img": ["u1", "u2"],
+            "detail": [{"text": "吸水"}, {"img": "u3"}],
+            "buy_limit": 0,
+        },
+        "sku_list": [{"sku_id": "$颜色:$灰色", "price": 1990, "ori_price": 2990, "quantity": 30, "icon_url": ""}],
+        "delivery_info": {"delivery_type": 1, "template_id": 88},
+    }
+
+    rows = [(f.key, str(f.label), f.text, f.images, f.category_ids) for f in wechat_store_comparison.fields(body)]
+
+    assert rows == [
+        ("title", "标题", "超细纤维抹布", (), ()),
+        ("category", "类目", "", (), ("537030202",)),
+        ("head_images", "主图", "", ("u1", "u2"), ()),
+        ("detail_images", "详情图", "", ("u3",), ()),
+        ("detail_text", "详情文字", "吸水", (), ()),
+        ("freight_template", "运费模板", "88", (), ()),
+        ("purchase_limit", "限购数量", "", (), ()),
+        ("sku:$颜色:$灰色", "SKU 颜色：灰色", "售价 ¥19.90 · 划线价 ¥29.90 · 库存 30", (), ()),
+    ]
