@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from products.models import Category, FreightTemplate, ImageAsset
 
 from .models import RemoteBinding, RemoteImage, Shop
+from .platforms.adapter import Capability
 from .platforms.comparison import Field
-from .platforms.registry import PLATFORMS
+from .platforms.registry import PLATFORMS, has_capability
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,9 @@ class Comparison:
     rows: tuple[Row, ...] = ()
     has_draft: bool = False
     has_online: bool = False
+    # Whether the platform has a draft and an online copy the engine reads (``Capability.DRAFT``): else the page
+    # shows only what would be sent.
+    remote_columns: bool = True
 
     @property
     def differences(self) -> int:
@@ -69,15 +73,18 @@ def product_comparison(
     online: dict | None,
     local_images: dict[str, int] | None = None,
     local_freight_template: str = "",
+    sku_labels: dict[str, str] | None = None,
 ) -> Comparison:
     """The three copies of a product in ``shop``, field by field; a copy that is ``None`` is absent.
     ``local_images`` maps the image URLs (or placeholders) of the local copy to the catalog's image asset ids;
     ``local_freight_template`` is the name of the product's freight template (the local copy's, whatever remote id
-    it was given)."""
+    it was given); ``sku_labels`` names a SKU row by the SKU's specs where the body holds only their ids (by the
+    row's key after ``sku:``)."""
     entry = PLATFORMS.get(shop.platform)
     module = entry.module("comparison") if entry is not None else None
     if module is None:
         return Comparison(supported=False)
+    remote_columns = has_capability(shop.platform, Capability.DRAFT)
     copies = [module.fields(body) if body is not None else None for body in (local, draft, online)]
     resolve = _Resolver(shop, [field for copy in copies if copy for field in copy], local_images or {})
     order: dict[str, object] = {}
@@ -100,10 +107,18 @@ def product_comparison(
             cells[0] = Cell(present=True, text=local_freight_template)
         if all(not cell.text and not cell.thumbnails for cell in cells):
             continue  # a field no copy fills (no purchase limit anywhere): nothing to compare
+        if key.startswith("sku:") and key[4:] in (sku_labels or {}):
+            label = _("SKU %(sku)s") % {"sku": sku_labels[key[4:]]}
         rows.append(
             Row(key=key, label=str(label), local=cells[0], draft=cells[1], online=cells[2], differs=len(values) > 1)
         )
-    return Comparison(supported=True, rows=tuple(rows), has_draft=draft is not None, has_online=online is not None)
+    return Comparison(
+        supported=True,
+        rows=tuple(rows),
+        has_draft=draft is not None,
+        has_online=online is not None,
+        remote_columns=remote_columns,
+    )
 
 
 class _Resolver:

@@ -11,6 +11,7 @@ from .engine.bindings import binding_get, binding_state
 from .engine.context import shop_config
 from .models import RemoteImage, Shop
 from .platforms.adapter import FREIGHT_TEMPLATE_CAPABILITIES, Capability, PlatformAdapter
+from .platforms.preflight import sku_label
 from .platforms.registry import PLATFORMS, adapter_class, get_adapter
 from .selectors import product_options_for
 
@@ -27,6 +28,8 @@ class PayloadPreview:
     pending_images: int
     # The image URLs (or placeholders) of the body, by the catalog's image asset id they stand for.
     image_assets: dict[str, int] = field(default_factory=dict)
+    # Each SKU as the merchant reads it ("颜色：白色 / 尺码：S"), by its spec key.
+    sku_labels: dict[str, str] = field(default_factory=dict)
 
 
 def product_payload_preview(*, product: Product, shop: Shop) -> PayloadPreview:
@@ -77,4 +80,5 @@ def product_payload_preview(*, product: Product, shop: Shop) -> PayloadPreview:
         warnings=payload.warnings,
         pending_images=len(pending),
         image_assets={url: asset_id for asset_id, url in urls.items()},
+        sku_labels={sku.spec_key: sku_label(sku) for sku in snapshot.skus if sku.spec_key},
     )

@@ -376,6 +376,7 @@ class ProductSyncPanel(CatalogSyncPanel):
             online=binding.remote_online if binding else None,
             local_images=preview.image_assets,
             local_freight_template=product.freight_template.name if product.freight_template_id else "",
+            sku_labels=preview.sku_labels,
         )
 
         def pretty(value):

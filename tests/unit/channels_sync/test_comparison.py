@@ -160,3 +160,22 @@ def test_an_unpublished_product_is_compared_with_its_own_pictures_and_template(e
         image.asset.image.url for image in product.images.order_by("position")
     ]
     assert rows["freight_template"].local == Cell(present=True, text="默认运费")
+
+
+def test_a_platform_without_copies_shows_what_would_be_sent_with_its_skus_by_name(admin_client):
+    store = factories.shop(name="小店", platform="wechat_store", app_id="wx_store")
+    product = factories.product_with_sku_images(2)
+    for asset in ImageAsset.objects.all():
+        RemoteImage.objects.create(shop=store, asset=asset, remote_url=f"https://mmbiz.qpic.cn/{asset.pk}")
+
+    response = admin_client.get(reverse("admin:products_product_payload_preview", args=[product.pk, store.pk]))
+
+    comparison = response.context["comparison"]
+    head = response.content.decode().split("<summary>技术详情</summary>")[0]
+    assert comparison.remote_columns is False
+    assert [row.label for row in comparison.rows if row.key.startswith("sku:")] == [
+        "SKU 颜色：白色 / 尺码：0号",
+        "SKU 颜色：黑色 / 尺码：0号",
+    ]
+    assert "店铺草稿" not in head
+    assert "该平台不提供店铺中的商品版本可供比较：此页显示将发送的内容。" in head
