@@ -115,7 +115,8 @@ def sku_stock_edit(*, sku: Sku, stock: int) -> int:
         sku.stock = stock
         sku.full_clean()
         sku.save()
-        return fanout.catalog_object_saved(target=product, stock_before=stock_before)
+        # Only the stock changed: the admin queues the stock pushes alone (no publish that would send nothing).
+        return fanout.catalog_object_saved(target=product, stock_before=stock_before, body_changed=False)
 
 
 def sku_price_edit(*, sku: Sku, price: int) -> int:

@@ -118,13 +118,15 @@ class Refusal:
 class PublishOutcome:
     queued: int
     refused: tuple[Refusal, ...]
+    # (shop, product, job) per publish queued (or folded into a queued one), in the order asked.
+    jobs: tuple[tuple[Shop, Product, SyncJob], ...] = ()
 
 
 def products_publish_enqueue(*, shops: Iterable[Shop], products: Iterable[Product], user=None) -> PublishOutcome:
     """*Publish*: one publish job per product and shop, except where the pre-flight finds a blocking problem; those
     are refused with their problems, nothing is queued for them."""
     shops = list(shops)
-    queued = 0
+    jobs: list[tuple[Shop, Product, SyncJob]] = []
     refused: list[Refusal] = []
     for product in products:
         snapshot = product_snapshot(product_id=product.pk)
@@ -136,9 +138,9 @@ def products_publish_enqueue(*, shops: Iterable[Shop], products: Iterable[Produc
             if blocking:
                 refused.append(Refusal(product=product, shop=shop, problems=blocking))
                 continue
-            sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product, created_by=user)
-            queued += 1
-    return PublishOutcome(queued=queued, refused=tuple(refused))
+            job = sync_job_enqueue(shop=shop, kind=SyncJob.Kind.PRODUCT_PUBLISH, target=product, created_by=user)
+            jobs.append((shop, product, job))
+    return PublishOutcome(queued=len(jobs), refused=tuple(refused), jobs=tuple(jobs))
 
 
 def category_rules(*, category: Category | None) -> CategoryRules | None:

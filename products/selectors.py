@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
+from .inline_rows import Inline, inline_rows_fetch
 from .models import (
     Category,
     CategoryAttributeValue,
@@ -11,13 +12,10 @@ from .models import (
     Platform,
     Product,
     ProductGroup,
-    ProductPlatformCategory,
-    ProductProperty,
     ProductSpec,
     Shelf,
     ShelfModule,
     ShelfModuleGroup,
-    Sku,
 )
 from .sku_matrix import SpecDefinition, SpecValue, custom_key
 
@@ -40,7 +38,13 @@ def spec_definition_from_parts(
 
 def product_spec_definitions(*, product: Product) -> list[SpecDefinition]:
     """The saved specs of a product, in order."""
-    specs = ProductSpec.objects.filter(product=product).select_related("attribute").prefetch_related("values")
+    return spec_definitions_of(
+        ProductSpec.objects.filter(product=product).select_related("attribute").prefetch_related("values")
+    )
+
+
+def spec_definitions_of(specs) -> list[SpecDefinition]:
+    """The spec definitions of spec rows whose attribute and values are loaded."""
     return [
         spec_definition_from_parts(
             attribute=spec.attribute,
@@ -194,32 +198,31 @@ def _loaded_top(node: Category) -> Category:
     return node
 
 
+# The child rows a snapshot reads, read inline in the product's query (``inline_rows``): one statement on
+# PostgreSQL, whatever the number of SKUs, images or specs.
+SNAPSHOT_INLINES = (
+    # Three levels of each category joined; deeper trees are read by ``categories_load_ancestors``.
+    Inline("platform_categories", joined=("category", "category__parent", "category__parent__parent")),
+    Inline("images", order_by=("position", "pk")),
+    Inline("detail_blocks", order_by=("position", "pk")),
+    Inline("express_fees"),
+    Inline("skus", order_by=("position", "pk")),
+    Inline("properties", joined=("attribute", "attribute__category", "value")),
+    Inline("specs", joined=("attribute",), order_by=("position", "pk"), nested=(Inline("values"),)),
+)
+
+
 def product_for_snapshot(*, product_id: int) -> Product | None:
-    """The product with every part :func:`snapshot_of` reads, in a fixed number of queries; None once deleted.
-    A job that needs the product row and its snapshot reads both at once, instead of the row twice."""
-    product = (
-        # The freight template too (a join, no query of its own): the pre-flight asks how it prices.
-        Product.objects.select_related("brand", "freight_template")
-        .prefetch_related(
-            Prefetch(
-                "platform_categories",
-                queryset=ProductPlatformCategory.objects.select_related("category__parent__parent"),
-            ),
-            "images",
-            "detail_blocks",
-            "express_fees",
-            Prefetch("skus", queryset=Sku.objects.order_by("position", "pk")),
-            Prefetch(
-                "properties",
-                queryset=ProductProperty.objects.select_related("attribute__category", "value").order_by("pk"),
-            ),
-        )
-        .filter(pk=product_id)
-        .first()
-    )
-    if product is not None:
-        # Trees deeper than the three levels joined above: their remaining ancestors in one query per level.
-        categories_load_ancestors([row.category for row in product.platform_categories.all()])
+    """The product with every part :func:`snapshot_of` reads, in one statement on PostgreSQL (one per part
+    elsewhere); None once deleted. A job that needs the product row and its snapshot reads both at once."""
+    # The freight template too (a join, no query of its own): the pre-flight asks how it prices.
+    queryset = Product.objects.select_related("brand", "freight_template").filter(pk=product_id)
+    rows = inline_rows_fetch(queryset, SNAPSHOT_INLINES)
+    if not rows:
+        return None
+    product = rows[0]
+    # Trees deeper than the three levels joined above: their remaining ancestors in one query per level.
+    categories_load_ancestors([row.category for row in product.platform_categories.all()])
     return product
 
 
@@ -246,7 +249,7 @@ def snapshot_of(product: Product) -> ProductSnapshot:
             )
             for p in product.properties.all()
         ),
-        spec_definitions=tuple(product_spec_definitions(product=product)),
+        spec_definitions=tuple(spec_definitions_of(product.specs.all())),
         skus=tuple(
             SkuSnapshot(
                 id=s.pk,

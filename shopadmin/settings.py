@@ -150,6 +150,15 @@ CELERY_BEAT_SCHEDULE = {
 # How long a worker holds a job it claimed. A job still running after that is taken for one whose worker died and
 # is re-driven (outcome unknown), so this must stay above the longest job; lower, a dead worker's job waits less.
 SYNC_LEASE_SECONDS = env.int("SYNC_LEASE_SECONDS", default=120)
+# Stock pushes (issue 11). The deltas of one job go out in this many threads (never inside a transaction).
+SYNC_STOCK_THREADS = env.int("SYNC_STOCK_THREADS", default=4)
+# The join window of a stock push (channels_sync/engine/join.py): a push written while another stock push of the shop
+# was active within SYNC_JOIN_BURST_MS is part of a burst, and waits until the shop has seen no stock edit for
+# SYNC_JOIN_QUIET_MS, at most SYNC_JOIN_MAX_MS after it was written (how stale a shop's stock may get during a
+# sustained burst), so one call per SKU carries the burst. An isolated edit runs at once. SYNC_JOIN_QUIET_MS=0: off.
+SYNC_JOIN_QUIET_MS = env.int("SYNC_JOIN_QUIET_MS", default=250)
+SYNC_JOIN_MAX_MS = env.int("SYNC_JOIN_MAX_MS", default=15000)
+SYNC_JOIN_BURST_MS = env.int("SYNC_JOIN_BURST_MS", default=250)
 
 # Client-side quotas per shop (API reference §3.3): the Channels store's product add + update calls.
 CHANNELS_PRODUCT_WRITES_PER_HOUR = env.int("CHANNELS_PRODUCT_WRITES_PER_HOUR", default=200)

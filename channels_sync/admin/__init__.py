@@ -2,6 +2,6 @@
 and the sync side of the catalog's admins (``catalog``: panels contributed through ``products.extensions``, not
 admins registered again)."""
 
-from . import catalog, jobs, orders, shops, stock
+from . import batches, catalog, jobs, orders, shops, stock
 
-__all__ = ["catalog", "jobs", "orders", "shops", "stock"]
+__all__ = ["batches", "catalog", "jobs", "orders", "shops", "stock"]

@@ -44,6 +44,7 @@ from .common import (
     remote_status_label,
     shop_action,
 )
+from .dry_run import shops_dry_run
 from .selectors import object_bindings, sync_panel_rows
 from .shops import OPEN_PLATFORM_OPTION_FIELDSETS
 
@@ -217,6 +218,7 @@ class ProductSyncPanel(CatalogSyncPanel):
 
     extra_actions = [
         shop_action(SyncJob.Kind.PRODUCT_PUBLISH, _("Publish to shops…"), "sync_catalog"),
+        shops_dry_run,
         shop_action(SyncJob.Kind.PRODUCT_LIST, _("List in shops…"), "sync_catalog"),
         shop_action(SyncJob.Kind.PRODUCT_DELIST, _("Delist in shops…"), "sync_catalog"),
         shop_action(SyncJob.Kind.PRODUCT_DELETE, _("Delete in shops…"), "sync_catalog"),

@@ -2,11 +2,15 @@
 the action that asks which shops."""
 
 from django.contrib import admin, messages
+from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ..batches import batch_record
 from ..engine import fanout
 from ..forms import (
     ChooseShopsForm,
@@ -79,7 +83,7 @@ class SyncPermissionsMixin:
         return request.user.has_perm("channels_sync.fulfil_order")
 
 
-def _enabled_shops():
+def enabled_shops():
     return Shop.objects.filter(is_enabled=True).order_by("name")
 
 
@@ -109,21 +113,31 @@ def shop_action(kind: str, description, permission: str, *, targets=None):
     """
 
     def action(modeladmin, request, queryset):
-        form = ChooseShopsForm(request.POST if "apply" in request.POST else None, shops=_enabled_shops())
+        form = ChooseShopsForm(request.POST if "apply" in request.POST else None, shops=enabled_shops())
         if "apply" in request.POST and form.is_valid():
             refused = ()
-            if kind == SyncJob.Kind.PRODUCT_PUBLISH:
-                outcome = products_publish_enqueue(
-                    shops=form.cleaned_data["shops"], products=list(queryset), user=request.user
-                )
-                count, refused = outcome.queued, outcome.refused
-            else:
-                count = fanout.shops_action_enqueue(
-                    shops=form.cleaned_data["shops"],
+            with transaction.atomic():
+                if kind == SyncJob.Kind.PRODUCT_PUBLISH:
+                    outcome = products_publish_enqueue(
+                        shops=form.cleaned_data["shops"], products=list(queryset), user=request.user
+                    )
+                    jobs, refused = outcome.jobs, outcome.refused
+                else:
+                    jobs = fanout.shops_action_jobs(
+                        shops=form.cleaned_data["shops"],
+                        kind=kind,
+                        targets=list(targets(queryset) if targets else queryset),
+                        user=request.user,
+                    )
+                batch = batch_record(
                     kind=kind,
-                    targets=list(targets(queryset) if targets else queryset),
+                    title=description,
+                    back_url=request.get_full_path(),
                     user=request.user,
+                    queued=jobs,
+                    refused=refused,
                 )
+            count = len(jobs)
             modeladmin.message_user(
                 request,
                 ngettext("%(count)d job queued.", "%(count)d jobs queued.", count) % {"count": count},
@@ -131,7 +145,8 @@ def shop_action(kind: str, description, permission: str, *, targets=None):
             )
             for refusal in refused:
                 modeladmin.message_user(request, refusal_message(refusal), messages.ERROR)
-            return None
+            # The batch's progress page, every row from queued to its end (``admin/batches.py``).
+            return HttpResponseRedirect(reverse("admin:channels_sync_syncbatch_change", args=[batch.pk]))
         return TemplateResponse(
             request,
             "admin/channels_sync/choose_shops.html",

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,22 @@ def binding_for(shop, target) -> RemoteBinding:
 def binding_get(shop, model, object_id: int) -> RemoteBinding | None:
     content_type = ContentType.objects.get_for_model(model)
     return RemoteBinding.objects.filter(shop=shop, content_type=content_type, object_id=object_id).first()
+
+
+def bindings_get(shop, targets) -> dict[tuple[type, int], RemoteBinding]:
+    """The bindings of several objects in ``shop`` in one query: ``(model, object id)`` -> binding, for the
+    objects of ``targets`` (pairs of model and object id) that have one."""
+    targets = list(targets)
+    if not targets:
+        return {}
+    types = {model: ContentType.objects.get_for_model(model) for model, _ in targets}
+    wanted = Q()
+    for model, object_id in targets:
+        wanted |= Q(content_type=types[model], object_id=object_id)
+    models = {content_type.pk: model for model, content_type in types.items()}
+    return {
+        (models[row.content_type_id], row.object_id): row for row in RemoteBinding.objects.filter(wanted, shop=shop)
+    }
 
 
 def remote_ids(shop, model, object_ids) -> dict[int, str]:

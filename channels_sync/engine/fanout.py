@@ -141,12 +141,17 @@ def product_recreate_enqueue(*, product: Product, shop: Shop, user=None) -> Sync
 
 def shops_action_enqueue(*, shops, kind: str, targets, user=None) -> int:
     """Admin actions: one job per shop and target. Returns how many were written."""
-    count = 0
+    return len(shops_action_jobs(shops=shops, kind=kind, targets=targets, user=user))
+
+
+def shops_action_jobs(*, shops, kind: str, targets, user=None) -> list[tuple[Shop, models.Model, SyncJob]]:
+    """Admin actions: one job per shop and target (or the queued one the request folded into), as
+    ``(shop, target, job)`` in the order asked, for the action's progress page."""
+    queued = []
     for shop in shops:
         for target in targets:
-            sync_job_enqueue(shop=shop, kind=kind, target=target, created_by=user)
-            count += 1
-    return count
+            queued.append((shop, target, sync_job_enqueue(shop=shop, kind=kind, target=target, created_by=user)))
+    return queued
 
 
 # Draft states that change by themselves (the platform audits or uploads): polled until they settle.

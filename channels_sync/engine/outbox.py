@@ -2,7 +2,8 @@
 
 - A change that must reach a shop is a ``SyncJob`` row written in the caller's transaction; its id is queued to
   Celery on commit. Repeated edits coalesce into the one pending job of the same kind and target, except a list
-  or delist asked after the opposite one (it then goes to a new job behind that one).
+  or delist asked after the opposite one (it then goes to a new job behind that one). A stock push written during a
+  burst of edits waits in a join window first (``join.py``), so one call per SKU carries the whole burst.
 - A worker claims a job with a conditional UPDATE (state, due time, and no running or earlier pending job of the
   same target): exactly one row changed means it is ours. No network call happens inside a transaction.
 - Every HTTP call is recorded as a ``SyncAttempt``. Retryable failures set ``next_attempt_at`` (backoff in the
@@ -40,6 +41,7 @@ from ..platforms.http import CallRecord
 from ..platforms.registry import get_adapter
 from .bindings import record_job_failure_on_target
 from .context import JobContext, JobFailed, WaitingForJob, shop_config
+from .join import join_due_for_new_job, join_windows_move_on, joins
 from .params import JobParams, job_params_read, job_params_to_json
 from .registry import handler_for
 
@@ -104,18 +106,28 @@ def sync_job_enqueue(
         # blocked, the end of the job ahead queues it again; beat re-drives the rest), and a waiting job is
         # queued when what it waits for ends. Only a fold that changes when or where the job can run sends one.
         needs_message = job is None or ahead_of is not None
+        now = timezone.now()
+        countdown = 0.0
         if job is None:
             position = _queue_position(ahead_of.pk, ahead_of.queue_position) - 1 if ahead_of is not None else None
-            job = SyncJob.objects.create(shop=shop, kind=kind, lock_key=lock_key, queue_position=position, **fields)
+            # An edit of a burst waits in the join window (``engine/join.py``); an isolated one runs at once.
+            due = join_due_for_new_job(shop_id=shop.pk, kind=kind, now=now)
+            countdown = (due - now).total_seconds()
+            job = SyncJob.objects.create(
+                shop=shop, kind=kind, lock_key=lock_key, queue_position=position, next_attempt_at=due, **fields
+            )
         else:
             if job.params != fields["params"]:
                 # New params make a job in backoff due now: it must be told so.
-                SyncJob.objects.filter(pk=job.pk).update(params=fields["params"], next_attempt_at=timezone.now())
+                SyncJob.objects.filter(pk=job.pk).update(params=fields["params"], next_attempt_at=now)
                 needs_message = needs_message or job.state == SyncJob.State.PENDING
             if ahead_of is not None:
                 _move_ahead_of(job, ahead_of)
         if needs_message:
-            transaction.on_commit(partial(_queue_run, job.pk))
+            transaction.on_commit(partial(_queue_run, job.pk, countdown))
+        if joins(kind):
+            # The burst goes on: the shop's join windows move on. No message: a job's comes early, is queued again.
+            transaction.on_commit(partial(join_windows_move_on, shop.pk, kind, now))
     return job
 
 
@@ -165,7 +177,7 @@ def _queue_position(job_id: int, queue_position: int | None) -> int:
     return queue_position if queue_position is not None else job_id * SyncJob.POSITION_SCALE
 
 
-def _queue_run(job_id: int, countdown: int = 0) -> None:
+def _queue_run(job_id: int, countdown: float = 0) -> None:
     try:
         # A signature by name: where the task is registered (workers, eager mode) its own apply_async runs,
         # elsewhere the message is sent by name.
@@ -182,14 +194,14 @@ def worker_identity() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
-def sync_job_claim(*, job_id: int, owner: str) -> bool:
+def sync_job_claim(*, job_id: int, owner: str, now=None) -> bool:
     """Take a due job if nothing else runs for its target and no job ahead of it in the target's queue has yet to
     run. One UPDATE.
 
     A waiting job stays in the queue (later requests of the merchant do not overtake it), but the job it waits
     for was moved ahead of it when it started waiting, so a wait never blocks what it waits for.
     """
-    now = timezone.now()
+    now = now or timezone.now()
     own_position = Coalesce(OuterRef("queue_position"), OuterRef("id") * SyncJob.POSITION_SCALE)
     ahead = Q(position__lt=own_position) | Q(position=own_position, pk__lt=OuterRef("pk"))
     blocking = (
@@ -214,7 +226,9 @@ def sync_job_claim(*, job_id: int, owner: str) -> bool:
 def sync_job_execute(*, job_id: int, owner: str | None = None) -> str | None:
     """Run one job if it can be claimed. Returns its new state, or None when it was not ours to run."""
     owner = owner or worker_identity()
-    if not sync_job_claim(job_id=job_id, owner=owner):
+    now = timezone.now()
+    if not sync_job_claim(job_id=job_id, owner=owner, now=now):
+        _queue_again_if_early(job_id, now)
         return None
     job = SyncJob.objects.select_related("shop").get(pk=job_id)
     records: list[CallRecord] = []
@@ -243,6 +257,18 @@ def sync_job_execute(*, job_id: int, owner: str | None = None) -> str | None:
         logger.exception("sync.job.crashed", extra={"job_id": job.pk, "kind": job.kind})
         error = caught
     return _finish(job, owner, records, outcome, error)
+
+
+def _queue_again_if_early(job_id: int, now) -> None:
+    """A message that came before its job was due at ``now`` (the claim's time: a join window moved on) is queued
+    again for the rest of the wait."""
+    due = (
+        SyncJob.objects.filter(pk=job_id, state=SyncJob.State.PENDING, next_attempt_at__gt=now)
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    if due is not None:
+        _queue_run(job_id, countdown=max(0.0, (due - timezone.now()).total_seconds()))
 
 
 def _finish(job: SyncJob, owner: str, records: list[CallRecord], outcome: dict, error: BaseException | None) -> str:
@@ -412,7 +438,7 @@ def _queue_next_for_target(shop_id: int, lock_key: str) -> None:
     )
     if waiting is not None:
         job_id, due = waiting
-        _queue_run(job_id, countdown=max(0, int((due - timezone.now()).total_seconds())))
+        _queue_run(job_id, countdown=max(0.0, (due - timezone.now()).total_seconds()))
 
 
 def _backoff_seconds(attempts: int) -> int:

@@ -3,6 +3,7 @@
 - ``shops``: the remote accounts;
 - ``bindings``: what a local object is in one shop, and the images uploaded there;
 - ``jobs``: the outbox of jobs and their attempts (design §4);
+- ``batches``: a bulk action's rows (object × shop) and the jobs carrying them;
 - ``stock``: local stock movements and what each shop holds;
 - ``orders``: orders pulled from the shops;
 - ``pushes``: platform event pushes as received;
@@ -11,6 +12,7 @@ app label) and are imported from there; ``ChannelsSyncConfig.import_models`` loa
 """
 
 from .adoption import CatalogImport, CatalogImportRow
+from .batches import SyncBatch, SyncBatchItem
 from .bindings import REMOTE_STATUS_MISSING, BindingStatusChange, RemoteBinding, RemoteImage, payload_hash
 from .jobs import SyncAttempt, SyncJob
 from .orders import AfterSale, Order, OrderItem, awaiting_shipment
@@ -36,6 +38,8 @@ __all__ = [
     "Shop",
     "StockMovement",
     "SyncAttempt",
+    "SyncBatch",
+    "SyncBatchItem",
     "SyncJob",
     "payload_hash",
 ]

@@ -1,8 +1,5 @@
 """What a local object is in one shop: its remote binding, and the images uploaded there once."""
 
-import hashlib
-import json
-
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -12,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from products.models import ImageAsset
 
+from ..platforms.hashing import payload_hash  # noqa: F401 (the engine reads it from the models)
 from .shops import Shop
 
 # ``RemoteBinding.remote_status`` of a bound object the shop says no longer exists (its remote id is kept).
@@ -63,12 +61,6 @@ class RemoteBinding(models.Model):
     @property
     def is_bound(self) -> bool:
         return bool(self.remote_id) and not self.is_deleted
-
-
-def payload_hash(payload: dict) -> str:
-    """A stable hash of a payload: the same content always gives the same hash, whatever the key order."""
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class RemoteImage(models.Model):

@@ -11,14 +11,18 @@ import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol, TypeVar
 
 from products.selectors import FreightTemplateSnapshot, GroupSnapshot, ProductSnapshot, ShelfSnapshot
 
-from .errors import RejectedError
+from .errors import ImageRefusedError, RejectedError, RemoteMissingError
+from .hashing import payload_hash
 from .hosts import HostPolicy
 from .http import CallRecord, Timeouts
 from .remote_catalog import RemoteCatalogPage
 from .remote_images import download_remote_image
+
+_Sent = TypeVar("_Sent")
 
 # A product picture is at most 10 MB (§3.6): a minute to fetch one.
 IMAGE_DOWNLOAD_TIMEOUTS = Timeouts(connect=5.0, read=60.0)
@@ -94,6 +98,76 @@ class ProductPayload:
     def __post_init__(self):
         if self.hash_basis is None:
             object.__setattr__(self, "hash_basis", self.body)
+
+
+class PublishAction:
+    """What a publish did: nothing (the body unchanged since its last push), an update of the bound product, a
+    create, or a lost create found again in the shop and brought up to date."""
+
+    UNCHANGED = "unchanged"
+    UPDATED = "updated"
+    CREATED = "created"
+    FOUND = "found"
+
+
+@dataclass(frozen=True)
+class PublishRequest:
+    """Everything one publish needs, handed to :meth:`PlatformAdapter.publish` up front by the engine."""
+
+    snapshot: ProductSnapshot
+    # The product in the shop where it is bound (has a remote id); None before its first create.
+    binding: BindingState | None
+    # The hash of the last body sent ("" for none). Set while unbound, it marks a create sent whose answer may
+    # have been lost: the shop is asked before creating again.
+    last_pushed_hash: str
+    # The previous attempt ended without an answer: send even an unchanged body, look for a lost create.
+    outcome_unknown: bool
+    freight_template_remote_id: str | None
+    product_options: Mapping | None = None
+
+
+@dataclass(frozen=True)
+class PublishWrite:
+    """A write the shop has taken, told to the engine at once (:meth:`PublishServices.written`)."""
+
+    action: str  # PublishAction.CREATED, FOUND (the lost create found, before it is brought up to date), UPDATED
+    remote_id: str
+    payload: ProductPayload
+    # What a read just before an update said (where the update needs it), else None.
+    remote_before: RemoteProductState | None = None
+
+
+class PublishServices(Protocol):
+    """What the engine does for a publish while it runs, the adapter never touching the ORM: the images' platform
+    URLs (uploaded before the publish), uploading refused ones again, and the lost-answer bookkeeping."""
+
+    image_urls: Mapping[int, str]
+
+    def images_refused(self, refusal: ImageRefusedError) -> None:
+        """Upload again the images the shop refused as not its own; ``image_urls`` then holds the new URLs."""
+
+    def create_sending(self, payload: ProductPayload) -> None:
+        """A create is about to be sent: recorded first, so that a lost answer is never followed by a blind create."""
+
+    def written(self, write: PublishWrite) -> BindingState:
+        """Record what the shop has just taken; returns the binding as it now stands."""
+
+
+@dataclass(frozen=True)
+class PublishOutcome:
+    """What a publish ended with, for the engine to keep."""
+
+    action: str  # PublishAction
+    remote_id: str
+    # The last body sent (None when unchanged).
+    payload: ProductPayload | None = None
+    # The product read back after the write (``Capability.DRAFT``): its statuses, draft and online copies.
+    remote_read: RemoteProductState | None = None
+    # What the shop holds, where a read said it (the read after the write, or the lost create found): new stock
+    # baselines take its quantities.
+    stock_remote: RemoteProductState | None = None
+    # The shop's key of each local SKU, for its stock calls.
+    sku_keys: Mapping[int, str] = field(default_factory=dict)
 
 
 class OrderStage:
@@ -371,6 +445,86 @@ class PlatformAdapter:
     ) -> ProductPayload:
         raise NotSupported("product_payload")
 
+    def publish(self, request: PublishRequest, services: PublishServices) -> PublishOutcome:
+        """Create the product in the shop, or update it where bound; an unchanged body is not sent.
+
+        The one call the engine makes per publish. Each write the shop takes is told to ``services`` at once
+        (``written``), and a create is announced before it is sent (``create_sending``): an answer lost after that
+        point makes the next attempt look for the product (``product_find``) instead of creating it twice. A body
+        whose image the shop refuses as not its own is sent once more after ``services`` uploaded those again.
+        """
+        snapshot = request.snapshot
+
+        def build(binding: BindingState | None, remote: RemoteProductState | None = None) -> ProductPayload:
+            return self.product_payload(
+                snapshot=snapshot,
+                image_urls=services.image_urls,
+                freight_template_remote_id=request.freight_template_remote_id,
+                binding=binding,
+                remote=remote,
+                product_options=request.product_options,
+            )
+
+        binding = request.binding
+        payload = build(binding)
+        if binding is not None:
+            if request.last_pushed_hash == payload_hash(payload.hash_basis) and not request.outcome_unknown:
+                return PublishOutcome(action=PublishAction.UNCHANGED, remote_id=binding.remote_id)
+            before = None
+            if self.product_needs_remote_for_update(binding):
+                before = self.product_get(remote_id=binding.remote_id)
+                if not before.exists:
+                    raise RemoteMissingError(
+                        before.missing_errcode, before.missing_errmsg, kind="product", remote_id=binding.remote_id
+                    )
+            payload = self._update_healing(services, binding, lambda: build(binding, before))
+            services.written(PublishWrite(PublishAction.UPDATED, binding.remote_id, payload, remote_before=before))
+            return self._written_outcome(PublishAction.UPDATED, binding.remote_id, payload, snapshot)
+
+        remote_id = None
+        if request.outcome_unknown or request.last_pushed_hash:
+            # An earlier create may have been applied without our seeing the answer: look before creating again.
+            remote_id = self.product_find(payload=payload, snapshot=snapshot)
+        if remote_id is None:
+
+            def create() -> tuple[ProductPayload, str]:
+                sent = build(None)
+                services.create_sending(sent)
+                return sent, self.product_create(payload=sent, snapshot=snapshot)
+
+            payload, remote_id = send_with_image_healing(services, create)
+            services.written(PublishWrite(PublishAction.CREATED, remote_id, payload))
+            return self._written_outcome(PublishAction.CREATED, remote_id, payload, snapshot)
+        # Found the earlier create: bring it up to date with what was meant to be sent.
+        bound = services.written(PublishWrite(PublishAction.FOUND, remote_id, payload))
+        found = self.product_get(remote_id=remote_id)
+        payload = self._update_healing(services, bound, lambda: build(bound, found))
+        services.written(PublishWrite(PublishAction.UPDATED, remote_id, payload))
+        return self._written_outcome(PublishAction.FOUND, remote_id, payload, snapshot, found=found)
+
+    def _update_healing(self, services: PublishServices, binding: BindingState, build) -> ProductPayload:
+        def update() -> ProductPayload:
+            sent = build()
+            self.product_update(remote_id=binding.remote_id, payload=sent)
+            return sent
+
+        return send_with_image_healing(services, update)
+
+    def _written_outcome(
+        self, action: str, remote_id: str, payload: ProductPayload, snapshot: ProductSnapshot, found=None
+    ) -> PublishOutcome:
+        """The outcome of a write: a drafted product read back, and the shop's keys of the SKUs."""
+        read = self.product_get(remote_id=remote_id) if Capability.DRAFT in self.capabilities else None
+        stock_remote = read if read is not None else found
+        return PublishOutcome(
+            action=action,
+            remote_id=remote_id,
+            payload=payload,
+            remote_read=read,
+            stock_remote=stock_remote,
+            sku_keys=self.remote_sku_keys(snapshot=snapshot, remote=stock_remote),
+        )
+
     def remote_sku_keys(self, *, snapshot: ProductSnapshot, remote: RemoteProductState | None) -> dict[int, str]:
         """The shop's key of each local SKU (for stock calls): by default the spec key, V1.17's sku_id."""
         return {sku.id: sku.spec_key for sku in snapshot.skus}
@@ -530,3 +684,17 @@ class PlatformAdapter:
     def aftersale_reject_reasons(self) -> list[RejectReason]:
         """The reasons ``aftersale_reject`` accepts, as the platform lists them (Channels)."""
         raise NotSupported("aftersale_reject_reasons")
+
+
+def send_with_image_healing(images, send: Callable[[], _Sent]) -> _Sent:
+    """Call ``send``, which builds its body from ``images.image_urls``. When the shop refuses one of the images as
+    not its own, ``images.images_refused`` uploads the refused images again and ``send`` is called once more; a
+    second refusal is the rejection it is (the images were not the cause, or cannot be healed). ``images`` is a
+    :class:`PublishServices`, or the engine's ``PayloadImages``."""
+    try:
+        return send()
+    except ImageRefusedError as refusal:
+        if not images.image_urls:
+            raise
+        images.images_refused(refusal)
+    return send()

@@ -2,7 +2,8 @@
 carries the shop's access token, and the product-write quota of the platforms that count them.
 
 Each of the three adapters says only which client it talks through and, where the platform counts product writes
-per hour and day, the quota's name, settings and errcode.
+per hour and day, the quota's name, settings and errcode. What the Channels store and the mini-shop share is here
+too: an image uploaded as bytes whose answer is its link, and the hash of a body whose stock goes out as deltas.
 """
 
 from __future__ import annotations
@@ -57,3 +58,15 @@ class WeChatAdapter(PlatformAdapter):
                 per_day=getattr(settings, quota.per_day_setting),
                 errcode=quota.errcode,
             )
+
+    def upload_image(self, *, filename: str, data: bytes, width: int, height: int) -> str:
+        """The picture's bytes uploaded, answered by a link that never expires (the Channels store: resp_type 1,
+        ``mmecimage.cn/p/``; the mini-shop: multipart ``media`` with upload_type/resp_type in the query, §4,
+        §7.6), so each image goes up once. V1.17 has an upload of its own."""
+        return self.client.image_upload_bytes(data, width, height, filename=filename, timeouts=UPLOAD_TIMEOUTS)
+
+
+def body_without_stock(body: dict) -> dict:
+    """The body with SKU stock blanked (the Channels store, the mini-shop): stock goes out as deltas once listed, so
+    it must not make a change."""
+    return {**body, "skus": [{**sku, "stock_num": 0} for sku in body.get("skus", [])]}

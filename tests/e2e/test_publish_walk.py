@@ -122,6 +122,13 @@ def test_create_publish_list_edit_stock_and_delist(browser, merchant, shops, san
 
     # Publish to both shops.
     _run_shop_action(browser, "shops_product_publish", product, "publish")
+    # The action opened the batch's progress page: it reads its rows again until both have ended.
+    assert "/admin/channels_sync/syncbatch/" in browser.driver.current_url
+    browser.wait_for_text("已全部结束。", ".batch-state")
+    browser.shot("publish-progress")
+    states = [row.text for row in browser.driver.find_elements("css selector", ".batch-row-state")]
+    assert sorted(states) in (["已完成", "已完成"], ["审核中", "已完成"], ["审核中", "审核中"])  # Channels may audit
+    assert browser.text(".batch-percent") == "已结束 2 / 2"
     wait_for_jobs(worker=worker)
     assert _states("product_publish") == [("channels", "succeeded"), ("wechat_store", "succeeded")]
     browser.open("/admin/channels_sync/syncjob/")

@@ -13,6 +13,7 @@ from ...models import (
     SyncJob,
     payload_hash,
 )
+from ...platforms.adapter import send_with_image_healing
 from ...platforms.errors import RejectedError
 from ..bindings import (
     binding_for,
@@ -21,7 +22,7 @@ from ..bindings import (
     remote_ids,
 )
 from ..context import JobContext, JobFailed
-from ..images import PayloadImages, send_with_image_healing
+from ..images import PayloadImages
 from ..registry import handles
 
 logger = logging.getLogger("channels_sync.jobs")

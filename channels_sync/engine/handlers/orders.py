@@ -199,7 +199,10 @@ def _apply_order_stock(shop, order: Order, remote: RemoteOrder) -> None:
         )
         OrderItem.objects.filter(pk=item.pk).update(stock_held=F("stock_held") - change.delta)
         if change.origin_moved_already:
-            RemoteSkuStock.objects.filter(shop=shop, sku=sku).update(synced_stock=F("synced_stock") + change.delta)
+            # The shop took the order off its own quantity: the baseline the next push starts from moves with it.
+            RemoteSkuStock.objects.filter(shop=shop, sku=sku).update(
+                synced_stock=F("synced_stock") + change.delta, remote_stock=F("remote_stock") + change.delta
+            )
             stock_push_enqueue(product=sku.product, exclude_shop=shop)
         else:
             stock_push_enqueue(product=sku.product)

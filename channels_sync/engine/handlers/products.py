@@ -18,7 +18,16 @@ from ...models import (
     SyncJob,
     payload_hash,
 )
-from ...platforms.adapter import FREIGHT_TEMPLATE_CAPABILITIES, Capability, ProductPayload
+from ...platforms.adapter import (
+    FREIGHT_TEMPLATE_CAPABILITIES,
+    BindingState,
+    Capability,
+    ProductPayload,
+    PublishAction,
+    PublishRequest,
+    PublishWrite,
+    send_with_image_healing,
+)
 from ...platforms.channels.models import ThirdPartySourceDeclaration
 from ...platforms.errors import RejectedError, RemoteMissingError
 from ...selectors import product_options_for
@@ -29,13 +38,13 @@ from ..bindings import (
     binding_record_success,
     binding_state,
     binding_store_remote,
+    bindings_get,
     detects_missing_product,
-    product_missing_in_shop,
     remote_status_word,
 )
 from ..context import JobContext, JobFailed
 from ..fanout import stock_push_enqueue
-from ..images import PayloadImages, send_with_image_healing
+from ..images import PayloadImages
 from ..registry import handles
 
 logger = logging.getLogger("channels_sync.jobs")
@@ -53,92 +62,78 @@ def handle_product_publish(ctx: JobContext) -> dict:
     if product is None:
         return {"skipped": "product deleted"}
     snapshot = snapshot_of(product)
-    binding = binding_for(ctx.shop, product)
-    template_remote_id = None
+    template_id = None
     if (
         snapshot.freight_template_id
         and snapshot.delivery_type == Product.DeliveryType.TEMPLATE
         and ctx.adapter.capabilities & FREIGHT_TEMPLATE_CAPABILITIES
     ):
-        template_remote_id = _require_freight_template(ctx, snapshot.freight_template_id)
+        template_id = snapshot.freight_template_id
+    # The product's binding and its freight template's, in one read.
+    found = bindings_get(ctx.shop, [(Product, product.pk)] + ([(FreightTemplate, template_id)] if template_id else []))
+    binding = found.get((Product, product.pk)) or binding_for(ctx.shop, product)
+    template_remote_id = None
+    if template_id:
+        template_remote_id = _require_freight_template(ctx, template_id, found.get((FreightTemplate, template_id)))
     images = PayloadImages(ctx, snapshot.all_image_asset_ids() if Capability.IMAGES in ctx.adapter.capabilities else ())
-    product_options = product_options_for(ctx.shop, product)
-
-    def build(remote=None):
-        return ctx.adapter.product_payload(
-            snapshot=snapshot,
-            image_urls=images.urls,
-            freight_template_remote_id=template_remote_id,
-            binding=binding_state(binding) if binding.is_bound else None,
-            remote=remote,
-            product_options=product_options,
-        )
-
-    payload = build()
-    if binding.is_bound:
-        if binding.last_pushed_hash == payload_hash(payload.hash_basis) and not ctx.job.outcome_unknown:
-            return {"remote_id": binding.remote_id, "unchanged": True}
-        remote = None
-        if ctx.adapter.product_needs_remote_for_update(binding_state(binding)):
-            remote = ctx.adapter.product_get(remote_id=binding.remote_id)
-            if not remote.exists:
-                raise product_missing_in_shop(binding, remote.missing_errcode, remote.missing_errmsg)
-
-        def update():
-            sent = build(remote)
-            ctx.adapter.product_update(remote_id=binding.remote_id, payload=sent)
-            return sent
-
-        payload = send_with_image_healing(images, update)
-        fields = {"last_pushed_hash": payload_hash(payload.hash_basis), "last_pushed_payload": payload.body}
-        if binding.remote_status == REMOTE_STATUS_MISSING:
-            # The shop holds the product again (it came back, or was wrongly reported gone).
-            fields["remote_status"] = _status_found_again(ctx, binding, remote)
-        binding_record_success(binding, **fields)
-        _after_product_write(ctx, product, snapshot, binding)
-        return {"remote_id": binding.remote_id, "updated": True, "warnings": list(payload.warnings)}
-
-    remote_id = None
-    if ctx.job.outcome_unknown or binding.last_pushed_hash:
-        # An earlier create may have been applied without our seeing the answer: look before creating again.
-        remote_id = ctx.adapter.product_find(payload=payload, snapshot=snapshot)
-    created = remote_id is None
-    if created:
-
-        def create():
-            sent = build()
-            # Mark the attempt before sending: a crash after this point is an unknown outcome, never a blind retry.
-            RemoteBinding.objects.filter(pk=binding.pk).update(last_pushed_hash=payload_hash(sent.hash_basis))
-            return sent, ctx.adapter.product_create(payload=sent, snapshot=snapshot)
-
-        payload, remote_id = send_with_image_healing(images, create)
-    binding_record_success(
-        binding,
-        remote_id=remote_id,
-        is_deleted=False,
-        last_pushed_hash=payload_hash(payload.hash_basis),
-        last_pushed_payload=payload.body,
-        remote_status=binding.remote_status or ctx.adapter.created_status,
+    request = PublishRequest(
+        snapshot=snapshot,
+        binding=binding_state(binding) if binding.is_bound else None,
+        last_pushed_hash=binding.last_pushed_hash,
+        outcome_unknown=ctx.job.outcome_unknown,
+        freight_template_remote_id=template_remote_id,
+        product_options=product_options_for(ctx.shop, product),
     )
-    found = None
-    if not created:
-        # Found the earlier create: bring it up to date with what was meant to be sent.
-        found = ctx.adapter.product_get(remote_id=remote_id)
-
-        def bring_up_to_date():
-            sent = build(found)
-            ctx.adapter.product_update(remote_id=remote_id, payload=sent)
-            return sent
-
-        payload = send_with_image_healing(images, bring_up_to_date)
-        binding_record_success(
-            binding, last_pushed_hash=payload_hash(payload.hash_basis), last_pushed_payload=payload.body
-        )
-    _after_product_write(ctx, product, snapshot, binding, remote=found)
+    outcome = ctx.adapter.publish(request, _PublishBookkeeping(ctx, binding, images))
+    if outcome.action == PublishAction.UNCHANGED:
+        return {"remote_id": outcome.remote_id, "unchanged": True}
+    if outcome.remote_read is not None:
+        binding_store_remote(binding, outcome.remote_read)
+    _stock_after_publish(ctx, product, snapshot, outcome.sku_keys, outcome.stock_remote)
+    if outcome.action == PublishAction.UPDATED:
+        return {"remote_id": outcome.remote_id, "updated": True, "warnings": list(outcome.payload.warnings)}
     for group in ProductGroup.objects.filter(products=product):
         if binding_get(ctx.shop, ProductGroup, group.pk) is not None:
             ctx.enqueue(kind=SyncJob.Kind.GROUP_PUSH, target=group)
-    return {"remote_id": remote_id, "created": created, "warnings": list(payload.warnings)}
+    created = outcome.action == PublishAction.CREATED
+    return {"remote_id": outcome.remote_id, "created": created, "warnings": list(outcome.payload.warnings)}
+
+
+class _PublishBookkeeping:
+    """The engine's side of a publish (``adapter.PublishServices``): the images' URLs, and each write the shop took
+    recorded on the binding at once."""
+
+    def __init__(self, ctx: JobContext, binding: RemoteBinding, images: PayloadImages) -> None:
+        self.ctx = ctx
+        self.binding = binding
+        self.images = images
+
+    @property
+    def image_urls(self) -> dict[int, str]:
+        return self.images.urls
+
+    def images_refused(self, refusal) -> None:
+        self.images.images_refused(refusal)
+
+    def create_sending(self, payload: ProductPayload) -> None:
+        # Marked before sending: a crash after this point is an unknown outcome, never a blind retry.
+        RemoteBinding.objects.filter(pk=self.binding.pk).update(last_pushed_hash=payload_hash(payload.hash_basis))
+
+    def written(self, write: PublishWrite) -> BindingState:
+        binding = self.binding
+        fields = {"last_pushed_hash": payload_hash(write.payload.hash_basis), "last_pushed_payload": write.payload.body}
+        if write.action == PublishAction.UPDATED:
+            if binding.remote_status == REMOTE_STATUS_MISSING:
+                # The shop holds the product again (it came back, or was wrongly reported gone).
+                fields["remote_status"] = _status_found_again(self.ctx, binding, write.remote_before)
+        else:
+            fields.update(
+                remote_id=write.remote_id,
+                is_deleted=False,
+                remote_status=binding.remote_status or self.ctx.adapter.created_status,
+            )
+        binding_record_success(binding, **fields)
+        return binding_state(binding)
 
 
 @handles(SyncJob.Kind.PRODUCT_RECREATE)
@@ -181,19 +176,9 @@ def _status_found_again(ctx: JobContext, binding: RemoteBinding, remote) -> str:
     return "" if binding.listed_once else ctx.adapter.created_status
 
 
-def _after_product_write(ctx: JobContext, product: Product, snapshot, binding: RemoteBinding, remote=None) -> None:
-    """Read back a drafted product's state, then set the stock baselines of SKUs new to the shop.
-
-    ``remote`` is what a read just before the write said, if there was one (the write kept its quantities).
-    """
-    if Capability.DRAFT in ctx.adapter.capabilities:
-        remote = ctx.adapter.product_get(remote_id=binding.remote_id)
-        binding_store_remote(binding, remote)
-    _stock_after_publish(ctx, product, snapshot, remote)
-
-
-def _stock_after_publish(ctx: JobContext, product: Product, snapshot, remote) -> None:
-    """SKUs new to the shop hold the stock they were sent with; any later edit goes out as a delta.
+def _stock_after_publish(ctx: JobContext, product: Product, snapshot, keys, remote) -> None:
+    """SKUs new to the shop hold the stock they were sent with; any later edit goes out as a delta. ``keys`` are
+    the shop's keys of the SKUs, ``remote`` what the shop holds where a read said it (the publish's outcome).
 
     Payloads carry the remote quantity for SKUs the shop already has (never a blind "set" while sales run),
     so their baselines stand; only the shop's key of each SKU is refreshed. A new baseline is the quantity the
@@ -202,7 +187,6 @@ def _stock_after_publish(ctx: JobContext, product: Product, snapshot, remote) ->
     (``Capability.STOCK_IN_PAYLOAD``), what was just sent is the new baseline, and no stock push follows.
     """
     stock_in_payload = Capability.STOCK_IN_PAYLOAD in ctx.adapter.capabilities
-    keys = ctx.adapter.remote_sku_keys(snapshot=snapshot, remote=remote)
     held = {}
     if remote is not None and remote.exists and not stock_in_payload:
         held = remote.stock_by_sku_key
@@ -251,8 +235,8 @@ def _stock_after_publish(ctx: JobContext, product: Product, snapshot, remote) ->
         ctx.enqueue(kind=SyncJob.Kind.STOCK_PUSH, target=product)
 
 
-def _require_freight_template(ctx: JobContext, template_id: int) -> str:
-    binding = binding_get(ctx.shop, FreightTemplate, template_id)
+def _require_freight_template(ctx: JobContext, template_id: int, binding: RemoteBinding | None) -> str:
+    """The template's remote id, from its ``binding`` in the shop (None: it has none)."""
     if binding is not None and binding.is_bound:
         return binding.remote_id
     template = FreightTemplate.objects.get(pk=template_id)

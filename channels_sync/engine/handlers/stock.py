@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from products.models import Sku
 
@@ -32,9 +36,12 @@ logger = logging.getLogger("channels_sync.jobs")
 def handle_stock_push(ctx: JobContext) -> dict:
     """Bring each SKU's remote quantity in line with the local stock, one delta per SKU (design §4 "Stock").
 
-    The delta is the local stock minus the stock last synced, so every movement since the last push is sent
-    as one call; SKUs go one at a time. Before a delta is sent the remote quantity is read and the delta is
-    recorded as in flight, so a lost answer is settled by reading again instead of sending twice.
+    The delta is the local stock minus the stock last synced, so every movement since the last push is sent as one
+    call. The remote quantity before the delta is the one the shop last confirmed (``remote_stock``); it is read
+    only when unknown: never recorded, a delta whose answer was lost, or a job whose last outcome is unknown.
+    Every delta is recorded as in flight before the calls, which go out together in a few threads
+    (``SYNC_STOCK_THREADS``), outside any transaction; a lost answer is then settled by reading, never by
+    sending twice.
     """
     product = job_product(ctx)
     if product is None:
@@ -46,40 +53,93 @@ def handle_stock_push(ctx: JobContext) -> dict:
     if Capability.DRAFT in ctx.adapter.capabilities and not binding.listed_once:
         # A drafted platform takes stock updates only once the product has been listed; listing queues this again.
         return {"remote_id": binding.remote_id, "skipped": "never listed"}
-    sent = {}
+    skus = list(product.skus.order_by("position", "pk"))
+    states = _stock_states(ctx, skus)
     quantities = _RemoteQuantities(ctx, binding.remote_id)
-    for sku in product.skus.order_by("position", "pk"):
-        state, _ = RemoteSkuStock.objects.get_or_create(
-            shop=ctx.shop, sku=sku, defaults={"remote_sku_key": sku.spec_key, "synced_stock": sku.stock}
-        )
+    deltas: list[_Delta] = []
+    for sku in skus:
+        state = states[sku.pk]
         key = state.remote_sku_key or sku.spec_key
         if state.in_flight_delta is not None:
             _settle_in_flight_delta(ctx, state, quantities.get(key))
-        delta = Sku.objects.values_list("stock", flat=True).get(pk=sku.pk) - state.synced_stock
+        delta = sku.stock - state.synced_stock
         if delta == 0:
             continue
-        remote_before = quantities.get(key)
+        known = state.remote_stock is not None and not ctx.job.outcome_unknown
+        remote_before = state.remote_stock if known else quantities.get(key)
         if delta < 0 and remote_before + delta < 0:
             raise JobFailed(
-                _(
+                gettext(
                     "The shop holds %(remote)d of %(sku)s, fewer than the %(count)d to take off: reconcile the "
                     "stock first."
                 )
-                % {"remote": remote_before, "sku": sku.spec_label or key or _("the SKU"), "count": -delta}
+                % {"remote": remote_before, "sku": sku.spec_label or key or gettext("the SKU"), "count": -delta}
             )
-        RemoteSkuStock.objects.filter(pk=state.pk).update(
-            in_flight_delta=delta, in_flight_remote_before=remote_before, remote_stock=remote_before
+        state.in_flight_delta, state.in_flight_remote_before, state.remote_stock = delta, remote_before, remote_before
+        deltas.append(_Delta(state=state, key=key, delta=delta, remote_before=remote_before))
+    if not deltas:
+        return {"remote_id": binding.remote_id, "deltas": {}}
+    RemoteSkuStock.objects.bulk_update(
+        [d.state for d in deltas], ["in_flight_delta", "in_flight_remote_before", "remote_stock"]
+    )
+    errors = _send_deltas(ctx, binding.remote_id, deltas)
+    applied = [d for d, error in zip(deltas, errors, strict=True) if error is None]
+    now = timezone.now()
+    for d in applied:
+        d.state.synced_stock = F("synced_stock") + d.delta
+        d.state.remote_stock, d.state.remote_stock_read_at = d.remote_before + d.delta, now
+        d.state.in_flight_delta = d.state.in_flight_remote_before = None
+    if applied:
+        RemoteSkuStock.objects.bulk_update(
+            [d.state for d in applied],
+            ["synced_stock", "remote_stock", "remote_stock_read_at", "in_flight_delta", "in_flight_remote_before"],
         )
-        ctx.adapter.stock_change(remote_id=binding.remote_id, sku_key=key, delta=delta)
-        RemoteSkuStock.objects.filter(pk=state.pk).update(
-            synced_stock=F("synced_stock") + delta,
-            remote_stock=remote_before + delta,
-            remote_stock_read_at=timezone.now(),
-            in_flight_delta=None,
-            in_flight_remote_before=None,
+    # A delta that failed stays in flight: the next attempt reads the shop to know whether it was applied.
+    for error in errors:
+        if error is not None:
+            raise error
+    return {"remote_id": binding.remote_id, "deltas": {d.key or "-": d.delta for d in deltas}}
+
+
+@dataclass
+class _Delta:
+    state: RemoteSkuStock
+    key: str
+    delta: int
+    remote_before: int
+
+
+def _stock_states(ctx: JobContext, skus: list[Sku]) -> dict[int, RemoteSkuStock]:
+    """Each SKU's stock state in the shop, in one read; a SKU without one starts from its stock."""
+    states = {state.sku_id: state for state in RemoteSkuStock.objects.filter(shop=ctx.shop, sku__in=skus)}
+    missing = [sku for sku in skus if sku.pk not in states]
+    if missing:
+        RemoteSkuStock.objects.bulk_create(
+            [
+                RemoteSkuStock(shop=ctx.shop, sku=sku, remote_sku_key=sku.spec_key, synced_stock=sku.stock)
+                for sku in missing
+            ],
+            ignore_conflicts=True,
         )
-        sent[key or "-"] = delta
-    return {"remote_id": binding.remote_id, "deltas": sent}
+        states.update((state.sku_id, state) for state in RemoteSkuStock.objects.filter(shop=ctx.shop, sku__in=missing))
+    return states
+
+
+def _send_deltas(ctx: JobContext, remote_id: str, deltas: list[_Delta]) -> list[BaseException | None]:
+    """Send every delta, a few at a time; returns each one's error (None when applied), in order."""
+
+    def send(item: _Delta) -> BaseException | None:
+        try:
+            ctx.adapter.stock_change(remote_id=remote_id, sku_key=item.key, delta=item.delta)
+        except Exception as error:  # noqa: BLE001  (handed back, raised by the job once every answer is in)
+            return error
+        return None
+
+    threads = min(max(1, settings.SYNC_STOCK_THREADS), len(deltas))
+    if threads == 1:
+        return [send(item) for item in deltas]
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="stock-delta") as pool:
+        return list(pool.map(send, deltas))
 
 
 class _RemoteQuantities:

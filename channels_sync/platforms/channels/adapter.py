@@ -35,7 +35,7 @@ from ..adapter import (
 from ..errors import ProtocolError, RejectedError, RemoteMissingError
 from ..remote_catalog import RemoteCatalogPage
 from ..skus import sku_keys_by_out_sku_id
-from ..wechat_adapters import UPLOAD_TIMEOUTS, ProductWriteQuota, WeChatAdapter
+from ..wechat_adapters import ProductWriteQuota, WeChatAdapter, body_without_stock
 from . import catalog, freight_payloads, parsers, payloads, source_payloads
 from .client import ChannelsClient, ProductDataType
 from .constants import IMAGE_HOST, IMAGE_PATH_PREFIX, EditStatus, ProductStatus
@@ -97,16 +97,12 @@ class ChannelsAdapter(WeChatAdapter):
         errcode=QUOTA_ERRCODE,
     )
 
-    # Images ------------------------------------------------------------------------------------------------
+    # Images: uploaded as bytes, answered by a link (``WeChatAdapter.upload_image``).
 
     @classmethod
     def preview_image_url(cls, asset_id: int) -> str:
         """The body takes only ``mmecimage.cn/p/`` links (§3.6): a preview's stand-in is one, never sent."""
         return f"https://{IMAGE_HOST}{IMAGE_PATH_PREFIX}preview-{asset_id}"
-
-    def upload_image(self, *, filename: str, data: bytes, width: int, height: int) -> str:
-        """Product images must be links (resp_type 1, ``mmecimage.cn/p/``) that never expire: uploaded once."""
-        return self.client.image_upload_bytes(data, width, height, filename=filename, timeouts=UPLOAD_TIMEOUTS)
 
     # Products ----------------------------------------------------------------------------------------------
 
@@ -124,7 +120,7 @@ class ChannelsAdapter(WeChatAdapter):
         body = payloads.product_payload(
             snapshot, image_urls=image_urls, freight_template_remote_id=freight_template_remote_id, brand_id=brand_id
         )
-        hash_basis = _without_stock(body)
+        hash_basis = body_without_stock(body)
         if binding is None:
             return ProductPayload(body=body, hash_basis=hash_basis)
         product = parsers.parse_product(remote.raw) if remote is not None and remote.exists else None
@@ -396,8 +392,3 @@ def _pieces_left(order: RemoteOrder) -> tuple[ParcelItem, ...]:
         for item in order.items
         if (left := item.count - item.delivered_count - item.refunded_count) > 0
     )
-
-
-def _without_stock(body: dict) -> dict:
-    """The body with SKU stock blanked: stock goes out as deltas once listed, so it must not make a change."""
-    return {**body, "skus": [{**sku, "stock_num": 0} for sku in body.get("skus", [])]}

@@ -39,7 +39,7 @@ from ..adapter import (
 from ..errors import RejectedError
 from ..remote_catalog import RemoteCatalogPage
 from ..skus import sku_keys_by_out_sku_id
-from ..wechat_adapters import UPLOAD_TIMEOUTS, ProductWriteQuota, WeChatAdapter
+from ..wechat_adapters import ProductWriteQuota, WeChatAdapter, body_without_stock
 from . import catalog, payloads
 from .client import ERRCODE_NOT_EDITABLE, ERRCODE_SPU_EXISTS, ERRCODE_SPU_MISSING, ROOT_CATEGORY_ID, MiniShopClient
 from .orders import MiniShopOrders, parse_order
@@ -82,11 +82,7 @@ class MiniShopAdapter(WeChatAdapter):
         errcode=QUOTA_ERRCODE,
     )
 
-    # Images ------------------------------------------------------------------------------------------------
-
-    def upload_image(self, *, filename: str, data: bytes, width: int, height: int) -> str:
-        """Uploaded as multipart ``media`` with upload_type/resp_type in the query (§4, §7.6), once per image."""
-        return self.client.image_upload_bytes(data, width, height, filename=filename, timeouts=UPLOAD_TIMEOUTS)
+    # Images: uploaded as bytes, answered by a link (``WeChatAdapter.upload_image``).
 
     # Products ----------------------------------------------------------------------------------------------
 
@@ -108,7 +104,7 @@ class MiniShopAdapter(WeChatAdapter):
             warnings = (
                 _("The mini-shop does not share the Channels brand library: the product is sent without a brand."),
             )
-        hash_basis = _without_stock(body)
+        hash_basis = body_without_stock(body)
         if binding is None:
             return ProductPayload(body=body, warnings=warnings, hash_basis=hash_basis)
         draft = _spu(remote.draft) if remote is not None and remote.exists and remote.draft else None
@@ -380,8 +376,3 @@ def _spu(answer: Mapping) -> RemoteSpu:
 
 def _stock_by_out_sku_id(draft: RemoteSpu) -> dict[str, int]:
     return {sku.out_sku_id: sku.stock_num for sku in draft.skus if sku.out_sku_id and sku.stock_num is not None}
-
-
-def _without_stock(body: dict) -> dict:
-    """The body with SKU stock blanked: stock goes out as deltas once listed, so it must not make a change."""
-    return {**body, "skus": [{**sku, "stock_num": 0} for sku in body.get("skus", [])]}

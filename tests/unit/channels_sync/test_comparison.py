@@ -111,10 +111,10 @@ def test_the_page_compares_in_chinese_with_the_raw_bodies_under_technical_detail
     assert "123456789" in technical
 
 
-# Session, user, product, shop; the payload preview's reads (the snapshot's 9, the uploaded images, the template's
-# and the product's bindings); the page's binding; the comparison's resolutions (image assets, category names, the
-# template's binding and name): the same for 2 and 8 SKUs.
-PAGE_QUERIES = 21
+# Session, user, product, shop; the payload preview's reads (the product's snapshot, the uploaded images, the
+# template's and the product's bindings); the page's binding; the comparison's resolutions (image assets, category
+# names, the template's binding and name): the same for 2 and 8 SKUs.
+PAGE_QUERIES = 13
 
 
 def test_a_product_not_in_the_shop_yet_shows_the_local_copy_only(admin_client):

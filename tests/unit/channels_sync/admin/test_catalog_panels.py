@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 # image rows' previews and autocompletes cost no query of their own (read with the rows: products.autocomplete).
 # One more for the pre-flight panel's fill fields (the missing required properties of imported categories; their
 # values are a second query only when some are missing).
-PRODUCT_PAGE_QUERIES = 24
+PRODUCT_PAGE_QUERIES = 17
 
 
 @pytest.mark.parametrize("model", [Product, FreightTemplate, ProductGroup, Shelf])

@@ -133,4 +133,4 @@ def test_the_fill_fields_cost_the_same_queries_however_many(
         admin_client.get(_url(product))
 
 
-PRODUCT_PAGE_WITH_FILL_QUERIES = 26
+PRODUCT_PAGE_WITH_FILL_QUERIES = 19

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("channels_sync", "0010_aftersale_reject_reason_and_push_aes_key"),
+        ("channels_sync", "0011_sync_batches"),
     ]
 
     operations = [
