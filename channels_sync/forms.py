@@ -337,3 +337,32 @@ class OpenPlatformOptionsForm(forms.ModelForm):
 
     def clean_min_delivery_quantity(self):
         return self._clean_with("min_delivery_quantity", open_platform_settings.check_at_least_one)
+
+
+def preflight_fill_fields(missing) -> dict[str, forms.Field]:
+    """The product form's fields of the pre-flight panel: one per missing required property
+    (``preflight_fill.missing_properties``), a choice of the platform's values or a free text where it lists none;
+    blank leaves the property missing. A chosen value cleans to its ``CategoryAttributeValue``."""
+    fields: dict[str, forms.Field] = {}
+    for item in missing:
+        label = _("%(name)s (%(platform)s · %(category)s)") % {
+            "name": item.attribute.name,
+            "platform": item.platform_label,
+            "category": item.attribute.category.name,
+        }
+        help_text = _("Required by the category: saved with the product as its property.")
+        if item.values:
+            by_pk = {str(value.pk): value for value in item.values}
+            fields[item.field_name] = forms.TypedChoiceField(
+                label=label,
+                help_text=help_text,
+                required=False,
+                choices=[("", _("— choose —")), *((pk, value.name) for pk, value in by_pk.items())],
+                coerce=by_pk.__getitem__,
+                empty_value=None,
+            )
+        else:
+            fields[item.field_name] = forms.CharField(
+                label=label, help_text=help_text, required=False, max_length=100, strip=True
+            )
+    return fields

@@ -297,8 +297,13 @@ class ProductPropertyFormSet(CountedInlineFormSet):
             attribute = form.cleaned_data.get("attribute")
             if attribute is not None and attribute.category_id not in category_ids:
                 form.add_error("attribute", _("This property belongs to none of the product's categories."))
+        # A category imported from its platform: what it requires is the pre-flight's to list (and Publish's to
+        # refuse), filled right there; only a category entered by hand is enforced here.
         missing = CategoryAttribute.objects.filter(
-            category_id__in=category_ids, kind=CategoryAttribute.Kind.PROPERTY, is_required=True
+            category_id__in=category_ids,
+            category__imported_at__isnull=True,
+            kind=CategoryAttribute.Kind.PROPERTY,
+            is_required=True,
         ).exclude(pk__in=chosen)
         if missing.exists():
             names = "、".join(sorted(a.name for a in missing))

@@ -2,6 +2,7 @@
 (``products.extensions``): status column and panel, remote actions, and the save hooks that write outbox jobs in
 the admin's own transaction."""
 
+import dataclasses
 import json
 
 from django.contrib import admin, messages
@@ -14,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -22,10 +23,9 @@ from django.utils.translation import ngettext
 from products.extensions import register_admin_panel
 from products.models import FreightTemplate, Product, ProductGroup, Shelf
 
+from ..comparison import product_comparison
 from ..engine import fanout
-from ..forms import (
-    OpenPlatformOptionsForm,
-)
+from ..forms import OpenPlatformOptionsForm, preflight_fill_fields
 from ..models import (
     RemoteBinding,
     Shop,
@@ -34,8 +34,16 @@ from ..models import (
 from ..platforms.channels.models import ThirdPartySourceDeclaration
 from ..platforms.open_platform.models import OpenPlatformProductOptions
 from ..preflight import product_preflight_checks
+from ..preflight_fill import missing_properties, properties_fill
 from ..previews import product_payload_preview
-from .common import SyncPermissionsMixin, remote_status_label, shop_action
+from ..timeline import TIMELINE_LIMIT, product_timeline
+from .common import (
+    REMOTE_EDIT_STATUS_LABELS,
+    REMOTE_STATUS_LABELS,
+    SyncPermissionsMixin,
+    remote_status_label,
+    shop_action,
+)
 from .dry_run import shops_dry_run
 from .selectors import object_bindings, sync_panel_rows
 from .shops import OPEN_PLATFORM_OPTION_FIELDSETS
@@ -104,7 +112,11 @@ class CatalogSyncPanel(SyncPermissionsMixin):
         if obj is None or obj.pk is None:
             return "-"
         rows = sync_panel_rows(obj=obj, can_sync=getattr(obj, "_sync_panel_can_sync", False))
-        return render_to_string("admin/channels_sync/sync_panel.html", {"rows": rows})
+        panel = render_to_string("admin/channels_sync/sync_panel.html", {"rows": rows})
+        if isinstance(obj, Product):
+            url = reverse("admin:products_product_timeline", args=[obj.pk])
+            panel += format_html('<p class="timeline-link"><a href="{}">{}</a></p>', url, _("Timeline of the product"))
+        return panel
 
     @admin.display(description=_("shops"))
     def sync_summary(self, obj):
@@ -127,6 +139,7 @@ class CatalogSyncPanel(SyncPermissionsMixin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        self.save_panel_fields(request, form)
         if change:
             written = fanout.catalog_object_saved(
                 target=form.instance,
@@ -144,6 +157,9 @@ class CatalogSyncPanel(SyncPermissionsMixin):
                     )
                     % {"count": written},
                 )
+
+    def save_panel_fields(self, request, form) -> None:
+        """Save what the panel's own fields of the form hold, after the inlines and before the fan-out."""
 
     def delete_model(self, request, obj):
         fanout.catalog_object_deleting(target=obj, user=request.user)
@@ -227,8 +243,29 @@ class ProductSyncPanel(CatalogSyncPanel):
             for name, options in super().get_fieldsets(request, obj)
         ]
         if obj is not None:
-            fieldsets.insert(1, (_("What each shop will refuse"), {"fields": ["preflight_panel"]}))
+            fill = [item.field_name for item in self._missing_properties(obj)]
+            fieldsets.insert(1, (_("What each shop will refuse"), {"fields": ["preflight_panel", *fill]}))
         return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        missing = self._missing_properties(obj) if obj is not None else []
+        if missing:
+            # The panel's fill fields: declared on a subclass of the product form, so the fieldsets may name them.
+            kwargs["form"] = type(self.form.__name__, (self.form,), preflight_fill_fields(missing))
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def save_panel_fields(self, request, form) -> None:
+        missing = self._missing_properties(form.instance)
+        if missing:
+            properties_fill(product=form.instance, missing=missing, values=form.cleaned_data)
+
+    @staticmethod
+    def _missing_properties(obj) -> list:
+        """The missing required properties of the product's imported categories, read once per request (the
+        fieldsets, the form and the save all ask)."""
+        if not hasattr(obj, "_preflight_missing"):
+            obj._preflight_missing = missing_properties(obj)
+        return obj._preflight_missing
 
     @admin.display(description=_("pre-flight"))
     def preflight_panel(self, obj):
@@ -236,9 +273,24 @@ class ProductSyncPanel(CatalogSyncPanel):
         missing attribute and a link to the field."""
         if obj is None or obj.pk is None:
             return "-"
-        return render_to_string(
-            "admin/channels_sync/includes/preflight_panel.html", {"checks": product_preflight_checks(product=obj)}
-        )
+        # A missing property the panel's fields fill links to its field, not to the properties inline.
+        anchors = {
+            (item.attribute.category.platform, item.attribute.name): f"#id_{item.field_name}"
+            for item in self._missing_properties(obj)
+        }
+        checks = [
+            dataclasses.replace(
+                check,
+                rows=tuple(
+                    dataclasses.replace(row, url=anchors.get((check.shop.platform, row.problem.subject), row.url))
+                    if row.problem.field == "product.properties"
+                    else row
+                    for row in check.rows
+                ),
+            )
+            for check in product_preflight_checks(product=obj)
+        ]
+        return render_to_string("admin/channels_sync/includes/preflight_panel.html", {"checks": checks})
 
     def get_inlines(self, request, obj):
         return [
@@ -253,6 +305,11 @@ class ProductSyncPanel(CatalogSyncPanel):
                 "<int:product_id>/payload/<int:shop_id>/",
                 self.admin_site.admin_view(self.payload_preview_view),
                 name="products_product_payload_preview",
+            ),
+            path(
+                "<int:product_id>/timeline/",
+                self.admin_site.admin_view(self.timeline_view),
+                name="products_product_timeline",
             ),
             path(
                 "<int:product_id>/recreate/<int:shop_id>/",
@@ -283,8 +340,30 @@ class ProductSyncPanel(CatalogSyncPanel):
             self.message_user(request, message, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:products_product_change", args=[product.pk]))
 
-    def payload_preview_view(self, request, product_id: int, shop_id: int):
+    def timeline_view(self, request, product_id: int):
+        """The product's one timeline, newest first: its history, the jobs that followed with each attempt's
+        outcome, and what the shops said of it."""
         product = get_object_or_404(Product, pk=product_id)
+        if not self.has_view_permission(request, product):
+            raise PermissionDenied
+        rows = [(entry, _status_change_text(entry.change)) for entry in product_timeline(product=product)]
+        return TemplateResponse(
+            request,
+            "admin/channels_sync/product_timeline.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Timeline of “%(product)s”") % {"product": product.title},
+                "object": product,
+                "rows": rows,
+                "limit": TIMELINE_LIMIT,
+                "opts": Product._meta,
+            },
+        )
+
+    def payload_preview_view(self, request, product_id: int, shop_id: int):
+        """The product in one shop field by field: what would be sent, the shop's draft and its online copy, the
+        differences highlighted; the raw bodies only under 技术详情."""
+        product = get_object_or_404(Product.objects.select_related("freight_template"), pk=product_id)
         if not self.has_view_permission(request, product):
             raise PermissionDenied
         shop = get_object_or_404(Shop, pk=shop_id)
@@ -292,6 +371,15 @@ class ProductSyncPanel(CatalogSyncPanel):
         binding = RemoteBinding.objects.filter(
             shop=shop, content_type=ContentType.objects.get_for_model(Product), object_id=product.pk
         ).first()
+        comparison = product_comparison(
+            shop=shop,
+            local=preview.body,
+            draft=binding.remote_draft if binding else None,
+            online=binding.remote_online if binding else None,
+            local_images=preview.image_assets,
+            local_freight_template=product.freight_template.name if product.freight_template_id else "",
+            sku_labels=preview.sku_labels,
+        )
 
         def pretty(value):
             return json.dumps(value, ensure_ascii=False, indent=2) if value else ""
@@ -307,6 +395,7 @@ class ProductSyncPanel(CatalogSyncPanel):
                 "binding": binding,
                 "status_label": remote_status_label(binding) if binding else _("Not in this shop yet."),
                 "preview": preview,
+                "comparison": comparison,
                 "payload_json": pretty(preview.body),
                 "draft_json": pretty(binding.remote_draft if binding else None),
                 "online_json": pretty(binding.remote_online if binding else None),
@@ -338,6 +427,28 @@ def register_catalog_panels() -> None:
             model,
             _object_sync_panel(model, push_kind=fanout.PUSH_KIND[label], delete_kind=fanout.DELETE_KIND[label]),
         )
+
+
+def _status_change_text(change) -> str:
+    """A shop's status change in words: "已上架 → 已下架"; the draft's audit likewise."""
+    if change is None:
+        return ""
+    parts = []
+    if change.status != change.status_before:
+        parts.append(
+            f"{_word(change.status_before, REMOTE_STATUS_LABELS)} → {_word(change.status, REMOTE_STATUS_LABELS)}"
+        )
+    if change.edit_status != change.edit_status_before:
+        parts.append(
+            f"{_word(change.edit_status_before, REMOTE_EDIT_STATUS_LABELS)} → "
+            f"{_word(change.edit_status, REMOTE_EDIT_STATUS_LABELS)}"
+        )
+    return "；".join(parts)
+
+
+def _word(status: str, labels: dict) -> str:
+    """One status in words ("-" for none); a status the labels lack is shown as the platform gave it."""
+    return str(labels.get(status, status or "-"))
 
 
 def _only_stock_changed(form, formsets) -> bool:

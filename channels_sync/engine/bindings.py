@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from products.models import Product
 
-from ..models import REMOTE_STATUS_MISSING, RemoteBinding, RemoteSkuStock, SyncJob
+from ..models import REMOTE_STATUS_MISSING, BindingStatusChange, RemoteBinding, RemoteSkuStock, SyncJob
 from ..platforms.adapter import BindingState
 from ..platforms.errors import RemoteMissingError
 from .context import JobContext, JobFailed
@@ -68,9 +68,28 @@ def remote_product_map(shop, remote_product_ids) -> dict[str, int]:
 def binding_record_success(binding: RemoteBinding, **fields) -> None:
     fields.setdefault("last_synced_at", timezone.now())
     fields.update(last_errcode=None, last_errmsg="", last_error_at=None)
+    _record_status_change(binding, fields)
     RemoteBinding.objects.filter(pk=binding.pk).update(**fields)
     for name, value in fields.items():
         setattr(binding, name, value)
+
+
+def _record_status_change(binding: RemoteBinding, fields: dict) -> None:
+    """A row of the product's timeline when what the shop says of the binding changes: its status or its draft's
+    (audit passed, rejected with its reason); nothing when a read finds them as they were."""
+    status = fields.get("remote_status", binding.remote_status)
+    edit_status = fields.get("remote_edit_status", binding.remote_edit_status)
+    if (status, edit_status) == (binding.remote_status, binding.remote_edit_status):
+        return
+    BindingStatusChange.objects.create(
+        binding=binding,
+        status_before=binding.remote_status,
+        status=status,
+        edit_status_before=binding.remote_edit_status,
+        edit_status=edit_status,
+        reason=fields.get("remote_reason", binding.remote_reason) or "",
+        at=fields["last_synced_at"],
+    )
 
 
 class ProductMissingInShop(JobFailed):

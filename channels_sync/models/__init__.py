@@ -13,7 +13,7 @@ app label) and are imported from there; ``ChannelsSyncConfig.import_models`` loa
 
 from .adoption import CatalogImport, CatalogImportRow
 from .batches import SyncBatch, SyncBatchItem
-from .bindings import REMOTE_STATUS_MISSING, RemoteBinding, RemoteImage, payload_hash
+from .bindings import REMOTE_STATUS_MISSING, BindingStatusChange, RemoteBinding, RemoteImage, payload_hash
 from .jobs import SyncAttempt, SyncJob
 from .orders import AfterSale, Order, OrderItem, awaiting_shipment
 from .pushes import PushEvent
@@ -22,6 +22,7 @@ from .stock import RemoteSkuStock, StockMovement
 
 __all__ = [
     "AfterSale",
+    "BindingStatusChange",
     "awaiting_shipment",
     "ACCOUNT_FIELDS",
     "REMOTE_STATUS_MISSING",

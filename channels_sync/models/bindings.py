@@ -78,3 +78,29 @@ class RemoteImage(models.Model):
 
     def __str__(self) -> str:
         return self.remote_url
+
+
+class BindingStatusChange(models.Model):
+    """A change of what the shop said of a bound object: its status (listed, delisted, missing…) or its draft's
+    (auditing, approved, rejected, with the reason), as the engine recorded it; the product's timeline reads them."""
+
+    binding = models.ForeignKey(
+        RemoteBinding, verbose_name=_("binding"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status_before = models.CharField(_("status before"), max_length=32, blank=True)
+    status = models.CharField(_("status"), max_length=32, blank=True)
+    edit_status_before = models.CharField(_("draft status before"), max_length=32, blank=True)
+    edit_status = models.CharField(_("draft status"), max_length=32, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("status change in a shop")
+        verbose_name_plural = _("status changes in shops")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.status_before or '-'} → {self.status or '-'} / "
+            f"{self.edit_status_before or '-'} → {self.edit_status or '-'}"
+        )

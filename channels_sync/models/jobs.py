@@ -134,7 +134,8 @@ class SyncJob(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.target_label or self.lock_key} @ {self.shop.name}"
+        # Never the lock key (engine bookkeeping): a job without a label is named by its number.
+        return f"{self.get_kind_display()} · {self.target_label or f'#{self.pk}'} @ {self.shop.name}"
 
 
 class SyncAttempt(models.Model):

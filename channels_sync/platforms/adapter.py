@@ -394,6 +394,12 @@ class PlatformAdapter:
     # The setting that lists the API hosts instead, where the operator chooses them (the open platform).
     api_hosts_setting: str = ""
 
+    @classmethod
+    def preview_image_url(cls, asset_id: int) -> str:
+        """What a payload preview puts for an image not uploaded to the shop yet: a stand-in the payload builder
+        accepts (a platform that checks its image links overrides it), mapped back to the image by the page."""
+        return f"(image #{asset_id}: uploaded when published)"
+
     def __init__(self, shop: ShopConfig, *, on_call: Callable[[CallRecord], None] | None = None, cache=None):
         self.shop = shop
         self.on_call = on_call

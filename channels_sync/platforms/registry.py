@@ -7,7 +7,8 @@ shops need settings of their own, a ``settings.py: SETTINGS`` schema, named by `
 ``register(...)`` line below. The rest of the platform's knowledge is found in its package by module name
 (:data:`PLATFORM_MODULES`), so no table outside the package names the platform: ``preflight`` (what it refuses,
 ``check_product``), ``errcodes`` (its documented codes explained, ``EXPLANATIONS``), ``product_rules`` (its product
-form rules, ``PRODUCT_FORM_RULES``, optional) and ``models`` (its own rows, optional).
+form rules, ``PRODUCT_FORM_RULES``, optional), ``models`` (its own rows, optional) and ``comparison`` (a product
+body field by field for the local / draft / online page, ``fields``, optional).
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def _package_module(package: str, name: str) -> ModuleType | None:
 
 
 # The modules a platform package may hold that the engine and the admin look up by name.
-PLATFORM_MODULES = ("preflight", "errcodes", "product_rules", "models")
+PLATFORM_MODULES = ("preflight", "errcodes", "product_rules", "models", "comparison")
 
 PLATFORMS: dict[str, PlatformEntry] = {}
 

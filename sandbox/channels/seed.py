@@ -124,6 +124,7 @@ BOX_MATERIAL = _select("材质", "塑料", "布艺", "木质", "竹制", "金属
 CAPACITY = _unit("容量", "L", "ml", decimal=True)
 LID = _select("是否带盖", "是", "否")
 PIECES = ProductAttr("件数", "integer", (), False, hint="整数")
+CLOTH_MATERIAL = _select("材质", "超细纤维", "纯棉", "竹纤维", required=True)
 FACE_VALUE = _unit("面值", "元", required=True)
 VALIDITY = _text("有效期")
 
@@ -281,7 +282,7 @@ _TREE: tuple = (
                     {
                         "cat_id": "3201",
                         "name": "抹布",
-                        "product_attrs": (PIECES,),
+                        "product_attrs": (CLOTH_MATERIAL, PIECES),
                         "sale_attrs": ("颜色",),
                         "brand_ids": HOME_BRANDS,
                         "deposit": 20000,

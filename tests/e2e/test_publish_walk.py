@@ -3,11 +3,12 @@ publish it to a V1.17 shop and a Channels shop and see the jobs done, list it, e
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from selenium.webdriver.common.by import By
 
 from channels_sync.demo import demo_event_urls_configure
 from channels_sync.engine.outbox import sync_job_enqueue
 from channels_sync.models import RemoteBinding, Shop, SyncJob
-from products.models import Category, Platform, Product, ProductPlatformCategory
+from products.models import Category, CategoryAttribute, Platform, Product, ProductPlatformCategory, ProductProperty
 from tests import factories
 from tests.e2e.conftest import wait_until
 from tests.integration.conftest import PUSH_TOKEN, wait_for_jobs
@@ -100,10 +101,19 @@ def test_create_publish_list_edit_stock_and_delist(browser, merchant, shops, san
     browser.wait_for_text("成功", ".messagelist")
     browser.shot("product-saved")
     product = Product.objects.get(out_product_id="E2E-CLOTH-001")
-    # The product page's pre-flight: neither shop would refuse anything.
+    # The product page's pre-flight: Channels needs the category's 材质, filled right there in the panel.
     browser.open(f"/admin/products/product/{product.pk}/change/")
+    browser.shot("preflight-missing")
+    assert "类目要求填写属性“材质”。" in browser.text(".preflight-panel")
+    material = CategoryAttribute.objects.get(category__platform=Platform.CHANNELS, category__name="抹布", name="材质")
+    fibre = material.values.get(name="超细纤维")
+    browser.click(f"#id_preflight_fill_{material.pk} option[value='{fibre.pk}']")
+    browser.shot("preflight-filled")
+    browser.submit("_continue")
+    browser.wait_for_text("成功", ".messagelist")
     browser.shot("preflight")
     assert browser.text(".preflight-panel").count("未发现平台会拒绝的内容。") == 2
+    assert list(product.properties.values_list("attribute__name", "value__name")) == [("材质", "超细纤维")]
     assert sorted(product.skus.values_list("spec_key", "price", "original_price", "stock")) == [
         ("$颜色:$灰色", 1990, 2990, 30),
         ("$颜色:$蓝色", 1990, 2990, 20),
@@ -134,6 +144,15 @@ def test_create_publish_list_edit_stock_and_delist(browser, merchant, shops, san
     _run_shop_action(browser, "shops_product_list", product, "list")
     wait_for_jobs(worker=worker)
     assert _states("product_list") == [("channels", "succeeded"), ("wechat_store", "succeeded")]
+    # The comparison page of each shop: field by field, Channels' online copy in step with what would be sent.
+    for shop in shops:
+        browser.open(f"/admin/products/product/{product.pk}/payload/{shop.pk}/")
+        browser.shot(f"comparison-{shop.platform}")
+        assert "技术详情" in browser.text("#content")
+    channels_shop = next(shop for shop in shops if shop.platform == Platform.CHANNELS)
+    browser.open(f"/admin/products/product/{product.pk}/payload/{channels_shop.pk}/")
+    assert "超细纤维抹布 加厚吸水 五条装" in browser.text("table.comparison")
+    assert browser.driver.find_elements(By.CSS_SELECTOR, "table.comparison tr.differs") == []
 
     # Edit the stock of the grey SKU on the product page: a stock movement goes to both shops.
     browser.open(f"/admin/products/product/{product.pk}/change/")
@@ -172,11 +191,10 @@ def _run_shop_action(browser, action: str, product: Product, step: str) -> None:
 def test_a_rejected_publish_reads_in_chinese_and_links_to_the_field(browser, merchant, shops, sandbox, worker):
     channels = next(shop for shop in shops if shop.platform == Platform.CHANNELS)
     product = factories.product(title="超细纤维抹布 加厚吸水 三条装", images=3)
-    ProductPlatformCategory.objects.create(
-        product=product,
-        platform=Platform.CHANNELS,
-        category=Category.objects.get(platform=Platform.CHANNELS, name="抹布"),
-    )
+    cloth = Category.objects.get(platform=Platform.CHANNELS, name="抹布")
+    ProductPlatformCategory.objects.create(product=product, platform=Platform.CHANNELS, category=cloth)
+    material = CategoryAttribute.objects.get(category=cloth, name="材质")
+    ProductProperty.objects.create(product=product, attribute=material, value=material.values.get(name="纯棉"))
     # The platform refuses a property value the pre-flight cannot know about.
     sandbox.faults(
         errcode_next=1,

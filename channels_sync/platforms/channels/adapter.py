@@ -38,7 +38,7 @@ from ..skus import sku_keys_by_out_sku_id
 from ..wechat_adapters import ProductWriteQuota, WeChatAdapter, body_without_stock
 from . import catalog, freight_payloads, parsers, payloads, source_payloads
 from .client import ChannelsClient, ProductDataType
-from .constants import EditStatus, ProductStatus
+from .constants import IMAGE_HOST, IMAGE_PATH_PREFIX, EditStatus, ProductStatus
 from .orders import ChannelsOrders, parse_aftersale, parse_order
 
 NO_BRAND_ID = "2100000000"
@@ -98,6 +98,11 @@ class ChannelsAdapter(WeChatAdapter):
     )
 
     # Images: uploaded as bytes, answered by a link (``WeChatAdapter.upload_image``).
+
+    @classmethod
+    def preview_image_url(cls, asset_id: int) -> str:
+        """The body takes only ``mmecimage.cn/p/`` links (§3.6): a preview's stand-in is one, never sent."""
+        return f"https://{IMAGE_HOST}{IMAGE_PATH_PREFIX}preview-{asset_id}"
 
     # Products ----------------------------------------------------------------------------------------------
 

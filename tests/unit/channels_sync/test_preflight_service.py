@@ -145,7 +145,9 @@ def test_the_product_page_lists_per_shop_what_it_will_refuse_with_the_choices(
     assert "材质：类目要求填写属性“材质”。" not in content  # the subject of an attribute is in its message already
     assert "类目要求填写属性“材质”。" in content
     assert "可选： 纯棉、莫代尔" in content
-    assert f'href="/admin/products/product/{product.pk}/change/#properties-group"' in content
+    # The missing property links to its field in the panel (filled right there), not to the properties inline.
+    material = CategoryAttribute.objects.get(category=tshirt_category, name="材质")
+    assert f'href="#id_preflight_fill_{material.pk}"' in content
 
 
 def test_a_rejected_job_reads_in_chinese_with_a_link_to_the_field_and_keeps_the_raw_answer(admin_client, channels_shop):
