@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from products.models import Product
 from products.selectors import product_snapshot
 
+from .comparison import Comparison, product_comparison
 from .models import Shop
 from .preflight import ProblemRow, ProductFacts, preflight
 from .previews import PayloadPreview, product_payload_preview
@@ -25,6 +26,9 @@ class DryRunRow:
     shop: Shop
     problems: tuple[ProblemRow, ...]
     preview: PayloadPreview
+    # What would be sent, field by field with the platform's Chinese labels (the comparison page's local column);
+    # not ``supported`` for a platform without a field mapping, whose payload is listed by its paths instead.
+    readable: Comparison
 
     @property
     def blocking(self) -> bool:
@@ -47,15 +51,31 @@ def dry_run(*, products: Iterable[Product], shops: Iterable[Shop]) -> list[DryRu
         facts = ProductFacts(product)
         for shop in shops:
             problems = preflight(product=product, shop=shop, snapshot=snapshot, facts=facts)
+            preview = product_payload_preview(product=product, shop=shop)
             rows.append(
                 DryRunRow(
                     product=product,
                     shop=shop,
                     problems=tuple(ProblemRow(p, fault_url(p.field, shop=shop, target=product)) for p in problems),
-                    preview=product_payload_preview(product=product, shop=shop),
+                    preview=preview,
+                    readable=_readable(product, shop, preview),
                 )
             )
     return rows
+
+
+def _readable(product: Product, shop: Shop, preview: PayloadPreview) -> Comparison:
+    if preview.body is None:
+        return Comparison(supported=False)
+    return product_comparison(
+        shop=shop,
+        local=preview.body,
+        draft=None,
+        online=None,
+        local_images=preview.image_assets,
+        local_freight_template=product.freight_template.name if product.freight_template_id else "",
+        sku_labels=preview.sku_labels,
+    )
 
 
 def payload_fields(body, prefix: str = "") -> list[tuple[str, str]]:

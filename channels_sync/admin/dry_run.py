@@ -16,7 +16,7 @@ def shops_dry_run(modeladmin, request, queryset):
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": _("Dry run (send nothing)"),
-        "objects": list(queryset),
+        "objects": list(queryset.select_related("freight_template")),
         "form": form,
         "opts": modeladmin.model._meta,
         "action": "shops_dry_run",

@@ -39,6 +39,14 @@ def yuan(fen: Any) -> str:
         return "" if fen is None else str(fen)
 
 
+def yuan_amount(amount: Any) -> str:
+    """An amount the body holds in yuan already (Tencent Ads, the open platform): "¥53.10"."""
+    try:
+        return f"¥{Decimal(str(amount)):.2f}"
+    except (ArithmeticError, ValueError):
+        return "" if amount is None else str(amount)
+
+
 def text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 

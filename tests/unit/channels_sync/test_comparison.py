@@ -1,12 +1,15 @@
 """The local / draft / online page of a product in a shop: field by field, the differences marked, images as the
 catalog's thumbnails, categories and freight templates by name, the raw bodies only under 技术详情."""
 
+import dataclasses
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from channels_sync.comparison import Cell, Thumbnail, product_comparison
 from channels_sync.models import RemoteBinding, RemoteImage
+from channels_sync.platforms.registry import PLATFORMS
 from products.models import FreightTemplate, ImageAsset, Product
 from tests import factories
 
@@ -77,10 +80,23 @@ def test_a_field_missing_from_one_copy_differs_and_an_unknown_image_is_labelled(
     assert rows["head_images"].differs is True
 
 
-def test_a_platform_without_a_mapping_is_not_compared():
+def test_a_platform_without_a_mapping_is_not_compared(monkeypatch):
+    # Every platform has its mapping today; a new one may come without (its page then shows the raw copies).
     shop = factories.shop(platform="tencent_ads")
+    # A package with no comparison module (the entry's package is where its adapter module lives).
+    without = dataclasses.replace(PLATFORMS["tencent_ads"], adapter="channels_sync.engine.outbox:NoAdapter")
+    monkeypatch.setitem(PLATFORMS, "tencent_ads", without)
 
     assert product_comparison(shop=shop, local={"a": 1}, draft=None, online=None).supported is False
+
+
+def test_a_platform_without_a_draft_is_compared_by_what_would_be_sent():
+    shop = factories.shop(platform="tencent_ads")
+
+    comparison = product_comparison(shop=shop, local={"account_id": 7}, draft=None, online=None)
+
+    assert (comparison.supported, comparison.remote_columns) == (True, False)
+    assert [(row.key, row.local.text) for row in comparison.rows] == [("account_id", "7")]
 
 
 @pytest.mark.parametrize("skus", [2, 8])

@@ -5,7 +5,9 @@ import pytest
 from channels_sync.platforms.channels import comparison as channels_comparison
 from channels_sync.platforms.comparison import yuan
 from channels_sync.platforms.minishop import comparison as minishop_comparison
+from channels_sync.platforms.open_platform import comparison as open_platform_comparison
 from channels_sync.platforms.registry import platform_modules
+from channels_sync.platforms.tencent_ads import comparison as tencent_ads_comparison
 from channels_sync.platforms.wechat_store import comparison as wechat_store_comparison
 
 CHANNELS_BODY = {
@@ -95,7 +97,13 @@ def test_money_reads_in_yuan(fen, shown):
 
 
 def test_the_registry_finds_the_comparisons_by_module_name():
-    assert sorted(platform_modules("comparison")) == ["channels", "minishop", "wechat_store"]
+    assert sorted(platform_modules("comparison")) == [
+        "channels",
+        "minishop",
+        "open_platform",
+        "tencent_ads",
+        "wechat_store",
+    ]
 
 
 def test_the_wechat_store_body_reads_as_labelled_fields():
@@ -123,3 +131,75 @@ def test_the_wechat_store_body_reads_as_labelled_fields():
         ("purchase_limit", "限购数量", "", (), ()),
         ("sku:$颜色:$灰色", "SKU 颜色：灰色", "售价 ¥19.90 · 划线价 ¥29.90 · 库存 30", (), ()),
     ]
+
+
+def test_the_tencent_ads_body_reads_as_labelled_fields_with_its_enums_in_words():
+    body = {
+        "account_id": 10001234,
+        "data_warehouse_id": 101,
+        "sku_sales_infos": [
+            {
+                "external_sku_id": "TS-WH-M",
+                "external_store_id": "9L07",
+                "price": {"current_price": 59.0, "daily_price": 59.0, "sku_price": 99.0},
+                "sale_channel_name": "WECHAT_MINIPROGRAM",
+                "sku_status": "NORMAL",
+                "stock": {"sku_stock_status": "OFF_SALE"},
+                "store_type": "SHOP",
+                "target_url_props": {"target_url_miniprogram": "pages/p?id=P1&sku=TS-WH-M"},
+            }
+        ],
+    }
+
+    rows = [(f.key, str(f.label), f.text) for f in tencent_ads_comparison.fields(body)]
+
+    assert rows == [
+        ("account_id", "推广帐号 ID", "10001234"),
+        ("data_warehouse_id", "数据仓库 ID", "101"),
+        ("external_store_id", "外部店仓 ID", "9L07"),
+        ("sale_channel_name", "销售渠道", "微信小程序"),
+        ("sku:TS-WH-M", "SKU TS-WH-M", "售价 ¥59.00 · 划线价 ¥99.00 · 无货 · 在售"),
+        ("sku:TS-WH-M:landing_page", "TS-WH-M 的落地页", "pages/p?id=P1&sku=TS-WH-M"),
+    ]
+
+
+def test_the_open_platform_form_reads_its_json_fields_and_choices_in_words():
+    form = {
+        "supplierSpu": "P1",
+        "spuName": "纯棉T恤",
+        "spuImage": "https://img/1.jpg",
+        "categoryId": "1001",
+        "brandName": "演示品牌",
+        "keyword": "T恤",
+        "description": "亲肤",
+        "salesWay": "DIRECT_SELLING",
+        "settlementWay": "PROPORTIONAL",
+        "deliveryWay": "FACTORY_DELIVERY",
+        "mediaList": '[{"mediaType":"MAIN_PICTURE","mediaUrl":"https://img/1.jpg"},{"mediaUrl":"https://img/2.jpg"}]',
+        "attributeList": '[{"attributeName":"材质","attributeValue":"纯棉","sorting":1}]',
+        "skuList": '[{"supplierSku":"S1","skuName":"纯棉T恤 白色","skuImage":"https://img/3.jpg","saleUnit":"件",'
+        '"agreementPrice":53.1,"referencePrice":99,"minDeliveryQuantity":1,"quantity":40}]',
+    }
+
+    rows = [(f.key, str(f.label), f.text, f.images) for f in open_platform_comparison.fields(form)]
+
+    assert rows == [
+        ("title", "标题", "纯棉T恤", ()),
+        ("category", "平台类目 ID", "1001", ()),
+        ("brand", "品牌名称", "演示品牌", ()),
+        ("keyword", "搜索关键词", "T恤", ()),
+        ("head_images", "主图", "", ("https://img/1.jpg", "https://img/2.jpg")),
+        ("detail_text", "详情文字", "亲肤", ()),
+        ("attributes", "商品属性", "材质：纯棉", ()),
+        ("sales_way", "销售方式", "直销", ()),
+        ("settlement_way", "结算方式", "比例结算", ()),
+        ("delivery_way", "配送方式", "厂家配送", ()),
+        ("sku:S1", "SKU S1", "纯棉T恤 白色 · 协议价 ¥53.10 · 参考价 ¥99.00 · 库存 40 · 1 件", ("https://img/3.jpg",)),
+    ]
+
+
+def test_a_form_field_that_is_not_json_reads_as_empty():
+    rows = {f.key: f for f in open_platform_comparison.fields({"skuList": "not json", "mediaList": None})}
+
+    assert rows["head_images"].images == ()
+    assert not [key for key in rows if key.startswith("sku:")]

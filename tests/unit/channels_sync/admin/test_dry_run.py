@@ -92,6 +92,11 @@ def test_a_row_carries_the_preview_payload_and_the_blocking_problems(shops, call
     assert rows[0].preview.body == product_payload_preview(product=product, shop=shops[0]).body
     assert rows[0].fields[0] == ("product_base.name", "纯棉T恤")
     assert ("delivery_info.template_id", "7001") in rows[0].fields
+    # The readable view is the comparison page's local column: the platform's fields with their labels.
+    assert rows[0].readable.supported
+    readable = {row.key: (row.label, row.local.text) for row in rows[0].readable.rows}
+    assert readable["title"] == ("标题", "纯棉T恤")
+    assert not rows[1].readable.supported  # nothing could be built for Channels
     assert rows[1].preview.body is None
     assert rows[1].preview.problems == ("cats_v2: no Channels category",)
     assert [str(check.problem.message) for check in rows[1].problems] == [
@@ -117,8 +122,9 @@ def test_payload_fields_read_as_paths_and_values():
 
 # Pinned at one product and two shops: the change list's own reads (the action runs on its queryset), the
 # pre-flight's one read of the product for every shop, then per shop the payload preview's read of the product
-# (``previews.product_payload_preview`` builds its own snapshot), its images, bindings and options.
-DRY_RUN_QUERIES = 29
+# (``previews.product_payload_preview`` builds its own snapshot), its images, bindings and options, and where a
+# payload was built, the readable view's reads of what its ids name (images, categories, freight templates).
+DRY_RUN_QUERIES = 33
 
 
 def test_the_dry_run_page_has_a_pinned_query_budget(admin_client, shops, calls, django_assert_num_queries):
