@@ -20,12 +20,15 @@ from ..responses import read_items as _items
 from ..responses import read_number as _number
 from ..responses import read_object as _obj
 from ..responses import read_text as _text
-from ..wechat_catalog import catalog_status, read_attr, read_sku
+from ..wechat_catalog import SpuSpelling, read_spu
 from .client import PRODUCT_LIST_MAX_PAGE_SIZE, ChannelsClient, ProductDataType
 from .constants import NO_BRAND_ID, ProductStatus
 
 # The cursor of the second run of the listing, over the drafts never listed (see read_catalog_page).
 DRAFTS_CURSOR = "drafts:"
+
+
+SPELLING = SpuSpelling(product_code="spu_code", head_images="head_imgs", barcode="bar_code", no_brand_id=NO_BRAND_ID)
 
 
 def read_catalog_page(
@@ -74,34 +77,14 @@ def parse_catalog_product(get_answer: Mapping[str, Any]) -> RemoteCatalogProduct
     status = _number(_obj(online, "product"), "status", "product") if online is not None else None
     if status is None:
         status = _number(copy, "status", path)
-    desc_path = f"{path}.desc_info"
-    desc = _obj(copy["desc_info"], desc_path) if copy.get("desc_info") is not None else {}
-    express_path = f"{path}.express_info"
-    express = _obj(copy["express_info"], express_path) if copy.get("express_info") is not None else {}
-    brand_id = _text(copy, "brand_id", path)
-    return RemoteCatalogProduct(
+    return read_spu(
+        copy,
+        path,
         platform=Platform.CHANNELS,
-        remote_id=_text(copy, "product_id", path, required=True),
-        title=_text(copy, "title", path),
-        out_product_id=_text(copy, "out_product_id", path),
-        product_code=_text(copy, "spu_code", path),
-        skus=tuple(
-            read_sku(item, f"{path}.skus[{index}]", barcode_key="bar_code")
-            for index, item in enumerate(_items(copy, "skus", path))
-        ),
-        image_urls=tuple(str(url) for url in _items(copy, "head_imgs", path)),
-        detail_image_urls=tuple(str(url) for url in _items(desc, "imgs", desc_path)),
-        detail_text=_text(desc, "desc", desc_path),
+        spelling=SPELLING,
+        status=status,
         category_ids=_category_ids(copy, path),
-        properties=tuple(
-            read_attr(item, f"{path}.attrs[{index}]") for index, item in enumerate(_items(copy, "attrs", path))
-        ),
-        freight_template_id=_text(express, "template_id", express_path),
-        brand_id="" if brand_id == NO_BRAND_ID else brand_id,
-        status=catalog_status(status),
-        platform_status=status,
-        product_fields=_product_fields(copy, path, express),
-        shop_copy=dict(copy),
+        product_fields=lambda copy, express: _product_fields(copy, path, express),
     )
 
 

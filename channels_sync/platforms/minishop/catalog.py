@@ -20,9 +20,11 @@ from ..responses import read_items as _items
 from ..responses import read_number as _number
 from ..responses import read_object as _obj
 from ..responses import read_text as _text
-from ..wechat_catalog import catalog_status, read_attr, read_sku
+from ..wechat_catalog import SpuSpelling, read_spu
 from .client import PRODUCT_LIST_MAX_PAGE_SIZE, MiniShopClient
 from .payloads import NO_BRAND_ID
+
+SPELLING = SpuSpelling(product_code="model", head_images="head_img", barcode="barcode", no_brand_id=str(NO_BRAND_ID))
 
 
 def read_catalog_page(
@@ -42,35 +44,14 @@ def parse_catalog_product(spu: Mapping[str, Any], *, path: str = "data.spu") -> 
     """One SPU of ``get_list`` (or ``spu/get``'s ``data.spu``). Status 5 is listed, 0 never listed, any other
     figure delisted (§4 enums)."""
     spu = _obj(spu, path)
-    desc_path = f"{path}.desc_info"
-    desc = _obj(spu["desc_info"], desc_path) if spu.get("desc_info") is not None else {}
-    express_path = f"{path}.express_info"
-    express = _obj(spu["express_info"], express_path) if spu.get("express_info") is not None else {}
-    brand_id = _text(spu, "brand_id", path)
-    status = _number(spu, "status", path)
-    return RemoteCatalogProduct(
+    return read_spu(
+        spu,
+        path,
         platform=Platform.MINISHOP,
-        remote_id=_text(spu, "product_id", path, required=True),
-        title=_text(spu, "title", path),
-        out_product_id=_text(spu, "out_product_id", path),
-        product_code=_text(spu, "model", path),
-        skus=tuple(
-            read_sku(item, f"{path}.skus[{index}]", barcode_key="barcode")
-            for index, item in enumerate(_items(spu, "skus", path))
-        ),
-        image_urls=tuple(str(url) for url in _items(spu, "head_img", path)),
-        detail_image_urls=tuple(str(url) for url in _items(desc, "imgs", desc_path)),
-        detail_text=_text(desc, "desc", desc_path),
+        spelling=SPELLING,
+        status=_number(spu, "status", path),
         category_ids=_category_ids(spu, path),
-        properties=tuple(
-            read_attr(item, f"{path}.attrs[{index}]") for index, item in enumerate(_items(spu, "attrs", path))
-        ),
-        freight_template_id=_text(express, "template_id", express_path),
-        brand_id="" if brand_id in ("", str(NO_BRAND_ID)) else brand_id,
-        status=catalog_status(status),
-        platform_status=status,
-        product_fields={"short_title": _text(spu, "sub_title", path)},
-        shop_copy=dict(spu),
+        product_fields=lambda spu, express: {"short_title": _text(spu, "sub_title", path)},
     )
 
 
