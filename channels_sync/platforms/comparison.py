@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class Field:
@@ -37,6 +39,20 @@ def yuan(fen: Any) -> str:
         return f"¥{Decimal(int(fen)) / 100:.2f}"
     except (TypeError, ValueError):
         return "" if fen is None else str(fen)
+
+
+def sku_field(
+    key: str, name: Any, *, price: Any, original_price: Any, stock: Any, code: Any = "", image: Any = ""
+) -> Field:
+    """One SKU as one row: what sells it (price and original price in fen, stock, code) and its picture."""
+    parts = [
+        _("price %(price)s") % {"price": yuan(price)},
+        _("original price %(price)s") % {"price": yuan(original_price)},
+        _("stock %(stock)s") % {"stock": text(stock)},
+    ]
+    if text(code):
+        parts.append(_("code %(code)s") % {"code": text(code)})
+    return Field(f"sku:{key}", _("SKU %(sku)s") % {"sku": name}, text=" · ".join(parts), images=urls([image]))
 
 
 def yuan_amount(amount: Any) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
 
-from .comparison import Field, dicts, pairs, text, urls, yuan
+from .comparison import Field, dicts, pairs, sku_field, text, urls
 
 
 def wechat_product_fields(
@@ -44,20 +44,15 @@ def wechat_product_fields(
     for sku in dicts(body.get("skus")):
         key = text(sku.get("out_sku_id")) or text(sku.get("sku_id"))
         name = pairs(dicts(sku.get("sku_attrs")), "attr_key", "attr_value") or key
-        # One row per SKU: what sells it (price, original price, stock, code) and its picture.
-        parts = [
-            _("price %(price)s") % {"price": yuan(sku.get("sale_price"))},
-            _("original price %(price)s") % {"price": yuan(sku.get("market_price"))},
-            _("stock %(stock)s") % {"stock": text(sku.get("stock_num"))},
-        ]
-        if text(sku.get("sku_code")):
-            parts.append(_("code %(code)s") % {"code": text(sku.get("sku_code"))})
         rows.append(
-            Field(
-                f"sku:{key}",
-                _("SKU %(sku)s") % {"sku": name},
-                text=" · ".join(str(part) for part in parts),
-                images=urls([sku.get("thumb_img")]),
+            sku_field(
+                key,
+                name,
+                price=sku.get("sale_price"),
+                original_price=sku.get("market_price"),
+                stock=sku.get("stock_num"),
+                code=sku.get("sku_code"),
+                image=sku.get("thumb_img"),
             )
         )
     return rows

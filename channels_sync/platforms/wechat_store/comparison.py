@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
 
-from channels_sync.platforms.comparison import Field, dicts, text, urls, yuan
+from channels_sync.platforms.comparison import Field, dicts, sku_field, text, urls
 
 from .constants import DELIVERY_TYPE_TEMPLATE
 
@@ -33,19 +33,15 @@ def fields(body: Mapping) -> list[Field]:
         key = text(sku.get("sku_id"))
         # The spec key ("$颜色:$灰色;…") read as the merchant's spec values.
         name = "、".join(part.replace("$", "").replace(":", "：") for part in key.split(";") if part) or _("uniform")
-        parts = [
-            _("price %(price)s") % {"price": yuan(sku.get("price"))},
-            _("original price %(price)s") % {"price": yuan(sku.get("ori_price"))},
-            _("stock %(stock)s") % {"stock": text(sku.get("quantity"))},
-        ]
-        if text(sku.get("product_code")):
-            parts.append(_("code %(code)s") % {"code": text(sku.get("product_code"))})
         rows.append(
-            Field(
-                f"sku:{key}",
-                _("SKU %(sku)s") % {"sku": name},
-                text=" · ".join(str(part) for part in parts),
-                images=urls([sku.get("icon_url")]),
+            sku_field(
+                key,
+                name,
+                price=sku.get("price"),
+                original_price=sku.get("ori_price"),
+                stock=sku.get("quantity"),
+                code=sku.get("product_code"),
+                image=sku.get("icon_url"),
             )
         )
     return rows
