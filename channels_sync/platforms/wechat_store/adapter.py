@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from products.selectors import FreightTemplateSnapshot, GroupSnapshot, ProductSnapshot, ShelfSnapshot
 
 from ..adapter import (
@@ -23,6 +26,13 @@ from ..remote_catalog import RemoteCatalogPage
 from ..wechat_adapters import UPLOAD_TIMEOUTS, WeChatAdapter
 from . import catalog, catalog_payloads, parsers, payloads
 from .client import ROOT_CATEGORY_ID, ProductFilter, ProductListing, WeChatStoreClient
+
+# The fields a listed product keeps (``constants.FROZEN_AFTER_LISTING``), as the merchant calls them.
+FROZEN_FIELD_LABELS = {
+    "name": gettext_lazy("Title"),
+    "category_id": gettext_lazy("Category"),
+    "property": gettext_lazy("Attributes"),
+}
 
 # Category import walks the tree with one call per node; a platform tree deeper than this is not a product tree.
 MAX_CATEGORY_DEPTH = 6
@@ -67,7 +77,8 @@ class WeChatStoreAdapter(WeChatAdapter):
             remote_quantities=remote_product.sku_quantities if remote_product else None,
         )
         warnings = tuple(
-            f"{field} cannot change after the product was first listed (manual 1.3); the shop keeps its own"
+            _("%(field)s cannot change once the product has been listed (manual 1.3): the shop keeps its own.")
+            % {"field": FROZEN_FIELD_LABELS.get(field, field)}
             for field in update.frozen_fields_differing
         )
         hash_body = payloads.product_payload(
