@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from .engine.context import shop_config
 from .models import Shop
-from .platforms.adapter import RejectReason
+from .platforms.order_types import RejectReason
 from .platforms.registry import get_adapter
 
 # The list changes when the platform adds a reason: a day old is fresh enough, and saves a call per form.

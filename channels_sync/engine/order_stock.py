@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from channels_sync.platforms.adapter import OrderStage, RemoteOrder, RemoteOrderItem
+from channels_sync.platforms.order_types import OrderStage, RemoteOrder, RemoteOrderItem
 
 # Stages in which no piece is sold: not paid yet, or cancelled (before payment, or after it with everything given
 # back, "包括售后取消").

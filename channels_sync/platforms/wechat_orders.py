@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from .adapter import OrderStage, ParcelItem, RemoteOrder, RemoteOrderItem, RemoteParcel
+from .order_types import OrderStage, ParcelItem, RemoteOrder, RemoteOrderItem, RemoteParcel
 from .wechat import answer_text
 
 ReadTime = Callable[[Any], datetime | None]

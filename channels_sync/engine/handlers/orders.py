@@ -23,15 +23,9 @@ from ...models import (
     SyncJob,
     awaiting_shipment,
 )
-from ...platforms.adapter import (
-    Capability,
-    ParcelItem,
-    RemoteAfterSale,
-    RemoteOrder,
-    RemoteOrderItem,
-    RemoteParcel,
-)
+from ...platforms.adapter import Capability
 from ...platforms.errors import RejectedError
+from ...platforms.order_types import ParcelItem, RemoteAfterSale, RemoteOrder, RemoteOrderItem, RemoteParcel
 from ...platforms.registry import has_capability
 from ..bindings import remote_product_map
 from ..context import JobContext

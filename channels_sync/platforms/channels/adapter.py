@@ -22,17 +22,12 @@ from ..adapter import (
     Capability,
     CategoryImport,
     CategoryNode,
-    DeliveryCompany,
     DependencyPending,
-    ParcelItem,
     ProductPayload,
-    RejectReason,
-    RemoteAfterSale,
-    RemoteOrder,
-    RemoteParcel,
     RemoteProductState,
 )
 from ..errors import ProtocolError, RejectedError, RemoteMissingError
+from ..order_types import DeliveryCompany, ParcelItem, RejectReason, RemoteAfterSale, RemoteOrder, RemoteParcel
 from ..remote_catalog import RemoteCatalogPage
 from ..skus import sku_keys_by_out_sku_id
 from ..wechat_adapters import ProductWriteQuota, WeChatAdapter, body_without_stock

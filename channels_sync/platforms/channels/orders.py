@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from channels_sync.platforms.adapter import (
+from channels_sync.platforms.channels.client import ChannelsClient
+from channels_sync.platforms.errors import ProtocolError
+from channels_sync.platforms.order_types import (
     AfterSaleKind,
     DeliveryCompany,
     OrderStage,
@@ -28,8 +30,6 @@ from channels_sync.platforms.adapter import (
     RemoteOrderItem,
     RemoteParcel,
 )
-from channels_sync.platforms.channels.client import ChannelsClient
-from channels_sync.platforms.errors import ProtocolError
 from channels_sync.platforms.wechat import answer_list, answer_object, answer_text
 from channels_sync.platforms.wechat_orders import (
     order_item,

@@ -28,15 +28,13 @@ from ..adapter import (
     Capability,
     CategoryImport,
     CategoryNode,
-    DeliveryCompany,
     DependencyPending,
     NotSupported,
     ProductPayload,
-    RemoteOrder,
-    RemoteParcel,
     RemoteProductState,
 )
 from ..errors import RejectedError
+from ..order_types import DeliveryCompany, RemoteOrder, RemoteParcel
 from ..remote_catalog import RemoteCatalogPage
 from ..skus import sku_keys_by_out_sku_id
 from ..wechat_adapters import ProductWriteQuota, WeChatAdapter, body_without_stock

@@ -15,14 +15,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from channels_sync.platforms.adapter import (
-    DeliveryCompany,
-    OrderStage,
-    RemoteOrder,
-    RemoteParcel,
-)
 from channels_sync.platforms.errors import ProtocolError
 from channels_sync.platforms.minishop.client import MiniShopClient
+from channels_sync.platforms.order_types import DeliveryCompany, OrderStage, RemoteOrder, RemoteParcel
 from channels_sync.platforms.wechat import answer_list, answer_object, answer_text
 from channels_sync.platforms.wechat_orders import (
     order_item,

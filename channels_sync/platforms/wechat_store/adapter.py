@@ -17,11 +17,10 @@ from ..adapter import (
     CategoryImport,
     CategoryNode,
     ProductPayload,
-    RemoteOrder,
-    RemoteOrderItem,
     RemoteProductState,
 )
 from ..errors import RejectedError
+from ..order_types import RemoteOrder, RemoteOrderItem
 from ..remote_catalog import RemoteCatalogPage
 from ..wechat_adapters import UPLOAD_TIMEOUTS, WeChatAdapter
 from . import catalog, catalog_payloads, parsers, payloads

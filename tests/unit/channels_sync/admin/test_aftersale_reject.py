@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from channels_sync.models import AfterSale, Order, SyncJob
-from channels_sync.platforms.adapter import AfterSaleKind, RejectReason
+from channels_sync.platforms.order_types import AfterSaleKind, RejectReason
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from channels_sync.engine.order_stock import LineChange, held_pieces, line_changes
-from channels_sync.platforms.adapter import OrderStage, RemoteOrder, RemoteOrderItem
+from channels_sync.platforms.order_types import OrderStage, RemoteOrder, RemoteOrderItem
 
 PAID_AT = datetime(2026, 12, 1, tzinfo=UTC)
 

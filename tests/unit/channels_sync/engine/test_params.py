@@ -15,7 +15,7 @@ from channels_sync.engine.params import (
     job_params_to_json,
 )
 from channels_sync.models import AfterSale, Order, SyncAttempt, SyncJob
-from channels_sync.platforms.adapter import AfterSaleKind, RemoteAfterSale
+from channels_sync.platforms.order_types import AfterSaleKind, RemoteAfterSale
 from tests import factories
 from tests.unit.channels_sync.engine.handlers.test_orders import channels_order
 from tests.unit.channels_sync.fake_platform import FakeAdapter

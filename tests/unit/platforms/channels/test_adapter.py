@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from channels_sync.platforms.adapter import DeliveryCompany, OrderStage, ParcelItem, RemoteParcel, ShopConfig
+from channels_sync.platforms.adapter import ShopConfig
 from channels_sync.platforms.channels.adapter import ChannelsAdapter
+from channels_sync.platforms.order_types import DeliveryCompany, OrderStage, ParcelItem, RemoteParcel
 from channels_sync.platforms.tokens import clear_token_providers
 from tests.unit.platforms.channels.builders import freight_template, tshirt
 

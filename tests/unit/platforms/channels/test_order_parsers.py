@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from channels_sync.platforms.adapter import AfterSaleKind, OrderStage, ParcelItem, RemoteParcel
 from channels_sync.platforms.channels.orders import delivery_entry, parse_aftersale, parse_order
 from channels_sync.platforms.errors import ProtocolError
+from channels_sync.platforms.order_types import AfterSaleKind, OrderStage, ParcelItem, RemoteParcel
 
 # getorder's example, trimmed; product_id and sku_id as the example writes them (strings), order_id a number.
 ORDER = {

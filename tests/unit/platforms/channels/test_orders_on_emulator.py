@@ -6,18 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from channels_sync.platforms.adapter import (
-    AfterSaleKind,
-    DeliveryCompany,
-    OrderStage,
-    ParcelItem,
-    RemoteParcel,
-)
 from channels_sync.platforms.channels import ChannelsClient
 from channels_sync.platforms.channels.freight_payloads import freight_template_payload
 from channels_sync.platforms.channels.orders import ChannelsOrders, parse_aftersale, parse_order, time_windows
 from channels_sync.platforms.channels.payloads import product_payload
 from channels_sync.platforms.errors import RejectedError
+from channels_sync.platforms.order_types import AfterSaleKind, DeliveryCompany, OrderStage, ParcelItem, RemoteParcel
 from tests.unit.platforms.channels.builders import freight_template, tshirt
 from tests.unit.platforms.channels.test_client_on_emulator import ASSET_IDS, advance, remote
 from tests.unit.platforms.conftest import TIMEOUTS

@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from channels_sync.platforms.adapter import BindingState, DependencyPending, OrderStage, ProductPayload, ShopConfig
+from channels_sync.platforms.adapter import BindingState, DependencyPending, ProductPayload, ShopConfig
 from channels_sync.platforms.errors import RateLimitedError, RejectedError, SystemBusyError, TransportError
 from channels_sync.platforms.minishop.adapter import MiniShopAdapter
+from channels_sync.platforms.order_types import OrderStage
 from channels_sync.platforms.tokens import clear_token_providers
 from products.selectors import FreightTemplateSnapshot
 from tests.unit.platforms.channels.builders import freight_template

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from channels_sync.platforms.adapter import DeliveryCompany, OrderStage, ParcelItem, RemoteParcel
 from channels_sync.platforms.errors import RejectedError
 from channels_sync.platforms.minishop.orders import MiniShopOrders, parse_order
 from channels_sync.platforms.minishop.payloads import parse_spu, product_payload
+from channels_sync.platforms.order_types import DeliveryCompany, OrderStage, ParcelItem, RemoteParcel
 from tests.unit.platforms.minishop.builders import TEMPLATE_REMOTE_ID, tshirt
 from tests.unit.platforms.minishop.conftest import MINISHOP_APP
 from tests.unit.platforms.minishop.test_client_on_emulator import ASSET_IDS, advance

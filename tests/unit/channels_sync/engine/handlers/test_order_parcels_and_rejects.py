@@ -10,7 +10,7 @@ from channels_sync.engine.context import JobContext
 from channels_sync.engine.handlers.orders import handle_aftersale_reject, handle_order_set_delivery
 from channels_sync.engine.params import job_params_read
 from channels_sync.models import AfterSale, Order, SyncJob
-from channels_sync.platforms.adapter import AfterSaleKind, OrderStage, ParcelItem, RemoteAfterSale, RemoteParcel
+from channels_sync.platforms.order_types import AfterSaleKind, OrderStage, ParcelItem, RemoteAfterSale, RemoteParcel
 from tests import factories
 from tests.unit.channels_sync.engine.handlers.test_orders import channels_order
 

@@ -10,13 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from channels_sync.engine.handlers.orders import order_store
 from channels_sync.models import AfterSale, Order, RemoteBinding, RemoteSkuStock, Shop, StockMovement, SyncJob
-from channels_sync.platforms.adapter import (
-    AfterSaleKind,
-    OrderStage,
-    RemoteAfterSale,
-    RemoteOrder,
-    RemoteOrderItem,
-)
+from channels_sync.platforms.order_types import AfterSaleKind, OrderStage, RemoteAfterSale, RemoteOrder, RemoteOrderItem
 from products.models import Product
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
