@@ -85,6 +85,19 @@ class RemoteProductState:
 
 
 @dataclass(frozen=True)
+class PayloadInputs:
+    """What a product's body is built from: the snapshot, the shop's URL of each image, the freight template's
+    remote id, the binding (None for a create), the shop's copy where an update needs it, the product's options."""
+
+    snapshot: ProductSnapshot
+    image_urls: Mapping[int, str]
+    freight_template_remote_id: str | None
+    binding: BindingState | None
+    remote: RemoteProductState | None
+    product_options: Mapping | None = None
+
+
+@dataclass(frozen=True)
 class ProductPayload:
     """A product body ready to send, and anything the merchant should know about it.
 
@@ -325,6 +338,13 @@ class PlatformAdapter:
         remote: RemoteProductState | None,
         product_options: Mapping | None = None,
     ) -> ProductPayload:
+        """The body that would create (``binding`` None) or update the product: what the publish sends, the
+        previews and the dry run show. A platform writes :meth:`build_payload`, which takes these as one value."""
+        return self.build_payload(
+            PayloadInputs(snapshot, image_urls, freight_template_remote_id, binding, remote, product_options)
+        )
+
+    def build_payload(self, inputs: PayloadInputs) -> ProductPayload:
         raise NotSupported("product_payload")
 
     def publish(self, request: PublishRequest, services: PublishServices) -> PublishOutcome:

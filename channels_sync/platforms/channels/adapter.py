@@ -23,6 +23,7 @@ from ..adapter import (
     CategoryImport,
     CategoryNode,
     DependencyPending,
+    PayloadInputs,
     ProductPayload,
     RemoteProductState,
 )
@@ -101,31 +102,27 @@ class ChannelsAdapter(WeChatAdapter):
 
     # Products ----------------------------------------------------------------------------------------------
 
-    def product_payload(
-        self,
-        *,
-        snapshot: ProductSnapshot,
-        image_urls: Mapping[int, str],
-        freight_template_remote_id: str | None,
-        binding: BindingState | None,
-        remote: RemoteProductState | None,
-        product_options: Mapping | None = None,
-    ) -> ProductPayload:
-        brand_id = snapshot.brand_remote_id or NO_BRAND_ID
+    def build_payload(self, inputs: PayloadInputs) -> ProductPayload:
+        brand_id = inputs.snapshot.brand_remote_id or NO_BRAND_ID
         body = payloads.product_payload(
-            snapshot, image_urls=image_urls, freight_template_remote_id=freight_template_remote_id, brand_id=brand_id
+            inputs.snapshot,
+            image_urls=inputs.image_urls,
+            freight_template_remote_id=inputs.freight_template_remote_id,
+            brand_id=brand_id,
         )
         hash_basis = body_without_stock(body)
-        if binding is None:
+        if inputs.binding is None:
             return ProductPayload(body=body, hash_basis=hash_basis)
-        product = parsers.parse_product(remote.raw) if remote is not None and remote.exists else None
+        product = (
+            parsers.parse_product(inputs.remote.raw) if inputs.remote is not None and inputs.remote.exists else None
+        )
         if product is not None and product.under_audit:
             raise DependencyPending(_("Waiting for the shop to finish auditing the product."), delay_seconds=30)
         update = payloads.product_update_payload(
-            binding.remote_id,
-            snapshot,
-            image_urls=image_urls,
-            freight_template_remote_id=freight_template_remote_id,
+            inputs.binding.remote_id,
+            inputs.snapshot,
+            image_urls=inputs.image_urls,
+            freight_template_remote_id=inputs.freight_template_remote_id,
             brand_id=brand_id,
             remote_sku_ids=product.sku_ids_by_out_sku_id() if product else {},
             remote_stock_nums=product.stock_by_sku_id() if product else None,

@@ -30,6 +30,7 @@ from ..adapter import (
     CategoryNode,
     DependencyPending,
     NotSupported,
+    PayloadInputs,
     ProductPayload,
     RemoteProductState,
 )
@@ -84,35 +85,30 @@ class MiniShopAdapter(WeChatAdapter):
 
     # Products ----------------------------------------------------------------------------------------------
 
-    def product_payload(
-        self,
-        *,
-        snapshot: ProductSnapshot,
-        image_urls: Mapping[int, str],
-        freight_template_remote_id: str | None,
-        binding: BindingState | None,
-        remote: RemoteProductState | None,
-        product_options: Mapping | None = None,
-    ) -> ProductPayload:
+    def build_payload(self, inputs: PayloadInputs) -> ProductPayload:
         body = payloads.product_payload(
-            snapshot, image_urls=image_urls, freight_template_remote_id=freight_template_remote_id
+            inputs.snapshot, image_urls=inputs.image_urls, freight_template_remote_id=inputs.freight_template_remote_id
         )
         warnings = ()
-        if snapshot.brand_remote_id:
+        if inputs.snapshot.brand_remote_id:
             warnings = (
                 _("The mini-shop does not share the Channels brand library: the product is sent without a brand."),
             )
         hash_basis = body_without_stock(body)
-        if binding is None:
+        if inputs.binding is None:
             return ProductPayload(body=body, warnings=warnings, hash_basis=hash_basis)
-        draft = _spu(remote.draft) if remote is not None and remote.exists and remote.draft else None
+        draft = (
+            _spu(inputs.remote.draft)
+            if inputs.remote is not None and inputs.remote.exists and inputs.remote.draft
+            else None
+        )
         if draft is not None and draft.under_audit:
             raise _audit_pending(delay_seconds=30)
         update = payloads.product_update_payload(
-            binding.remote_id,
-            snapshot,
-            image_urls=image_urls,
-            freight_template_remote_id=freight_template_remote_id,
+            inputs.binding.remote_id,
+            inputs.snapshot,
+            image_urls=inputs.image_urls,
+            freight_template_remote_id=inputs.freight_template_remote_id,
             remote_stock_by_out_sku_id=_stock_by_out_sku_id(draft) if draft is not None else None,
         )
         return ProductPayload(body=update, warnings=warnings, hash_basis=hash_basis)

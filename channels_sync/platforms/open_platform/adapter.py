@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -34,9 +33,9 @@ from django.utils.translation import gettext as _
 from products.selectors import ProductSnapshot
 
 from ..adapter import (
-    BindingState,
     Capability,
     NotSupported,
+    PayloadInputs,
     PlatformAdapter,
     ProductPayload,
     RemoteProductState,
@@ -108,18 +107,9 @@ class OpenPlatformAdapter(PlatformAdapter):
 
     # Products ----------------------------------------------------------------------------------------------
 
-    def product_payload(
-        self,
-        *,
-        snapshot: ProductSnapshot,
-        image_urls: Mapping[int, str],
-        freight_template_remote_id: str | None,
-        binding: BindingState | None,
-        remote: RemoteProductState | None,
-        product_options: Mapping | None = None,
-    ) -> ProductPayload:
-        options = payloads.merged_options(self.shop.options, product_options)
-        form = payloads.product_form(snapshot, image_urls=image_urls, options=options)
+    def build_payload(self, inputs: PayloadInputs) -> ProductPayload:
+        options = payloads.merged_options(self.shop.options, inputs.product_options)
+        form = payloads.product_form(inputs.snapshot, image_urls=inputs.image_urls, options=options)
         return ProductPayload(body=form)
 
     def product_create(self, *, payload: ProductPayload, snapshot: ProductSnapshot) -> str:

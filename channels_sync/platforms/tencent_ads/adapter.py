@@ -31,7 +31,15 @@ from django.utils.translation import gettext as _
 from products.selectors import ProductSnapshot
 
 from ...quotas import Quota, Window
-from ..adapter import BindingState, Capability, PlatformAdapter, ProductPayload, RemoteProductState, ShopConfig
+from ..adapter import (
+    BindingState,
+    Capability,
+    PayloadInputs,
+    PlatformAdapter,
+    ProductPayload,
+    RemoteProductState,
+    ShopConfig,
+)
 from ..errors import AuthError
 from ..http import Timeouts
 from . import payloads
@@ -104,18 +112,9 @@ class TencentAdsAdapter(PlatformAdapter):
 
     # Products ----------------------------------------------------------------------------------------------
 
-    def product_payload(
-        self,
-        *,
-        snapshot: ProductSnapshot,
-        image_urls: Mapping[int, str],
-        freight_template_remote_id: str | None,
-        binding: BindingState | None,
-        remote: RemoteProductState | None,
-        product_options: Mapping | None = None,
-    ) -> ProductPayload:
-        listed = binding is not None and binding.remote_status == "listed"
-        return self._payload(snapshot, binding, listed=listed)
+    def build_payload(self, inputs: PayloadInputs) -> ProductPayload:
+        listed = inputs.binding is not None and inputs.binding.remote_status == "listed"
+        return self._payload(inputs.snapshot, inputs.binding, listed=listed)
 
     def _payload(self, snapshot: ProductSnapshot, binding: BindingState | None, *, listed: bool) -> ProductPayload:
         settings = self.settings

@@ -16,6 +16,7 @@ from ..adapter import (
     Capability,
     CategoryImport,
     CategoryNode,
+    PayloadInputs,
     ProductPayload,
     RemoteProductState,
 )
@@ -50,28 +51,25 @@ class WeChatStoreAdapter(WeChatAdapter):
 
     # Products ----------------------------------------------------------------------------------------------
 
-    def product_payload(
-        self,
-        *,
-        snapshot: ProductSnapshot,
-        image_urls: Mapping[int, str],
-        freight_template_remote_id: str | None,
-        binding: BindingState | None,
-        remote: RemoteProductState | None,
-        product_options: Mapping | None = None,
-    ) -> ProductPayload:
-        if binding is None:
+    def build_payload(self, inputs: PayloadInputs) -> ProductPayload:
+        if inputs.binding is None:
             body = payloads.product_payload(
-                snapshot, image_urls=image_urls, freight_template_remote_id=freight_template_remote_id
+                inputs.snapshot,
+                image_urls=inputs.image_urls,
+                freight_template_remote_id=inputs.freight_template_remote_id,
             )
             return ProductPayload(body=body, hash_basis=_without_quantities(body))
-        remote_product = parsers.parse_product_info(remote.raw) if remote is not None and remote.exists else None
+        remote_product = (
+            parsers.parse_product_info(inputs.remote.raw)
+            if inputs.remote is not None and inputs.remote.exists
+            else None
+        )
         update = payloads.product_update_payload(
-            binding.remote_id,
-            snapshot,
-            image_urls=image_urls,
-            freight_template_remote_id=freight_template_remote_id,
-            listed_once=binding.listed_once,
+            inputs.binding.remote_id,
+            inputs.snapshot,
+            image_urls=inputs.image_urls,
+            freight_template_remote_id=inputs.freight_template_remote_id,
+            listed_once=inputs.binding.listed_once,
             remote_frozen=remote_product.frozen_fields() if remote_product else None,
             remote_quantities=remote_product.sku_quantities if remote_product else None,
         )
@@ -81,7 +79,7 @@ class WeChatStoreAdapter(WeChatAdapter):
             for field in update.frozen_fields_differing
         )
         hash_body = payloads.product_payload(
-            snapshot, image_urls=image_urls, freight_template_remote_id=freight_template_remote_id
+            inputs.snapshot, image_urls=inputs.image_urls, freight_template_remote_id=inputs.freight_template_remote_id
         )
         return ProductPayload(body=update.body, warnings=warnings, hash_basis=_without_quantities(hash_body))
 
