@@ -15,6 +15,7 @@ from .catalog import (
     product,
     product_category_set,
     product_with_sku_images,
+    property_attribute,
     spec_attribute,
     uploaded_png,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "platform_settings_set",
     "product_category_set",
     "product_with_sku_images",
+    "property_attribute",
     "shop",
     "spec_attribute",
     "sync_job",

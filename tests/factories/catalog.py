@@ -67,6 +67,16 @@ def spec_attribute(cat: Category, name: str, values: list[str], remote_id: str =
     return attribute
 
 
+def property_attribute(cat: Category, name: str, values: list[str], *, required: bool = True) -> CategoryAttribute:
+    """A category property as an import stores it (no remote ids), with its values; required unless told."""
+    attribute = CategoryAttribute.objects.create(
+        category=cat, kind=CategoryAttribute.Kind.PROPERTY, name=name, is_required=required
+    )
+    for value in values:
+        CategoryAttributeValue.objects.create(attribute=attribute, name=value)
+    return attribute
+
+
 def freight_template(name: str = "默认运费", **kwargs) -> FreightTemplate:
     defaults = {"ship_from_province": "广东省", "ship_from_city": "广州市"}
     defaults.update(kwargs)

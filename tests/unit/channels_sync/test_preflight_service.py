@@ -7,21 +7,11 @@ from channels_sync.models import Shop, SyncJob
 from channels_sync.preflight import preflight
 from products.models import (
     CategoryAttribute,
-    CategoryAttributeValue,
     Platform,
     ProductPlatformCategory,
     ProductProperty,
 )
 from tests import factories
-
-
-def imported_property(category, name, values, *, required=True):
-    attribute = CategoryAttribute.objects.create(
-        category=category, kind=CategoryAttribute.Kind.PROPERTY, name=name, is_required=required
-    )
-    for value in values:
-        CategoryAttributeValue.objects.create(attribute=attribute, name=value)
-    return attribute
 
 
 @pytest.fixture
@@ -35,10 +25,10 @@ def channels_shop(db):
 def tshirt_category(db):
     root = factories.category(name="服饰内衣", is_leaf=False, imported_at=timezone.now())
     leaf = factories.category(name="T恤", parent=root, level=2, imported_at=timezone.now())
-    imported_property(leaf, "材质", ["纯棉", "莫代尔"])
-    imported_property(leaf, "袖长", ["短袖", "长袖"])
-    imported_property(leaf, "领型", ["圆领", "V领"])
-    imported_property(leaf, "版型", ["宽松"], required=False)
+    factories.property_attribute(leaf, "材质", ["纯棉", "莫代尔"])
+    factories.property_attribute(leaf, "袖长", ["短袖", "长袖"])
+    factories.property_attribute(leaf, "领型", ["圆领", "V领"])
+    factories.property_attribute(leaf, "版型", ["宽松"], required=False)
     return leaf
 
 

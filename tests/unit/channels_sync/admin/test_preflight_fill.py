@@ -9,8 +9,6 @@ from django.utils import timezone
 from channels_sync.models import Shop
 from channels_sync.preflight import preflight
 from products.models import (
-    CategoryAttribute,
-    CategoryAttributeValue,
     Platform,
     ProductPlatformCategory,
     ProductProperty,
@@ -19,15 +17,6 @@ from tests import factories
 from tests.unit.products.test_autocomplete import _post_data
 
 pytestmark = pytest.mark.django_db
-
-
-def _property(category, name, values, *, required=True):
-    attribute = CategoryAttribute.objects.create(
-        category=category, kind=CategoryAttribute.Kind.PROPERTY, name=name, is_required=required
-    )
-    for value in values:
-        CategoryAttributeValue.objects.create(attribute=attribute, name=value)
-    return attribute
 
 
 @pytest.fixture
@@ -49,9 +38,9 @@ def _url(product):
 
 def test_the_panel_offers_the_platforms_values_and_a_free_text(admin_client, product):
     category = product.platform_categories.get().category
-    material = _property(category, "材质", ["棉", "超细纤维"])
-    origin = _property(category, "产地", [])
-    _property(category, "颜色", ["白"], required=False)
+    material = factories.property_attribute(category, "材质", ["棉", "超细纤维"])
+    origin = factories.property_attribute(category, "产地", [])
+    factories.property_attribute(category, "颜色", ["白"], required=False)
 
     form = admin_client.get(_url(product)).context["adminform"].form
 
@@ -68,8 +57,8 @@ def test_the_panel_offers_the_platforms_values_and_a_free_text(admin_client, pro
 
 def test_filling_and_saving_writes_the_property_rows_and_the_preflight_passes(admin_client, product, shop):
     category = product.platform_categories.get().category
-    material = _property(category, "材质", ["棉", "超细纤维"])
-    origin = _property(category, "产地", [])
+    material = factories.property_attribute(category, "材质", ["棉", "超细纤维"])
+    origin = factories.property_attribute(category, "产地", [])
     fibre = material.values.get(name="超细纤维")
     data = _post_data(admin_client.get(_url(product)).context)
     data[f"preflight_fill_{material.pk}"] = str(fibre.pk)
@@ -88,7 +77,7 @@ def test_filling_and_saving_writes_the_property_rows_and_the_preflight_passes(ad
 
 
 def test_a_blank_fill_saves_the_product_and_the_preflight_still_lists_it(admin_client, product, shop):
-    material = _property(product.platform_categories.get().category, "材质", ["棉"])
+    material = factories.property_attribute(product.platform_categories.get().category, "材质", ["棉"])
     data = _post_data(admin_client.get(_url(product)).context)
     data["title"] = "超细纤维抹布 20 条装"
 
@@ -104,8 +93,8 @@ def test_a_blank_fill_saves_the_product_and_the_preflight_still_lists_it(admin_c
 
 def test_a_value_not_among_the_platforms_is_refused_on_its_field_in_chinese(admin_client, product):
     category = product.platform_categories.get().category
-    material = _property(category, "材质", ["棉"])
-    origin = _property(category, "产地", [])
+    material = factories.property_attribute(category, "材质", ["棉"])
+    origin = factories.property_attribute(category, "产地", [])
     data = _post_data(admin_client.get(_url(product)).context)
     data[f"preflight_fill_{material.pk}"] = "999999"
     data[f"preflight_fill_{origin.pk}"] = "浙" * 101
@@ -124,7 +113,7 @@ def test_the_fill_fields_cost_the_same_queries_however_many(
 ):
     category = product.platform_categories.get().category
     for index in range(missing):
-        _property(category, f"属性{index}", ["甲", "乙"])
+        factories.property_attribute(category, f"属性{index}", ["甲", "乙"])
     admin_client.get(_url(product))  # the session and the content types, cached from here on
 
     # The product page with one Channels shop and an imported category: the pre-flight reads the category's rules
