@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
@@ -39,6 +39,14 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 SCREENSHOTS_DIR = Path(settings.BASE_DIR) / "var" / "e2e"
 WAIT_SECONDS = 15
+
+# Whether an element matching arguments[0] shows the text arguments[1], as Selenium's ``.text`` would see it:
+# rendered elements only (a hidden one has no client rects), their rendered text (innerText).
+RENDERED_TEXT_CONTAINS = r"""
+return Array.from(document.querySelectorAll(arguments[0])).some(
+    (element) => element.getClientRects().length > 0 && element.innerText.replace(/\u00a0/g, " ").includes(arguments[1])
+);
+"""
 
 
 def pytest_collection_modifyitems(items):
@@ -116,10 +124,12 @@ class Browser:
     def wait_for_text(self, text: str, css: str = "body", timeout: float = WAIT_SECONDS) -> None:
         """Wait until ``text`` shows in ``css``; else a screenshot and the page's errors in the failure."""
         try:
-            # The page may be replaced while it is read (a submit's redirect still loading): a stale element is
-            # looked for again on the next poll, not a failure.
-            WebDriverWait(self.driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(
-                lambda driver: any(text in e.text for e in driver.find_elements(By.CSS_SELECTOR, css))
+            # The page may be replaced while it is read (a submit's redirect still loading, a polling page
+            # redrawing its rows). Element handles then go stale, and Chromium reports a node "that does not belong
+            # to the document" as a plain WebDriverException, so the rendered text is read in one script inside the
+            # page instead of element by element; a read during navigation is tried again on the next poll.
+            WebDriverWait(self.driver, timeout, ignored_exceptions=[WebDriverException]).until(
+                lambda driver: driver.execute_script(RENDERED_TEXT_CONTAINS, css, text)
             )
         except TimeoutException:
             self.shot("failed")
