@@ -185,6 +185,35 @@ class PublishOutcome:
 
 
 @dataclass(frozen=True)
+class ListingRequest:
+    """A listing or delisting of a bound product, handed to :meth:`PlatformAdapter.set_listing` by the engine."""
+
+    binding: BindingState
+    listed: bool
+
+
+class ListingServices(Protocol):
+    """What the engine does for a listing while it runs, the adapter never touching the ORM."""
+
+    def snapshot(self) -> ProductSnapshot:
+        """The product as it stands now: read only by a platform whose body carries the listing (Tencent Ads:
+        ON_SALE / OFF_SALE), which rebuilds the body from it."""
+
+    def changed(self, payload: ProductPayload | None) -> None:
+        """The shop has taken the change: recorded at once, before any read back, so that a failed read does not
+        send the listing again. ``payload`` is the body sent where the listing travels in it (the new last pushed
+        one, so that the next publish of an unchanged product sends nothing), else None."""
+
+
+@dataclass(frozen=True)
+class ListingOutcome:
+    """What a listing ended with, for the engine to keep."""
+
+    # The product read back after the change (``Capability.DRAFT``): its statuses, draft and online copies.
+    remote_read: RemoteProductState | None = None
+
+
+@dataclass(frozen=True)
 class CategoryNode:
     remote_id: str
     parent_remote_id: str | None
@@ -248,10 +277,6 @@ class Capability(enum.Enum):
     # (Tencent Ads, the open platform). A stock change then republishes the product, and the payload hash
     # decides whether anything is sent.
     STOCK_IN_PAYLOAD = "stock_in_payload"
-    # Listing, delisting and deleting are fields of the product body, not calls of their own (Tencent Ads:
-    # ON_SALE / OFF_SALE / STOP): the engine then hands ``product_set_listed`` the binding and the snapshot, and
-    # ``product_delete`` the binding, and keeps the body ``product_set_listed`` returns as the last pushed one.
-    LISTING_IN_PAYLOAD = "listing_in_payload"
     # Product bodies carry images the engine uploads first (``upload_image``); Tencent Ads sales info has none.
     IMAGES = "images"
     # Products name a freight template, which the engine pushes before the first product using it (V1.17,
@@ -416,7 +441,7 @@ class PlatformAdapter:
         self, action: str, remote_id: str, payload: ProductPayload, snapshot: ProductSnapshot, found=None
     ) -> PublishOutcome:
         """The outcome of a write: a drafted product read back, and the shop's keys of the SKUs."""
-        read = self.product_get(remote_id=remote_id) if Capability.DRAFT in self.capabilities else None
+        read = self._read_back(remote_id)
         stock_remote = read if read is not None else found
         return PublishOutcome(
             action=action,
@@ -426,6 +451,25 @@ class PlatformAdapter:
             stock_remote=stock_remote,
             sku_keys=self.remote_sku_keys(snapshot=snapshot, remote=stock_remote),
         )
+
+    def _read_back(self, remote_id: str) -> RemoteProductState | None:
+        """The product as the shop holds it after a write, where the platform drafts and audits writes."""
+        return self.product_get(remote_id=remote_id) if Capability.DRAFT in self.capabilities else None
+
+    def set_listing(self, request: ListingRequest, services: ListingServices) -> ListingOutcome:
+        """List or delist the product: the one call the engine makes for it. By default the platform's own call
+        (``product_set_listed``), then a drafted product read back; a platform whose body carries the listing
+        overrides this and sends the body in its new state instead."""
+        remote_id = request.binding.remote_id
+        self.product_set_listed(remote_id=remote_id, listed=request.listed)
+        services.changed(None)
+        return ListingOutcome(remote_read=self._read_back(remote_id))
+
+    def delete(self, binding: BindingState) -> None:
+        """Delete the product in the shop: the one call the engine makes for it. By default the platform's own
+        call (``product_delete``); a platform whose body carries the listing overrides this (Tencent Ads: STOP
+        for the SKUs last pushed)."""
+        self.product_delete(remote_id=binding.remote_id)
 
     def remote_sku_keys(self, *, snapshot: ProductSnapshot, remote: RemoteProductState | None) -> dict[int, str]:
         """The shop's key of each local SKU (for stock calls): by default the spec key, V1.17's sku_id."""
@@ -448,21 +492,10 @@ class PlatformAdapter:
     def product_get(self, *, remote_id: str) -> RemoteProductState:
         raise NotSupported("product_get")
 
-    def product_delete(self, *, remote_id: str, binding: BindingState | None = None) -> None:
-        """Delete the product in the shop. ``binding`` is given only with ``Capability.LISTING_IN_PAYLOAD``."""
+    def product_delete(self, *, remote_id: str) -> None:
         raise NotSupported("product_delete")
 
-    def product_set_listed(
-        self,
-        *,
-        remote_id: str,
-        listed: bool,
-        binding: BindingState | None = None,
-        snapshot: ProductSnapshot | None = None,
-    ) -> ProductPayload | None:
-        """List or delist the product. ``binding`` and ``snapshot`` are given only with
-        ``Capability.LISTING_IN_PAYLOAD``; such an adapter returns the body it sent, which becomes the last pushed
-        payload."""
+    def product_set_listed(self, *, remote_id: str, listed: bool) -> None:
         raise NotSupported("product_set_listed")
 
     def product_audit_cancel(self, *, remote_id: str) -> None:

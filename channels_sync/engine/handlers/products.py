@@ -22,6 +22,7 @@ from ...platforms.adapter import (
     FREIGHT_TEMPLATE_CAPABILITIES,
     BindingState,
     Capability,
+    ListingRequest,
     ProductPayload,
     PublishAction,
     PublishRequest,
@@ -271,23 +272,36 @@ def handle_product_list(ctx: JobContext, *, listed: bool = True) -> dict:
     if product is None:
         return {"skipped": "product deleted"}
     binding = require_bound_product(ctx, product)
-    extra = {}
-    if Capability.LISTING_IN_PAYLOAD in ctx.adapter.capabilities:
-        # The listing is a field of the product body there: the adapter rebuilds the body in the new state.
-        extra = {"binding": binding_state(binding), "snapshot": product_snapshot(product_id=product.pk)}
-    sent = ctx.adapter.product_set_listed(remote_id=binding.remote_id, listed=listed, **extra)
-    fields = {"remote_status": "listed" if listed else "delisted"}
-    if listed:
-        fields["listed_once"] = True
-    if isinstance(sent, ProductPayload):
-        # The next publish compares with what the shop now holds, so an unchanged product is not sent again.
-        fields.update(last_pushed_hash=payload_hash(sent.hash_basis), last_pushed_payload=sent.body)
-    binding_record_success(binding, **fields)
-    if Capability.DRAFT in ctx.adapter.capabilities:
-        binding_store_remote(binding, ctx.adapter.product_get(remote_id=binding.remote_id))
+    outcome = ctx.adapter.set_listing(
+        ListingRequest(binding=binding_state(binding), listed=listed), _ListingBookkeeping(binding, product, listed)
+    )
+    if outcome.remote_read is not None:
+        binding_store_remote(binding, outcome.remote_read)
     if listed:
         stock_push_enqueue(product=product, only_shop=ctx.shop)
     return {"remote_id": binding.remote_id, "listed": listed}
+
+
+class _ListingBookkeeping:
+    """The engine's side of a listing (``adapter.ListingServices``): the product's snapshot where the body carries
+    the listing, and the change recorded on the binding as soon as the shop took it."""
+
+    def __init__(self, binding: RemoteBinding, product: Product, listed: bool) -> None:
+        self.binding = binding
+        self.product = product
+        self.listed = listed
+
+    def snapshot(self):
+        return product_snapshot(product_id=self.product.pk)
+
+    def changed(self, payload: ProductPayload | None) -> None:
+        fields = {"remote_status": "listed" if self.listed else "delisted"}
+        if self.listed:
+            fields["listed_once"] = True
+        if payload is not None:
+            # The next publish compares with what the shop now holds, so an unchanged product is not sent again.
+            fields.update(last_pushed_hash=payload_hash(payload.hash_basis), last_pushed_payload=payload.body)
+        binding_record_success(self.binding, **fields)
 
 
 @handles(SyncJob.Kind.PRODUCT_REFRESH)
@@ -342,9 +356,8 @@ def handle_product_delete(ctx: JobContext) -> dict:
     binding = binding_get(ctx.shop, Product, ctx.job.target_id)
     if binding is None or not binding.is_bound:
         return {"skipped": "not published"}
-    extra = {"binding": binding_state(binding)} if Capability.LISTING_IN_PAYLOAD in ctx.adapter.capabilities else {}
     try:
-        ctx.adapter.product_delete(remote_id=binding.remote_id, **extra)
+        ctx.adapter.delete(binding_state(binding))
     except RemoteMissingError as error:
         # Nothing left to delete: the shop had lost or deleted it already, which is what was asked.
         if error.kind != "product" or (error.remote_id and error.remote_id != binding.remote_id):

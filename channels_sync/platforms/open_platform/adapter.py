@@ -134,13 +134,13 @@ class OpenPlatformAdapter(PlatformAdapter):
         """No read endpoint: the state the last successful publish implies (see the module docstring)."""
         return RemoteProductState(remote_id=remote_id, exists=True, listed=None, status=PUBLISHED_STATUS)
 
-    def product_set_listed(self, *, remote_id: str, listed: bool, **_kwargs) -> None:
+    def product_set_listed(self, *, remote_id: str, listed: bool) -> None:
         raise OperationNotDocumented(
             "product_set_listed",
             _("The open platform has no listing or delisting call (publishProduct only); change it on the platform."),
         )
 
-    def product_delete(self, *, remote_id: str, **_kwargs) -> None:
+    def product_delete(self, *, remote_id: str) -> None:
         raise OperationNotDocumented(
             "product_delete",
             _("The open platform has no delete call (publishProduct only); delete the product on the platform."),

@@ -6,8 +6,8 @@ The platform holds no product, only sales information per (store, SKU), written 
 * create and update are the same upsert; the binding's remote id is ``"{external_store_id}:{out_product_id}"``;
 * a lost answer needs no lookup: the upsert is idempotent, so :meth:`product_find` answers None and the engine
   sends the body again (a new call, with a fresh timestamp and nonce);
-* list, delist and delete are upserts too (``Capability.LISTING_IN_PAYLOAD``): list sends ON_SALE for the SKUs in stock,
-  delist OFF_SALE, delete STOP (and OFF_SALE) for the SKUs last pushed;
+* list, delist and delete are upserts too (:meth:`set_listing`, :meth:`delete`): list sends ON_SALE for the SKUs in
+  stock, delist OFF_SALE, delete STOP (and OFF_SALE) for the SKUs last pushed;
 * stock travels in the body as ON_SALE/OFF_SALE only (``Capability.STOCK_IN_PAYLOAD``): a stock change republishes the
   product, and the payload hash (which holds the status, never the quantity) decides whether anything is sent;
 * the body holds every SKU; the client sends it in calls of at most 50;
@@ -34,6 +34,9 @@ from ...quotas import Quota, Window
 from ..adapter import (
     BindingState,
     Capability,
+    ListingOutcome,
+    ListingRequest,
+    ListingServices,
     PayloadInputs,
     PlatformAdapter,
     ProductPayload,
@@ -59,7 +62,7 @@ BEIJING_UTC_OFFSET_SECONDS = 8 * 3600
 
 class TencentAdsAdapter(PlatformAdapter):
     platform = "tencent_ads"
-    capabilities = frozenset({Capability.STOCK_IN_PAYLOAD, Capability.LISTING_IN_PAYLOAD})
+    capabilities = frozenset({Capability.STOCK_IN_PAYLOAD})
     api_hosts = TENCENT_ADS_API_HOSTS
     # Sales information carries no image: nothing is uploaded for it.
 
@@ -148,24 +151,17 @@ class TencentAdsAdapter(PlatformAdapter):
         """None: the platform has no read call, and sending the upsert again is the safe way to settle it."""
         return None
 
-    def product_set_listed(
-        self,
-        *,
-        remote_id: str,
-        listed: bool,
-        binding: BindingState | None = None,
-        snapshot: ProductSnapshot | None = None,
-    ) -> ProductPayload:
-        """ON_SALE for the SKUs in stock, or OFF_SALE for all: the product's body in its new state."""
-        if snapshot is None:
-            raise ValueError("Tencent Ads listing needs the product snapshot (Capability.LISTING_IN_PAYLOAD)")
-        payload = self._payload(snapshot, binding, listed=listed)
+    def set_listing(self, request: ListingRequest, services: ListingServices) -> ListingOutcome:
+        """ON_SALE for the SKUs in stock, or OFF_SALE for all: the product's body in its new state, which becomes the
+        last pushed one. There is no read call: nothing is read back."""
+        payload = self._payload(services.snapshot(), request.binding, listed=request.listed)
         self._send(payload.body)
-        return payload
+        services.changed(payload)
+        return ListingOutcome()
 
-    def product_delete(self, *, remote_id: str, binding: BindingState | None = None) -> None:
+    def delete(self, binding: BindingState) -> None:
         """STOP (and OFF_SALE) for every SKU last pushed: the platform keeps sales info, it deletes none."""
-        last = binding.last_pushed_payload if binding is not None else None
+        last = binding.last_pushed_payload
         if not last or not last.get("sku_sales_infos"):
             # Nothing was ever accepted for the product: nothing to stop.
             return

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from channels_sync.platforms.adapter import Capability, NotSupported, ShopConfig
+from channels_sync.platforms.adapter import BindingState, Capability, ListingRequest, NotSupported, ShopConfig
 from channels_sync.platforms.errors import (
     AuthError,
     PayloadError,
@@ -183,11 +183,17 @@ def test_the_form_goes_out_urlencoded_with_the_token_field(stub, http_session):
     assert request.body == b"token=demo-open-token&supplierSpu=%E4%B8%AD%E6%96%87+SPU"
 
 
+BOUND = BindingState(remote_id="X", listed_once=False, last_pushed_payload=None)
+
+
 def test_list_delist_and_delete_are_refused_before_any_call(adapter, calls, english):
     for call in (
         lambda: adapter.product_set_listed(remote_id="X", listed=True),
-        lambda: adapter.product_set_listed(remote_id="X", listed=False, binding=None),
+        lambda: adapter.product_set_listed(remote_id="X", listed=False),
         lambda: adapter.product_delete(remote_id="X"),
+        # The engine's calls come to the same refusals.
+        lambda: adapter.set_listing(ListingRequest(binding=BOUND, listed=False), services=None),
+        lambda: adapter.delete(BOUND),
         lambda: adapter.stock_read(remote_id="X", sku_key=""),
     ):
         with pytest.raises(NotSupported) as caught:

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from channels_sync.platforms.adapter import BindingState, Capability, NotSupported, ShopConfig
+from channels_sync.platforms.adapter import BindingState, Capability, ListingRequest, NotSupported, ShopConfig
 from channels_sync.platforms.errors import AuthError, PayloadError
 from channels_sync.platforms.registry import get_adapter
 from channels_sync.platforms.tencent_ads.client import SALESINFOS_ADD_PATH
@@ -48,12 +48,31 @@ def binding(status="", first=NOW - timedelta(days=30), last=None):
     )
 
 
+def set_listing(adapter, state: BindingState, *, listed: bool):
+    """List or delist as the engine does; the body the adapter reports sent."""
+    sent = []
+
+    class Services:
+        def snapshot(self):
+            return tshirt()
+
+        def changed(self, payload):
+            sent.append(payload)
+
+    outcome = adapter.set_listing(ListingRequest(binding=state, listed=listed), Services())
+    # No read call: nothing is read back.
+    assert outcome.remote_read is None
+    [payload] = sent
+    return payload
+
+
 def stored(sandbox):
     return {s["external_sku_id"]: s for s in sandbox.tencent_ads.state("ads_demo_client")["sales_infos"]}
 
 
 def test_flags_tell_the_engine_how_this_platform_works(adapter):
-    assert adapter.capabilities == frozenset({Capability.STOCK_IN_PAYLOAD, Capability.LISTING_IN_PAYLOAD})
+    # Listing and deleting travel in the body too: the adapter's set_listing and delete send it (no flag needed).
+    assert adapter.capabilities == frozenset({Capability.STOCK_IN_PAYLOAD})
 
 
 def test_create_upserts_every_sku_and_names_the_remote_product(adapter, sandbox, calls):
@@ -93,9 +112,7 @@ def test_a_large_product_goes_in_calls_of_fifty(adapter, sandbox, calls):
 
 
 def test_listing_sends_on_sale_for_skus_in_stock_and_returns_the_body(adapter, sandbox):
-    payload = adapter.product_set_listed(
-        remote_id="9L07:DEMO-TSHIRT-001", listed=True, binding=binding("draft"), snapshot=tshirt()
-    )
+    payload = set_listing(adapter, binding("draft"), listed=True)
 
     assert {k: s["stock"]["sku_stock_status"] for k, s in stored(sandbox).items()} == {
         "TS-WH-M": "ON_SALE",
@@ -111,15 +128,15 @@ def test_listing_sends_on_sale_for_skus_in_stock_and_returns_the_body(adapter, s
 
 
 def test_delisting_sends_off_sale_for_all(adapter, sandbox):
-    adapter.product_set_listed(remote_id="r", listed=False, binding=binding("listed"), snapshot=tshirt())
+    set_listing(adapter, binding("listed"), listed=False)
 
     assert {s["stock"]["sku_stock_status"] for s in stored(sandbox).values()} == {"OFF_SALE"}
 
 
 def test_delete_stops_every_sku_last_pushed(adapter, sandbox):
-    listed = adapter.product_set_listed(remote_id="r", listed=True, binding=binding("draft"), snapshot=tshirt())
+    listed = set_listing(adapter, binding("draft"), listed=True)
 
-    adapter.product_delete(remote_id="r", binding=binding("listed", last=listed.body))
+    adapter.delete(binding("listed", last=listed.body))
 
     assert {(s["sku_status"], s["stock"]["sku_stock_status"]) for s in stored(sandbox).values()} == {
         ("STOP", "OFF_SALE")
@@ -127,7 +144,7 @@ def test_delete_stops_every_sku_last_pushed(adapter, sandbox):
 
 
 def test_delete_of_a_product_never_pushed_sends_nothing(adapter, calls):
-    adapter.product_delete(remote_id="r", binding=binding(last=None))
+    adapter.delete(binding(last=None))
 
     assert calls == []
 

@@ -1,5 +1,5 @@
 """The sync engine with a Tencent Ads shop on the in-process emulator (no worker): publish, the listing and
-deleting rebuilt as bodies (``Capability.LISTING_IN_PAYLOAD``), stock edits as publishes, and the hash that skips no-ops."""
+deleting rebuilt as bodies (the adapter's ``set_listing`` and ``delete``), stock edits as publishes, and the hash that skips no-ops."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
