@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 from products.models import Category, FreightTemplate, ImageAsset
 
 from .models import RemoteBinding, RemoteImage, Shop
-from .platforms.adapter import Capability
 from .platforms.comparison import Field
-from .platforms.registry import PLATFORMS, has_capability
+from .platforms.registry import PLATFORMS
 
 
 @dataclass(frozen=True)
@@ -56,9 +55,15 @@ class Comparison:
     rows: tuple[Row, ...] = ()
     has_draft: bool = False
     has_online: bool = False
-    # Whether the platform has a draft and an online copy the engine reads (``Capability.DRAFT``): else the page
-    # shows only what would be sent.
-    remote_columns: bool = True
+    # The headings of the shop's copies the platform gives (its comparison module's ``COPIES``), "" for a copy it
+    # has not: a draft and an online copy (Channels, the mini-shop), only the product as the shop holds it (V1.17),
+    # or none (the page then shows only what would be sent).
+    draft_label: str = ""
+    online_label: str = ""
+
+    @property
+    def remote_columns(self) -> bool:
+        return bool(self.draft_label or self.online_label)
 
     @property
     def differences(self) -> int:
@@ -84,7 +89,6 @@ def product_comparison(
     module = entry.module("comparison") if entry is not None else None
     if module is None:
         return Comparison(supported=False)
-    remote_columns = has_capability(shop.platform, Capability.DRAFT)
     copies = [module.fields(body) if body is not None else None for body in (local, draft, online)]
     resolve = _Resolver(shop, [field for copy in copies if copy for field in copy], local_images or {})
     order: dict[str, object] = {}
@@ -117,7 +121,8 @@ def product_comparison(
         rows=tuple(rows),
         has_draft=draft is not None,
         has_online=online is not None,
-        remote_columns=remote_columns,
+        draft_label=str(module.COPIES.get("draft", "")),
+        online_label=str(module.COPIES.get("online", "")),
     )
 
 

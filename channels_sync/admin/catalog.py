@@ -312,12 +312,36 @@ class ProductSyncPanel(CatalogSyncPanel):
                 name="products_product_timeline",
             ),
             path(
+                "<int:product_id>/read/<int:shop_id>/",
+                self.admin_site.admin_view(self.read_shop_copy_view),
+                name="products_product_read_shop_copy",
+            ),
+            path(
                 "<int:product_id>/recreate/<int:shop_id>/",
                 self.admin_site.admin_view(self.recreate_view),
                 name="products_product_recreate",
             ),
             *super().get_urls(),
         ]
+
+    def read_shop_copy_view(self, request, product_id: int, shop_id: int):
+        """POST: read the product's copy in the shop again (the comparison page's button), then back to the page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        product = get_object_or_404(Product, pk=product_id)
+        if not (self.has_view_permission(request, product) and self.has_sync_catalog_permission(request)):
+            raise PermissionDenied
+        shop = get_object_or_404(Shop, pk=shop_id)
+        fanout.shops_action_enqueue(
+            shops=[shop], kind=SyncJob.Kind.PRODUCT_REFRESH, targets=[product], user=request.user
+        )
+        self.message_user(
+            request,
+            _("Reading “%(product)s” from %(shop)s: reload this page in a few seconds to see the shop's copy.")
+            % {"product": product.title, "shop": shop.name},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:products_product_payload_preview", args=[product.pk, shop.pk]))
 
     def recreate_view(self, request, product_id: int, shop_id: int):
         """POST: re-create in the shop a product that the shop no longer has (the panel's button)."""
@@ -393,6 +417,13 @@ class ProductSyncPanel(CatalogSyncPanel):
                 "object": product,
                 "shop": shop,
                 "binding": binding,
+                # The shop's copy can be read again where the platform gives one and the product is there.
+                "read_url": reverse("admin:products_product_read_shop_copy", args=[product.pk, shop.pk])
+                if comparison.remote_columns
+                and binding is not None
+                and binding.is_bound
+                and self.has_sync_catalog_permission(request)
+                else "",
                 "status_label": remote_status_label(binding) if binding else _("Not in this shop yet."),
                 "preview": preview,
                 "comparison": comparison,

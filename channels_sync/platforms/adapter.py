@@ -65,7 +65,8 @@ class BindingState:
 
 @dataclass(frozen=True)
 class RemoteProductState:
-    """A product as the shop holds it. Platforms with a draft fill ``draft``/``online`` and ``edit_status``."""
+    """A product as the shop holds it. Platforms with a draft fill ``draft``/``online`` and ``edit_status``; one
+    without a draft whose read gives the product (V1.17) fills ``online`` with it."""
 
     remote_id: str
     exists: bool

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.utils.translation import gettext_lazy as _
+
 from channels_sync.platforms.comparison import Field
 from channels_sync.platforms.wechat_comparison import wechat_product_fields
+
+# The copies ``product/get`` gives besides what would be sent, with their column headings.
+COPIES = {"draft": _("Shop draft"), "online": _("Online")}
 
 
 def fields(body: Mapping) -> list[Field]:

@@ -14,6 +14,9 @@ from channels_sync.platforms.comparison import Field, dicts, pairs, text, urls, 
 
 from .settings import DELIVERY_WAYS, SALES_WAYS, SETTLEMENT_WAYS
 
+# No read call: nothing to compare with but what would be sent.
+COPIES: dict = {}
+
 
 def fields(body: Mapping) -> list[Field]:
     media = _json_list(body.get("mediaList"))

@@ -16,6 +16,10 @@ SKU_STATUS_LABELS = {"NEW": _("new"), "NORMAL": _("on sale"), "STOP": _("stopped
 STOCK_STATUS_LABELS = {"ON_SALE": _("in stock"), "OFF_SALE": _("out of stock")}
 
 
+# No read call: nothing to compare with but what would be sent.
+COPIES: dict = {}
+
+
 def fields(body: Mapping) -> list[Field]:
     items = dicts(body.get("sku_sales_infos"))
     first = items[0] if items else {}

@@ -119,6 +119,9 @@ class WeChatStoreAdapter(WeChatAdapter):
             listed=listed,
             stock_by_sku_key=product.sku_quantities,
             raw=info,
+            # The store has no draft: what it holds is what it sells, read back into the shape of a create body
+            # (``detail_html`` as ``detail`` blocks) for the comparison page.
+            online=catalog.parse_catalog_product(info).shop_copy,
         )
 
     def product_delete(self, *, remote_id: str) -> None:

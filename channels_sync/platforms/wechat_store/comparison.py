@@ -1,5 +1,6 @@
 """A WeChat Store (V1.17) product body field by field (API reference §2.2): the ``create`` body. The store keeps no
-draft or online copy the engine reads, so its page shows what would be sent. Pure."""
+draft: ``get`` answers the product as the store holds it (``product_info``, its detail as ``detail_html``, read back
+into ``detail`` blocks by the adapter), one column beside what would be sent. Pure."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from channels_sync.platforms.comparison import Field, dicts, sku_field, text, urls
 
 from .constants import DELIVERY_TYPE_TEMPLATE
+
+# No draft: ``get`` gives the product as the store holds it (read by "Read status from shops"), in one column.
+COPIES = {"online": _("In the shop (as last read)")}
 
 
 def fields(body: Mapping) -> list[Field]:

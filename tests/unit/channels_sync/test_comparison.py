@@ -178,20 +178,121 @@ def test_an_unpublished_product_is_compared_with_its_own_pictures_and_template(e
     assert rows["freight_template"].local == Cell(present=True, text="默认运费")
 
 
-def test_a_platform_without_copies_shows_what_would_be_sent_with_its_skus_by_name(admin_client):
+def _store_with_uploaded_images(product):
     store = factories.shop(name="小店", platform="wechat_store", app_id="wx_store")
-    product = factories.product_with_sku_images(2)
     for asset in ImageAsset.objects.all():
         RemoteImage.objects.create(shop=store, asset=asset, remote_url=f"https://mmbiz.qpic.cn/{asset.pk}")
+    return store
+
+
+def test_a_store_without_a_draft_offers_one_column_for_its_copy_and_names_skus_by_their_specs(admin_client):
+    product = factories.product_with_sku_images(2)
+    store = _store_with_uploaded_images(product)
 
     response = admin_client.get(reverse("admin:products_product_payload_preview", args=[product.pk, store.pk]))
 
     comparison = response.context["comparison"]
     head = response.content.decode().split("<summary>技术详情</summary>")[0]
-    assert comparison.remote_columns is False
+    assert (comparison.remote_columns, comparison.draft_label, comparison.online_label) == (
+        True,
+        "",
+        "店铺中的商品（上次读取）",
+    )
     assert [row.label for row in comparison.rows if row.key.startswith("sku:")] == [
         "SKU 颜色：白色 / 尺码：0号",
         "SKU 颜色：黑色 / 尺码：0号",
     ]
     assert "店铺草稿" not in head
+    assert "<th>店铺中的商品（上次读取）</th>" in head
+    # Not in the shop yet: there is nothing to read.
+    assert response.context["read_url"] == ""
+    assert "立即读取店铺中的商品" not in head
+
+
+def test_a_platform_without_a_read_call_shows_only_what_would_be_sent(admin_client):
+    shop = factories.shop(name="广告", platform="tencent_ads")
+    product = factories.product_with_sku_images(2)
+    _bind(product, shop, remote_id="9L07:P1", remote_status="listed")
+
+    response = admin_client.get(reverse("admin:products_product_payload_preview", args=[product.pk, shop.pk]))
+
+    head = response.content.decode().split("<summary>技术详情</summary>")[0]
+    assert response.context["comparison"].remote_columns is False
     assert "该平台不提供店铺中的商品版本可供比较：此页显示将发送的内容。" in head
+    assert response.context["read_url"] == ""
+
+
+def _as_the_store_answers_get(body: dict, product_id: str) -> dict:
+    """``product_info`` of V1.17's ``get`` (§2.1 row 1.4) for a ``create`` body: the detail as ``detail_html``."""
+    from sandbox.wechat_store.state import render_detail_html
+
+    base = {key: value for key, value in body["product_base"].items() if key != "detail"}
+    base["detail_html"] = render_detail_html(body["product_base"]["detail"])
+    return {**body, "product_id": product_id, "product_base": base}
+
+
+def test_the_store_copy_read_back_from_get_is_in_step_with_what_was_sent_in_the_same_queries(
+    admin_client, django_assert_num_queries
+):
+    from channels_sync.platforms.wechat_store.catalog import parse_catalog_product
+    from channels_sync.previews import product_payload_preview
+
+    product = factories.product_with_sku_images(2)
+    store = _store_with_uploaded_images(product)
+    _bind(product.freight_template, store, remote_id="7")
+    sent = product_payload_preview(product=product, shop=store).body
+    shop_copy = parse_catalog_product(_as_the_store_answers_get(sent, "pDF3iY_1")).shop_copy
+    binding = _bind(product, store, remote_id="pDF3iY_1", remote_status="listed", remote_online=shop_copy)
+    url = reverse("admin:products_product_payload_preview", args=[product.pk, store.pk])
+    admin_client.get(url)  # the session and the content types, cached from here on
+
+    with django_assert_num_queries(PAGE_QUERIES):
+        response = admin_client.get(url)
+
+    comparison = response.context["comparison"]
+    assert [row.key for row in comparison.rows if row.differs] == []
+    assert comparison.has_online is True
+    assert [row.key for row in comparison.rows if not row.key.startswith("sku:")] == [
+        "title",
+        "category",
+        "head_images",
+        "detail_text",
+        "freight_template",
+    ]
+    assert [row.label for row in comparison.rows if row.key.startswith("sku:")] == [
+        "SKU 颜色：白色 / 尺码：0号",
+        "SKU 颜色：黑色 / 尺码：0号",
+    ]
+    rows = {row.key: row for row in comparison.rows}
+    assert rows["detail_text"].online == rows["detail_text"].local
+    assert rows["head_images"].online.thumbnails == rows["head_images"].local.thumbnails
+    assert rows["freight_template"].online == Cell(present=True, text=product.freight_template.name)
+    assert "各版本一致：没有不同的字段。" in response.content.decode()
+    assert response.context["read_url"] == reverse("admin:products_product_read_shop_copy", args=[product.pk, store.pk])
+
+    # A field the store kept (a listed product's name is frozen in V1.17) shows as the one difference.
+    RemoteBinding.objects.filter(pk=binding.pk).update(
+        remote_online={**shop_copy, "product_base": {**shop_copy["product_base"], "name": "旧名称"}}
+    )
+    comparison = admin_client.get(url).context["comparison"]
+    assert [(row.key, row.online.text) for row in comparison.rows if row.differs] == [("title", "旧名称")]
+
+
+def test_the_read_button_queues_a_read_of_the_product_in_that_shop_and_comes_back(admin_client):
+    from channels_sync.models import SyncJob
+
+    product = factories.product_with_sku_images(1)
+    store = _store_with_uploaded_images(product)
+    _bind(product, store, remote_id="pDF3iY_1", remote_status="listed")
+    page = reverse("admin:products_product_payload_preview", args=[product.pk, store.pk])
+    read = reverse("admin:products_product_read_shop_copy", args=[product.pk, store.pk])
+
+    assert "立即读取店铺中的商品" in admin_client.get(page).content.decode()
+    assert admin_client.get(read).status_code == 405
+    response = admin_client.post(read)
+
+    assert (response.status_code, response["Location"]) == (302, page)
+    assert list(SyncJob.objects.values_list("shop_id", "kind", "target_id", "state")) == [
+        (store.pk, SyncJob.Kind.PRODUCT_REFRESH, product.pk, SyncJob.State.PENDING)
+    ]
+    assert "几秒后刷新本页即可看到店铺中的商品" in admin_client.get(page).content.decode()
