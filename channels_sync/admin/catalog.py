@@ -10,15 +10,17 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from products.extensions import register_admin_panel
 from products.models import FreightTemplate, Product, ProductGroup, Shelf
@@ -324,14 +326,17 @@ class ProductSyncPanel(CatalogSyncPanel):
             *super().get_urls(),
         ]
 
-    def read_shop_copy_view(self, request, product_id: int, shop_id: int):
-        """POST: read the product's copy in the shop again (the comparison page's button), then back to the page."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+    def _product_in_shop_for_sync(self, request, product_id: int, shop_id: int) -> tuple[Product, Shop]:
+        """The product and the shop a panel button names, for a user who may sync the catalog."""
         product = get_object_or_404(Product, pk=product_id)
         if not (self.has_view_permission(request, product) and self.has_sync_catalog_permission(request)):
             raise PermissionDenied
-        shop = get_object_or_404(Shop, pk=shop_id)
+        return product, get_object_or_404(Shop, pk=shop_id)
+
+    @method_decorator(require_POST)
+    def read_shop_copy_view(self, request, product_id: int, shop_id: int):
+        """Read the product's copy in the shop again (the comparison page's button), then back to the page."""
+        product, shop = self._product_in_shop_for_sync(request, product_id, shop_id)
         fanout.shops_action_enqueue(
             shops=[shop], kind=SyncJob.Kind.PRODUCT_REFRESH, targets=[product], user=request.user
         )
@@ -343,14 +348,10 @@ class ProductSyncPanel(CatalogSyncPanel):
         )
         return HttpResponseRedirect(reverse("admin:products_product_payload_preview", args=[product.pk, shop.pk]))
 
+    @method_decorator(require_POST)
     def recreate_view(self, request, product_id: int, shop_id: int):
-        """POST: re-create in the shop a product that the shop no longer has (the panel's button)."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        product = get_object_or_404(Product, pk=product_id)
-        if not (self.has_view_permission(request, product) and self.has_sync_catalog_permission(request)):
-            raise PermissionDenied
-        shop = get_object_or_404(Shop, pk=shop_id)
+        """Re-create in the shop a product that the shop no longer has (the panel's button)."""
+        product, shop = self._product_in_shop_for_sync(request, product_id, shop_id)
         try:
             fanout.product_recreate_enqueue(product=product, shop=shop, user=request.user)
         except fanout.ProductNotMissing as refused:
