@@ -187,8 +187,13 @@ def binding_store_remote(binding: RemoteBinding, remote) -> None:
     the product does not exist makes it missing (:func:`product_missing_in_shop`), and the job fails."""
     if not remote.exists:
         raise product_missing_in_shop(binding, remote.missing_errcode, remote.missing_errmsg)
+    status = remote_status_word(remote)
+    if not status and binding.remote_status != REMOTE_STATUS_MISSING:
+        # An answer that tells no status (V1.17's get has none) leaves the one the engine recorded (the listing it
+        # made) rather than forgetting it; a product reported missing and found again is unknown until a listing.
+        status = binding.remote_status
     fields = {
-        "remote_status": remote_status_word(remote),
+        "remote_status": status,
         "remote_edit_status": remote.edit_status,
         "remote_reason": remote.reason,
         "remote_draft": dict(remote.draft) if remote.draft is not None else None,

@@ -156,6 +156,7 @@ def test_create_publish_list_edit_stock_and_delist(browser, merchant, shops, san
             wait_for_jobs(worker=worker)
             browser.open(f"/admin/products/product/{product.pk}/payload/{shop.pk}/")
         browser.shot(f"comparison-{shop.platform}")
+        assert "店铺中的状态： 已上架" in browser.text("#content"), shop.platform
         assert "技术详情" in browser.text("#content")
         assert "超细纤维抹布 加厚吸水 五条装" in browser.text("table.comparison")
         assert "各版本一致：没有不同的字段。" in browser.text(".comparison-summary"), shop.platform

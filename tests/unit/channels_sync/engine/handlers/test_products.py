@@ -87,6 +87,17 @@ def test_listing_a_product_never_published_publishes_it_first_then_lists_it(shop
     assert RemoteBinding.objects.get(content_type__model="product").remote_status == "listed"
 
 
+def test_a_read_whose_answer_tells_no_status_keeps_the_status_recorded(shop, product, remote):
+    """V1.17's get answers the product without its shelf status: "Read status" keeps "listed" and stores the copy."""
+    bind_template(shop, product)
+    for kind in (SyncJob.Kind.PRODUCT_PUBLISH, SyncJob.Kind.PRODUCT_LIST, SyncJob.Kind.PRODUCT_REFRESH):
+        assert run_job(outbox.sync_job_enqueue(shop=shop, kind=kind, target=product)) == SyncJob.State.SUCCEEDED
+
+    binding = RemoteBinding.objects.get(content_type__model="product")
+    assert remote.calls[-2:] == ["list", "get"]
+    assert (binding.remote_status, binding.listed_once, binding.remote_read_at is not None) == ("listed", True, True)
+
+
 def test_a_template_that_can_only_be_imported_fails_the_product_with_what_to_do(
     shop, product, remote, monkeypatch, english
 ):
